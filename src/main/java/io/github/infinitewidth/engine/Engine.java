@@ -1,0 +1,29 @@
+package io.github.infinitewidth.engine;
+
+import io.github.infinitewidth.backend.Backend;
+
+/**
+ * An engine simulates an {@link Experiment} and returns its recorded {@link Trajectory}:
+ * the finite-width reference networks, the neural tangent limit or the maximal update limit.
+ * Engines never import the job or command-line packages.
+ */
+public interface Engine {
+
+    /** The job-file spelling: {@code finite}, {@code nt-limit} or {@code mu-limit}. */
+    String name();
+
+    /**
+     * Engine-specific checks that must pass before anything is written (for example
+     * {@code network.width} is required by the finite engine), and the memory the run needs
+     * against what the backend has free.
+     *
+     * @throws io.github.infinitewidth.util.InvalidSpecException naming the field and the problem
+     */
+    void validate(Experiment experiment, Backend backend);
+
+    /**
+     * Runs all replicas. A run whose outputs or kets become non-finite stops at that step and
+     * returns what was recorded with status {@link Trajectory.Status#DIVERGED}.
+     */
+    Trajectory run(Experiment experiment, Backend backend, StepListener listener);
+}

@@ -1,0 +1,26 @@
+package io.github.infinitewidth.engine;
+
+import io.github.infinitewidth.network.NetworkSpec;
+import io.github.infinitewidth.network.Parametrization;
+import io.github.infinitewidth.optim.OptimizerSpec;
+import io.github.infinitewidth.train.Data;
+import io.github.infinitewidth.train.Loss;
+import io.github.infinitewidth.train.TrainingSpec;
+import io.github.infinitewidth.util.Check;
+
+/**
+ * Everything an engine needs to simulate one training setup: the resolved job minus its
+ * engine name and file-system concerns. {@code parametrization} is used by the finite engine
+ * only (the limit engines imply theirs) and may be null otherwise.
+ */
+public record Experiment(NetworkSpec network, Parametrization parametrization, OptimizerSpec optimizer,
+                         Loss loss, Data data, TrainingSpec training, SimulationSpec simulation) {
+    public Experiment {
+        Check.present("network", network);
+        Check.present("optimizer", optimizer);
+        Check.present("loss", loss);
+        Check.present("data", data);
+        Check.present("training", training);
+        Check.present("simulation", simulation);
+    }
+}

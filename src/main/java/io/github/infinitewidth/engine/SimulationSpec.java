@@ -1,0 +1,25 @@
+package io.github.infinitewidth.engine;
+
+import io.github.infinitewidth.backend.BackendChoice;
+import io.github.infinitewidth.backend.Precision;
+import io.github.infinitewidth.util.Check;
+
+/**
+ * The job's {@code simulation} section: N particles per replica (limit engines), R replicas
+ * (limit engines) or seeds (finite engine), base seed, backend, storage precision, and
+ * {@code centerOutput} (nt-limit and NTP networks: train {@code f - f_0}, LIMITS.md 2.2).
+ */
+public record SimulationSpec(int particles, int replicas, long seed, BackendChoice backend,
+                             Precision precision, boolean centerOutput) {
+    public SimulationSpec {
+        Check.positive("simulation.particles", particles);
+        Check.positive("simulation.replicas", replicas);
+        Check.present("simulation.backend", backend);
+        Check.present("simulation.precision", precision);
+    }
+
+    /** The defaults of JOB-SPEC.md: 4096 particles, 4 replicas, seed 1, auto, float64, centered. */
+    public static SimulationSpec defaults() {
+        return new SimulationSpec(4096, 4, 1, BackendChoice.AUTO, Precision.FLOAT64, true);
+    }
+}

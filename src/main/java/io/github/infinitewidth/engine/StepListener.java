@@ -1,0 +1,10 @@
+package io.github.infinitewidth.engine;
+
+/** Told after each completed training step of each replica, for progress reporting. */
+@FunctionalInterface
+public interface StepListener {
+    StepListener NONE = (replica, step, steps) -> { };
+
+    /** Replica {@code replica} finished update {@code step} (0-based) of {@code steps}. */
+    void stepDone(int replica, int step, int steps);
+}

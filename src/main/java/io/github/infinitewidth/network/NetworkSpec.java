@@ -1,0 +1,27 @@
+package io.github.infinitewidth.network;
+
+import io.github.infinitewidth.util.Check;
+
+/**
+ * The network of LIMITS.md section 2: {@code hiddenLayers = L >= 1} hidden layers of activation
+ * phi, scalar output. {@code width} is the finite width n; it is 0 (unset) for the limit
+ * engines, which describe n to infinity.
+ */
+public record NetworkSpec(int hiddenLayers, Activation activation, int width, InitStd initStd) {
+    public NetworkSpec {
+        Check.positive("network.hiddenLayers", hiddenLayers);
+        Check.present("network.activation", activation);
+        Check.nonNegative("network.width", width);
+        Check.present("network.initStd", initStd);
+    }
+
+    /** A limit network (no width) with default init std. */
+    public static NetworkSpec limit(int hiddenLayers, Activation activation) {
+        return new NetworkSpec(hiddenLayers, activation, 0, InitStd.DEFAULT);
+    }
+
+    /** The same network at finite width n. */
+    public NetworkSpec withWidth(int n) {
+        return new NetworkSpec(hiddenLayers, activation, Check.positive("network.width", n), initStd);
+    }
+}

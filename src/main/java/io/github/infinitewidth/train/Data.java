@@ -1,0 +1,49 @@
+package io.github.infinitewidth.train;
+
+import io.github.infinitewidth.util.InvalidSpecException;
+
+/**
+ * Train and test splits. Engines see the inputs as one list, train first, then test
+ * (LIMITS.md section 0: test inputs are tracked but never produce an error signal).
+ */
+public record Data(Dataset train, Dataset test) {
+    public Data {
+        train = (train == null ? null : train.validated("data.train", false));
+        if (train == null) {
+            throw new InvalidSpecException("data.train", "is required");
+        }
+        test = test == null ? Dataset.empty() : test.validated("data.test", true);
+        if (test.size() > 0 && test.dimension() != train.dimension()) {
+            throw new InvalidSpecException("data.test.inputs", "have dimension " + test.dimension()
+                    + " but data.train.inputs have " + train.dimension());
+        }
+    }
+
+    /** Number of train plus test inputs, m. */
+    public int size() {
+        return train.size() + test.size();
+    }
+
+    /** Input dimension d. */
+    public int dimension() {
+        return train.dimension();
+    }
+
+    /** All inputs, train then test: {@code m x d}. */
+    public double[][] allInputs() {
+        double[][] all = new double[size()][];
+        for (int j = 0; j < size(); j++) {
+            all[j] = j < train.size() ? train.inputs()[j] : test.inputs()[j - train.size()];
+        }
+        return all;
+    }
+
+    /** All targets, train then test. */
+    public double[] allTargets() {
+        double[] all = new double[size()];
+        for (int j = 0; j < size(); j++) {
+            all[j] = j < train.size() ? train.target(j) : test.target(j - train.size());
+        }
+        return all;
+    }
+}

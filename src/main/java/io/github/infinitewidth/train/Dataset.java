@@ -1,0 +1,84 @@
+package io.github.infinitewidth.train;
+
+import io.github.infinitewidth.util.Check;
+import io.github.infinitewidth.util.InvalidSpecException;
+
+/**
+ * Inputs {@code xi_1..xi_m} (each of dimension d) with scalar targets: one split of the data.
+ * Validated on construction; {@code field} is the job-file name of the split
+ * ({@code data.train} or {@code data.test}) used in error messages. Arrays are copied.
+ */
+public record Dataset(double[][] inputs, double[] targets) {
+    public Dataset {
+        inputs = inputs == null ? null : deepCopy(inputs);
+        targets = targets == null ? null : targets.clone();
+    }
+
+    /** Validates this split, naming it {@code field} in messages; an empty split is allowed only when {@code mayBeEmpty}. */
+    public Dataset validated(String field, boolean mayBeEmpty) {
+        Check.present(field + ".inputs", inputs);
+        Check.present(field + ".targets", targets);
+        if (inputs.length == 0 && !mayBeEmpty) {
+            throw new InvalidSpecException(field, "must contain at least one input, got none");
+        }
+        if (inputs.length != targets.length) {
+            throw new InvalidSpecException(field, "has " + inputs.length + " inputs but " + targets.length
+                    + " targets: give one target per input");
+        }
+        int d = inputs.length == 0 ? 0 : inputs[0].length;
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] == null || inputs[i].length != d) {
+                throw new InvalidSpecException(field + ".inputs[" + i + "]", "has length "
+                        + (inputs[i] == null ? 0 : inputs[i].length) + ", expected " + d + " like inputs[0]");
+            }
+            if (d == 0) {
+                throw new InvalidSpecException(field + ".inputs[" + i + "]", "is empty: inputs need dimension >= 1");
+            }
+            Check.finite(field + ".inputs[" + i + "]", inputs[i]);
+        }
+        Check.finite(field + ".targets", targets);
+        return this;
+    }
+
+    /** An empty split. */
+    public static Dataset empty() {
+        return new Dataset(new double[0][], new double[0]);
+    }
+
+    public int size() {
+        return inputs.length;
+    }
+
+    /** Input dimension d (0 for an empty split). */
+    public int dimension() {
+        return inputs.length == 0 ? 0 : inputs[0].length;
+    }
+
+    @Override
+    public double[][] inputs() {
+        return deepCopy(inputs);
+    }
+
+    @Override
+    public double[] targets() {
+        return targets.clone();
+    }
+
+    /** Input j, coordinate k, without copying. */
+    public double input(int j, int k) {
+        return inputs[j][k];
+    }
+
+    /** Target j, without copying. */
+    public double target(int j) {
+        return targets[j];
+    }
+
+    private static double[][] deepCopy(double[][] a) {
+        double[][] c = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            c[i] = a[i] == null ? null : a[i].clone();
+        }
+        return c;
+    }
+}
