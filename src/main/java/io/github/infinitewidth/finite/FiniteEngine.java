@@ -1,0 +1,131 @@
+package io.github.infinitewidth.finite;
+
+import io.github.infinitewidth.backend.Backend;
+import io.github.infinitewidth.engine.Engine;
+import io.github.infinitewidth.engine.Experiment;
+import io.github.infinitewidth.engine.StepListener;
+import io.github.infinitewidth.engine.Trajectory;
+import io.github.infinitewidth.random.RandomKey;
+import io.github.infinitewidth.train.BatchSchedule;
+import io.github.infinitewidth.util.InvalidSpecException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finite-width reference networks (LIMITS.md section 2): R networks of width n, one per seed
+ * {@code (simulation.seed, replica)}, trained with the job's optimizer on the same batches.
+ * This is what every limit engine is checked against (LIMITS.md section 7, check 4).
+ * With NTP and {@code centerOutput}, the trained function is {@code f - f_0}.
+ */
+public final class FiniteEngine implements Engine {
+
+    @Override
+    public String name() {
+        return "finite";
+    }
+
+    @Override
+    public void validate(Experiment e, Backend backend) {
+        if (e.network().width() == 0) {
+            throw new InvalidSpecException("network.width", "is required for engine finite");
+        }
+        if (e.parametrization() == null) {
+            throw new InvalidSpecException("parametrization", "is required for engine finite (mup, ntp or sp)");
+        }
+        long n = e.network().width();
+        long d = e.data().dimension();
+        long m = e.data().size();
+        long perHidden = (2L + e.optimizer().update().stateSize()) * n * n;   // W, its gradient, its state
+        long elements = (e.network().hiddenLayers() - 1) * perHidden
+                + (2L + e.optimizer().update().stateSize()) * n * (d + 1)
+                + (3L * e.network().hiddenLayers() + 3) * n * m;
+        long bytes = elements * backend.precision().bytes();
+        if (bytes > backend.freeMemoryBytes()) {
+            throw new InvalidSpecException("network.width", "of " + n + " needs " + mib(bytes)
+                    + " MiB but the " + backend.name() + " backend has " + mib(backend.freeMemoryBytes()) + " MiB free");
+        }
+    }
+
+    @Override
+    public Trajectory run(Experiment e, Backend backend, StepListener listener) {
+        validate(e, backend);
+        int steps = e.training().steps();
+        int replicas = e.simulation().replicas();
+        int[] recorded = recordedSteps(e);
+        double[][][] outputs = new double[replicas][recorded.length][];
+        double[] targets = e.data().allTargets();
+        Scaling scaling = Scaling.of(e.parametrization(), e.network().initStd(), e.network().width(),
+                e.data().dimension(), e.optimizer().learningRate(), e.optimizer().multipliers());
+        boolean center = e.parametrization() == io.github.infinitewidth.network.Parametrization.NTP
+                && e.simulation().centerOutput();
+        int divergedStep = -1;
+        for (int r = 0; r < replicas; r++) {
+            BatchSchedule schedule = new BatchSchedule(e.training(), e.data().train().size(), e.simulation().seed());
+            try (FiniteNetwork net = new FiniteNetwork(e, scaling, backend, new RandomKey(e.simulation().seed(), r))) {
+                double[] f0 = null;
+                int k = 0;
+                for (int t = 0; t <= steps; t++) {
+                    double[] f = net.forward();
+                    if (center) {
+                        if (f0 == null) {
+                            f0 = f.clone();
+                        }
+                        for (int j = 0; j < f.length; j++) {
+                            f[j] -= f0[j];
+                        }
+                    }
+                    if (!allFinite(f)) {
+                        divergedStep = divergedStep < 0 ? t : Math.min(divergedStep, t);
+                        break;
+                    }
+                    if (k < recorded.length && recorded[k] == t) {
+                        outputs[r][k++] = f;
+                    }
+                    if (t == steps) {
+                        break;
+                    }
+                    net.update(e.loss().errorSignal(f, targets, schedule.batch(t)), t);
+                    listener.stepDone(r, t, steps);
+                }
+            }
+        }
+        if (divergedStep >= 0) {
+            return truncated(recorded, outputs, e, divergedStep);
+        }
+        return new Trajectory(recorded, outputs, e.data().train().size(), Trajectory.Status.COMPLETED, -1,
+                Map.of(), List.of());
+    }
+
+    /** Keeps the steps before {@code divergedStep}, recorded by every replica. */
+    private static Trajectory truncated(int[] recorded, double[][][] outputs, Experiment e, int divergedStep) {
+        int kept = 0;
+        while (kept < recorded.length && recorded[kept] < divergedStep) {
+            kept++;
+        }
+        double[][][] cut = new double[outputs.length][][];
+        for (int r = 0; r < outputs.length; r++) {
+            cut[r] = Arrays.copyOf(outputs[r], kept);
+        }
+        return new Trajectory(Arrays.copyOf(recorded, kept), cut, e.data().train().size(),
+                Trajectory.Status.DIVERGED, divergedStep, Map.of(), List.of());
+    }
+
+    static int[] recordedSteps(Experiment e) {
+        return java.util.stream.IntStream.rangeClosed(0, e.training().steps())
+                .filter(e.training()::records).toArray();
+    }
+
+    private static boolean allFinite(double[] f) {
+        for (double value : f) {
+            if (!Double.isFinite(value)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long mib(long bytes) {
+        return bytes >> 20;
+    }
+}

@@ -1,0 +1,217 @@
+package io.github.infinitewidth.finite;
+
+import io.github.infinitewidth.backend.Backend;
+import io.github.infinitewidth.backend.DeviceMatrix;
+import io.github.infinitewidth.engine.Experiment;
+import io.github.infinitewidth.network.Activation;
+import io.github.infinitewidth.optim.UpdateFunction;
+import io.github.infinitewidth.random.RandomKey;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One finite-width network of LIMITS.md section 2 (one seed), trained on all m inputs at
+ * once: every layer quantity is an {@code n x m} matrix, one column per input (train then test).
+ * Weights: {@code u} (n x d), hidden {@code W^l} (n x n, l = 2..L), output {@code v} (n x 1).
+ * Each step costs {@code O(L n^2 m)}; memory is {@code (1 + stateSize) (L-1) n^2} weights plus
+ * {@code O(L n m)} activations.
+ */
+final class FiniteNetwork implements AutoCloseable {
+    /** Random stream of each tensor: v is 0, u is 1, W^l is l. */
+    private static final long OUTPUT_STREAM = 0;
+    private static final long INPUT_STREAM = 1;
+
+    private final Backend backend;
+    private final Activation phi;
+    private final UpdateFunction q;
+    private final Scaling scaling;
+    private final int layers;
+    private final int m;
+    private final List<DeviceMatrix> owned = new ArrayList<>();
+
+    private final DeviceMatrix inputs;         // d x m, column j = xi_j
+    private final DeviceMatrix u;              // n x d
+    private final DeviceMatrix[] w;            // w[l] for l = 2..L, n x n
+    private final DeviceMatrix v;              // n x 1
+    private final DeviceMatrix[] h;            // h[l], l = 1..L, n x m
+    private final DeviceMatrix[] x;            // x[l], l = 1..L, n x m
+    private final DeviceMatrix dh;             // n x m, reused per layer
+    private final DeviceMatrix dx;             // n x m, reused per layer
+    private final DeviceMatrix dhChi;          // n x m: dh^l diag(chi)
+    private final DeviceMatrix[] dhStore;      // dh[l] kept for the weight gradients
+    private final DeviceMatrix gradU;          // n x d
+    private final DeviceMatrix[] gradW;        // gradW[l], n x n
+    private final DeviceMatrix gradV;          // n x 1
+    private final DeviceMatrix[] stateU;
+    private final DeviceMatrix[][] stateW;
+    private final DeviceMatrix[] stateV;
+
+    FiniteNetwork(Experiment e, Scaling scaling, Backend backend, RandomKey key) {
+        this.backend = backend;
+        this.phi = e.network().activation();
+        this.q = e.optimizer().update();
+        this.scaling = scaling;
+        this.layers = e.network().hiddenLayers();
+        int n = e.network().width();
+        int d = e.data().dimension();
+        this.m = e.data().size();
+
+        double[][] xi = e.data().allInputs();
+        double[] columnMajor = new double[d * m];
+        for (int j = 0; j < m; j++) {
+            System.arraycopy(xi[j], 0, columnMajor, j * d, d);
+        }
+        inputs = own(backend.upload(d, m, columnMajor));
+        u = own(backend.allocate(n, d));
+        backend.fillGaussian(u, key, INPUT_STREAM, scaling.inputStd());
+        w = new DeviceMatrix[layers + 1];
+        for (int l = 2; l <= layers; l++) {
+            w[l] = own(backend.allocate(n, n));
+            backend.fillGaussian(w[l], key, l, scaling.hiddenStd());
+        }
+        v = own(backend.allocate(n, 1));
+        backend.fillGaussian(v, key, OUTPUT_STREAM, scaling.outputStd());
+
+        h = new DeviceMatrix[layers + 1];
+        x = new DeviceMatrix[layers + 1];
+        dhStore = new DeviceMatrix[layers + 1];
+        for (int l = 1; l <= layers; l++) {
+            h[l] = own(backend.allocate(n, m));
+            x[l] = own(backend.allocate(n, m));
+            dhStore[l] = own(backend.allocate(n, m));
+        }
+        dh = own(backend.allocate(n, m));
+        dx = own(backend.allocate(n, m));
+        dhChi = own(backend.allocate(n, m));
+        gradU = own(backend.allocate(n, d));
+        gradW = new DeviceMatrix[layers + 1];
+        for (int l = 2; l <= layers; l++) {
+            gradW[l] = own(backend.allocate(n, n));
+        }
+        gradV = own(backend.allocate(n, 1));
+        stateU = state(n, d);
+        stateV = state(n, 1);
+        stateW = new DeviceMatrix[layers + 1][];
+        for (int l = 2; l <= layers; l++) {
+            stateW[l] = state(n, n);
+        }
+    }
+
+    /** Forward pass (2.1 to 2.3): returns {@code f(xi_j)} for all m inputs, accumulated in float64. */
+    double[] forward() {
+        backend.gemm(false, false, 1.0, u, inputs, 0.0, h[1]);
+        backend.activation(phi, h[1], x[1]);
+        for (int l = 2; l <= layers; l++) {
+            backend.gemm(false, false, scaling.hiddenMultiplier(), w[l], x[l - 1], 0.0, h[l]);
+            backend.activation(phi, h[l], x[l]);
+        }
+        // f_j = c_out sum_a v_a x^L[a, j] = c_out n gram(v, x^L)_j
+        double[] f = backend.gram(v, x[layers]);
+        double scale = scaling.outputMultiplier() * v.rows();
+        for (int j = 0; j < m; j++) {
+            f[j] *= scale;
+        }
+        return f;
+    }
+
+    /**
+     * One update with error signal {@code chi} (length m) at step t, after {@link #forward()} at
+     * the current weights: {@code theta <- theta - rate * Q_t(g_theta)} for every tensor.
+     */
+    void update(double[] chi, int t) {
+        computeGradients(chi);
+        for (int l = 2; l <= layers; l++) {
+            backend.update(q, t, gradW[l], -scaling.hiddenRate(), w[l], stateW[l]);
+        }
+        backend.update(q, t, gradU, -scaling.inputRate(), u, stateU);
+        backend.update(q, t, gradV, -scaling.outputRate(), v, stateV);
+    }
+
+    /**
+     * Backward pass and the normalized gradients of LIMITS.md 2.1, all at the current weights:
+     * {@code g_v = x^L chi}, {@code g_u = dh^1 diag(chi) Xi^T}, {@code g_W = dh^l diag(chi) (x^{l-1})^T}.
+     */
+    private void computeGradients(double[] chi) {
+        try (DeviceMatrix chiColumn = backend.upload(m, 1, chi);
+             DeviceMatrix chiDiagonal = backend.upload(m, m, diagonal(chi))) {
+            // dx^L = v in every column: dh^L = v (.) phi'(h^L)
+            backend.activationDerivative(phi, h[layers], dh);
+            backend.scaleRows(v, dh, dhStore[layers]);
+            for (int l = layers; l >= 2; l--) {
+                backend.gemm(true, false, scaling.hiddenMultiplier(), w[l], dhStore[l], 0.0, dx);
+                backend.activationDerivative(phi, h[l - 1], dh);
+                backend.hadamard(dx, dh, dhStore[l - 1]);
+            }
+            backend.gemm(false, false, 1.0, x[layers], chiColumn, 0.0, gradV);
+            for (int l = layers; l >= 2; l--) {
+                backend.gemm(false, false, 1.0, dhStore[l], chiDiagonal, 0.0, dhChi);
+                backend.gemm(false, true, 1.0, dhChi, x[l - 1], 0.0, gradW[l]);
+            }
+            backend.gemm(false, false, 1.0, dhStore[1], chiDiagonal, 0.0, dhChi);
+            backend.gemm(false, true, 1.0, dhChi, inputs, 0.0, gradU);
+        }
+    }
+
+    /** The normalized gradients for {@code chi}, downloaded: u, then W^2..W^L, then v (test access). */
+    double[][] normalizedGradients(double[] chi) {
+        computeGradients(chi);
+        double[][] g = new double[layers + 1][];
+        g[0] = backend.download(gradU);
+        for (int l = 2; l <= layers; l++) {
+            g[l - 1] = backend.download(gradW[l]);
+        }
+        g[layers] = backend.download(gradV);
+        return g;
+    }
+
+    /** Adds {@code delta} to one stored weight: tensor 0 is u, 1..L-1 are W^2..W^L, L is v (test access). */
+    void perturb(int tensor, int index, double delta) {
+        DeviceMatrix target = tensor == 0 ? u : (tensor == layers ? v : w[tensor + 1]);
+        double[] values = backend.download(target);
+        values[index] += delta;
+        backend.upload(values, target);
+    }
+
+    /** The typical entry size {@code sqrt(E[entry^2])} of {@code h^l}, {@code x^l} and {@code dh^l} (coordinate checks). */
+    double[] typicalSizes(int l) {
+        return new double[] {rms(h[l]), rms(x[l]), rms(dhStore[l])};
+    }
+
+    private double rms(DeviceMatrix a) {
+        double[] g = backend.gram(a, a);
+        double sum = 0;
+        for (int j = 0; j < a.cols(); j++) {
+            sum += g[j * a.cols() + j];
+        }
+        return Math.sqrt(sum / a.cols());
+    }
+
+    private DeviceMatrix[] state(int rows, int cols) {
+        DeviceMatrix[] s = new DeviceMatrix[q.stateSize()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = own(backend.allocate(rows, cols));
+        }
+        return s;
+    }
+
+    private DeviceMatrix own(DeviceMatrix matrix) {
+        owned.add(matrix);
+        return matrix;
+    }
+
+    private static double[] diagonal(double[] c) {
+        double[] d = new double[c.length * c.length];
+        for (int j = 0; j < c.length; j++) {
+            d[j * c.length + j] = c[j];
+        }
+        return d;
+    }
+
+    @Override
+    public void close() {
+        for (DeviceMatrix matrix : owned) {
+            matrix.close();
+        }
+        owned.clear();
+    }
+}
