@@ -55,12 +55,19 @@ public interface Backend extends AutoCloseable {
     // ---- random numbers (LIMITS.md section 6) ----------------------------------------------
 
     /**
-     * {@code out[a, j] = std * z(key, stream, a, j)}: the standard Gaussian that
+     * {@code out[a, j] = std * z(key, stream, a, firstDraw + j)}: the standard Gaussian that
      * {@link io.github.infinitewidth.random.GaussianStream} defines for particle (row) {@code a}
-     * and draw (column) {@code j}. Every backend produces the same samples (bit-identical before
-     * rounding to the storage precision), independent of threads. Modified: out.
+     * and draw {@code firstDraw + j} (column j). Every backend produces the same samples
+     * (bit-identical before rounding to the storage precision), independent of threads, so a
+     * caller that needs fresh columns over time advances {@code firstDraw} within one stream.
+     * Modified: out.
      */
-    void fillGaussian(DeviceMatrix out, RandomKey key, long stream, double std);
+    void fillGaussian(DeviceMatrix out, RandomKey key, long stream, int firstDraw, double std);
+
+    /** {@link #fillGaussian(DeviceMatrix, RandomKey, long, int, double)} from draw 0. Modified: out. */
+    default void fillGaussian(DeviceMatrix out, RandomKey key, long stream, double std) {
+        fillGaussian(out, key, stream, 0, std);
+    }
 
     // ---- linear algebra -----------------------------------------------------------------
 

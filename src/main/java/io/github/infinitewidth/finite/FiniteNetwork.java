@@ -152,7 +152,10 @@ final class FiniteNetwork implements AutoCloseable {
         }
     }
 
-    /** The normalized gradients for {@code chi}, downloaded: u, then W^2..W^L, then v (test access). */
+    /**
+     * The normalized gradients for {@code chi} at the weights of the last {@link #forward()},
+     * downloaded: u, then W^2..W^L, then v (test access).
+     */
     double[][] normalizedGradients(double[] chi) {
         computeGradients(chi);
         double[][] g = new double[layers + 1][];

@@ -69,14 +69,15 @@ public record UpdateFunction(Kind kind, double epsilon, double beta1, double bet
 
     /**
      * Q for memoryless kinds: sgd {@code g}, sign {@code sign(g)} with {@code sign(0) = 0},
-     * smoothsign {@code g / sqrt(g^2 + eps^2)}.
+     * smoothsign {@code g / sqrt(g^2 + eps^2)}. A NaN gradient gives NaN for every kind, so a
+     * diverging run is seen as diverging.
      *
      * @throws IllegalStateException for memoryful kinds, which need {@link #apply(double, double[], int, int)}
      */
     public double apply(double g) {
         switch (kind) {
             case SGD: return g;
-            case SIGN: return g > 0 ? 1.0 : (g < 0 ? -1.0 : 0.0);
+            case SIGN: return Math.signum(g);
             case SMOOTHSIGN: return g / Math.sqrt(g * g + epsilon * epsilon);
             default: throw new IllegalStateException(kind.spelling() + " keeps state: use apply(g, state, offset, step)");
         }
@@ -111,8 +112,25 @@ public record UpdateFunction(Kind kind, double epsilon, double beta1, double bet
 
     /** Adam's bias-corrected direction from its moments at step {@code step}. */
     public double adamDirection(double m, double v, int step) {
-        double mHat = m / (1 - Math.pow(beta1, step + 1));
-        double vHat = v / (1 - Math.pow(beta2, step + 1));
-        return mHat / (Math.sqrt(vHat) + epsilon);
+        return adamDirection(m, v, firstBiasCorrection(step), secondBiasCorrection(step));
+    }
+
+    /**
+     * Adam's direction {@code (m / c1) / (sqrt(v / c2) + eps)} with the bias corrections of the
+     * step precomputed, as bulk kernels do; the same operations in the same order as
+     * {@link #adamDirection(double, double, int)}, so the results are identical.
+     */
+    public double adamDirection(double m, double v, double c1, double c2) {
+        return (m / c1) / (Math.sqrt(v / c2) + epsilon);
+    }
+
+    /** {@code 1 - beta1^(t+1)}: Adam's first-moment bias correction at step t. */
+    public double firstBiasCorrection(int step) {
+        return 1 - Math.pow(beta1, step + 1);
+    }
+
+    /** {@code 1 - beta2^(t+1)}: Adam's second-moment bias correction at step t. */
+    public double secondBiasCorrection(int step) {
+        return 1 - Math.pow(beta2, step + 1);
     }
 }

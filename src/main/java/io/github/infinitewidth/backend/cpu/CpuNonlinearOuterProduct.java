@@ -1,0 +1,150 @@
+package io.github.infinitewidth.backend.cpu;
+
+import io.github.infinitewidth.optim.UpdateFunction;
+
+/**
+ * The fused nonlinear outer product of DESIGN.md, the hot spot of both limit engines
+ * (LIMITS.md sections 3 and 5): {@code out[a, i] = alpha sum_b Q(G[a, b]) C[b, i]} with
+ * {@code G[a, b] = sum_j c_j A[a, j] B[b, j]}, and its variant that accumulates
+ * {@code alpha Q(G)} into a pair matrix.
+ *
+ * <p>The {@code N_A x N_B} matrix G is never stored: it is produced tile by tile
+ * ({@link #TILE_A} particles a by {@link #TILE_B} particles b, 64 KiB, cache resident), with a
+ * contiguous in every inner loop so the JIT vectorizes them. Threads own disjoint blocks of a,
+ * and each {@code out[a, i]} sums over b in ascending order, so results do not depend on the
+ * thread count. Cost {@code O(N_A N_B (m + p))} time, {@code O((N_A + N_B)(m + p))} memory.
+ */
+final class CpuNonlinearOuterProduct {
+    static final int TILE_A = 64;
+    static final int TILE_B = 128;
+
+    private CpuNonlinearOuterProduct() {}
+
+    static void apply(WorkSplit split, UpdateFunction q, double[] c, CpuMatrix a, CpuMatrix b, CpuMatrix cm,
+                      double alpha, boolean excludeDiagonal, CpuMatrix out) {
+        int na = a.rows();
+        int nb = b.rows();
+        int m = a.cols();
+        int p = cm.cols();
+        double[] scaledA = scaledColumns(a, c);
+        double[] bv = b.toDoubles();
+        double[] cv = cm.toDoubles();
+        split.forEach(WorkSplit.blocks(na, TILE_A), block -> {
+            int a0 = block * TILE_A;
+            int ta = Math.min(na, a0 + TILE_A) - a0;
+            double[] tile = new double[TILE_B * ta];
+            double[] acc = new double[p * ta];
+            for (int b0 = 0; b0 < nb; b0 += TILE_B) {
+                int tb = Math.min(nb, b0 + TILE_B) - b0;
+                pairTile(scaledA, na, a0, ta, bv, nb, b0, tb, m, tile);
+                applyQ(q, tile, tb * ta);
+                if (excludeDiagonal) {
+                    zeroDiagonal(tile, a0, ta, b0, tb);
+                }
+                for (int i = 0; i < p; i++) {
+                    int accCol = i * ta;
+                    for (int bb = 0; bb < tb; bb++) {
+                        double cbi = cv[b0 + bb + i * nb];
+                        int t = bb * ta;
+                        for (int aa = 0; aa < ta; aa++) {
+                            acc[accCol + aa] += tile[t + aa] * cbi;
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < p; i++) {
+                for (int aa = 0; aa < ta; aa++) {
+                    out.set(a0 + aa + i * na, alpha * acc[i * ta + aa]);
+                }
+            }
+        });
+    }
+
+    /** {@code pairs[a, b] += alpha Q(G[a, b])}; threads own disjoint blocks of columns b. */
+    static void accumulate(WorkSplit split, UpdateFunction q, double[] c, CpuMatrix a, CpuMatrix b, double alpha,
+                           boolean excludeDiagonal, CpuMatrix pairs) {
+        int na = a.rows();
+        int nb = b.rows();
+        int m = a.cols();
+        double[] scaledA = scaledColumns(a, c);
+        double[] bv = b.toDoubles();
+        split.forEach(WorkSplit.blocks(nb, TILE_B), block -> {
+            int b0 = block * TILE_B;
+            int tb = Math.min(nb, b0 + TILE_B) - b0;
+            double[] tile = new double[tb * TILE_A];
+            for (int a0 = 0; a0 < na; a0 += TILE_A) {
+                int ta = Math.min(na, a0 + TILE_A) - a0;
+                pairTile(scaledA, na, a0, ta, bv, nb, b0, tb, m, tile);
+                applyQ(q, tile, tb * ta);
+                for (int bb = 0; bb < tb; bb++) {
+                    int column = (b0 + bb) * na + a0;
+                    for (int aa = 0; aa < ta; aa++) {
+                        if (!excludeDiagonal || a0 + aa != b0 + bb) {
+                            pairs.set(column + aa, pairs.get(column + aa) + alpha * tile[bb * ta + aa]);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** {@code tile[bb * ta + aa] = G[a0 + aa, b0 + bb]}, summing over j in ascending order. */
+    private static void pairTile(double[] scaledA, int na, int a0, int ta, double[] b, int nb, int b0, int tb,
+                                 int m, double[] tile) {
+        java.util.Arrays.fill(tile, 0, tb * ta, 0.0);
+        for (int j = 0; j < m; j++) {
+            int aCol = j * na + a0;
+            for (int bb = 0; bb < tb; bb++) {
+                double bj = b[b0 + bb + j * nb];
+                int t = bb * ta;
+                for (int aa = 0; aa < ta; aa++) {
+                    tile[t + aa] += scaledA[aCol + aa] * bj;
+                }
+            }
+        }
+    }
+
+    /** Q entrywise (LIMITS.md section 1), written out per kind so each loop stays branch-free. */
+    private static void applyQ(UpdateFunction q, double[] tile, int length) {
+        switch (q.kind()) {
+            case SGD:
+                return;
+            case SIGN:
+                for (int i = 0; i < length; i++) {
+                    tile[i] = Math.signum(tile[i]);
+                }
+                return;
+            case SMOOTHSIGN: {
+                double eps2 = q.epsilon() * q.epsilon();
+                for (int i = 0; i < length; i++) {
+                    double g = tile[i];
+                    tile[i] = g / Math.sqrt(g * g + eps2);
+                }
+                return;
+            }
+            default:
+                throw new IllegalArgumentException("the nonlinear outer product needs a memoryless Q, got "
+                        + q.kind().spelling());
+        }
+    }
+
+    private static void zeroDiagonal(double[] tile, int a0, int ta, int b0, int tb) {
+        int from = Math.max(a0, b0);
+        int to = Math.min(a0 + ta, b0 + tb);
+        for (int d = from; d < to; d++) {
+            tile[(d - b0) * ta + (d - a0)] = 0.0;
+        }
+    }
+
+    /** {@code A diag(c)} as a column-major float64 array. */
+    private static double[] scaledColumns(CpuMatrix a, double[] c) {
+        int n = a.rows();
+        double[] s = a.toDoubles();
+        for (int j = 0; j < a.cols(); j++) {
+            for (int r = 0; r < n; r++) {
+                s[r + j * n] *= c[j];
+            }
+        }
+        return s;
+    }
+}

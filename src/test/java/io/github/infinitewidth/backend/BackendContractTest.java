@@ -1,0 +1,374 @@
+package io.github.infinitewidth.backend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.infinitewidth.network.Activation;
+import io.github.infinitewidth.optim.UpdateFunction;
+import io.github.infinitewidth.random.GaussianStream;
+import io.github.infinitewidth.random.RandomKey;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link Backend} must have, checked against plain scalar Java
+ * references. Subclass it per implementation and precision (EJML's pattern). Shapes are
+ * chosen so they are not multiples of any implementation's block sizes.
+ */
+public abstract class BackendContractTest {
+    protected Backend backend;
+
+    /** A fresh backend under test. */
+    protected abstract Backend createBackend();
+
+    @BeforeEach
+    void open() {
+        backend = createBackend();
+    }
+
+    @AfterEach
+    void close() {
+        backend.close();
+    }
+
+    /** Relative tolerance of one stored value: float64 or float32 rounding, with headroom for sums. */
+    private double tolerance() {
+        return backend.precision() == Precision.FLOAT64 ? 1e-12 : 2e-6;
+    }
+
+    /** Values exactly representable in float32, so both precisions store the same inputs. */
+    private static double[] random(int length, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] v = new double[length];
+        for (int i = 0; i < length; i++) {
+            v[i] = (float) (2 * r.nextDouble() - 1);
+        }
+        return v;
+    }
+
+    private void assertClose(double[] expected, double[] actual, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            double scale = Math.max(1.0, Math.abs(expected[i]));
+            assertEquals(expected[i], actual[i], tolerance() * scale * 8, what + " at " + i);
+        }
+    }
+
+    @Test
+    void uploadDownloadRoundTripsAndViewsWriteThrough() {
+        double[] v = random(7 * 5, 1);
+        try (DeviceMatrix m = backend.upload(7, 5, v)) {
+            assertArrayEquals(v, backend.download(m), 0);
+            try (DeviceMatrix view = m.columns(1, 3)) {
+                assertEquals(7, view.rows());
+                assertEquals(2, view.cols());
+                backend.fill(view, 0.5);
+            }
+            double[] back = backend.download(m);
+            for (int i = 0; i < v.length; i++) {
+                assertEquals(i >= 7 && i < 21 ? 0.5 : v[i], back[i], 0);
+            }
+        }
+    }
+
+    @Test
+    void copyAndFill() {
+        try (DeviceMatrix a = backend.upload(3, 4, random(12, 2)); DeviceMatrix b = backend.allocate(3, 4)) {
+            assertArrayEquals(new double[12], backend.download(b), 0, "allocate gives zeros");
+            backend.copy(a, b);
+            assertArrayEquals(backend.download(a), backend.download(b), 0);
+            backend.fill(b, -2);
+            for (double x : backend.download(b)) {
+                assertEquals(-2, x, 0);
+            }
+        }
+    }
+
+    @Test
+    void gemmMatchesScalarReferenceForEveryTransposition() {
+        int m = 131;
+        int n = 67;
+        int k = 9;
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                double[] a = random(m * k, 3);
+                double[] b = random(k * n, 4);
+                double[] c = random(m * n, 5);
+                try (DeviceMatrix da = ta ? backend.upload(k, m, a) : backend.upload(m, k, a);
+                     DeviceMatrix db = tb ? backend.upload(n, k, b) : backend.upload(k, n, b);
+                     DeviceMatrix dc = backend.upload(m, n, c)) {
+                    backend.gemm(ta, tb, 0.75, da, db, -0.5, dc);
+                    double[] expected = new double[m * n];
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            double s = 0;
+                            for (int l = 0; l < k; l++) {
+                                double ail = ta ? a[l + i * k] : a[i + l * m];
+                                double blj = tb ? b[j + l * n] : b[l + j * k];
+                                s += ail * blj;
+                            }
+                            expected[i + j * m] = 0.75 * s - 0.5 * c[i + j * m];
+                        }
+                    }
+                    assertClose(expected, backend.download(dc), "gemm transA=" + ta + " transB=" + tb);
+                }
+            }
+        }
+    }
+
+    @Test
+    void gemmRejectsMismatchedShapesNamingTheOperation() {
+        try (DeviceMatrix a = backend.allocate(3, 4); DeviceMatrix b = backend.allocate(5, 2);
+             DeviceMatrix c = backend.allocate(3, 2)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> backend.gemm(false, false, 1, a, b, 0, c));
+            assertTrue(e.getMessage().startsWith("gemm"), e.getMessage());
+        }
+    }
+
+    @Test
+    void gramAndColumnMeansAverageOverParticles() {
+        int n = 2500;
+        double[] a = random(n * 3, 6);
+        double[] b = random(n * 2, 7);
+        try (DeviceMatrix da = backend.upload(n, 3, a); DeviceMatrix db = backend.upload(n, 2, b)) {
+            double[] expected = new double[6];
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 2; j++) {
+                    double s = 0;
+                    for (int r = 0; r < n; r++) {
+                        s += a[r + i * n] * b[r + j * n];
+                    }
+                    expected[i + j * 3] = s / n;
+                }
+            }
+            // float64 accumulation whatever the storage: the only error is the summation order
+            assertArrayEquals(expected, backend.gram(da, db), 1e-13);
+            double[] means = new double[3];
+            for (int i = 0; i < 3; i++) {
+                for (int r = 0; r < n; r++) {
+                    means[i] += a[r + i * n] / n;
+                }
+            }
+            assertArrayEquals(means, backend.columnMeans(da), 1e-13);
+        }
+    }
+
+    @Test
+    void allFiniteSeesNaNAndInfinity() {
+        double[] v = random(40000, 8);
+        try (DeviceMatrix m = backend.upload(200, 200, v)) {
+            assertTrue(backend.allFinite(m));
+            v[39999] = Double.NaN;
+            backend.upload(v, m);
+            assertFalse(backend.allFinite(m));
+            v[39999] = 0;
+            v[17] = Double.NEGATIVE_INFINITY;
+            backend.upload(v, m);
+            assertFalse(backend.allFinite(m));
+        }
+    }
+
+    @Test
+    void activationsAndDerivativesMatchTheScalarDefinitions() {
+        double[] v = random(300, 9);
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= 4;
+        }
+        v[0] = 0;
+        try (DeviceMatrix in = backend.upload(100, 3, v); DeviceMatrix out = backend.allocate(100, 3)) {
+            for (Activation phi : Activation.values()) {
+                backend.activation(phi, in, out);
+                double[] got = backend.download(out);
+                backend.activationDerivative(phi, in, out);
+                double[] gotDerivative = backend.download(out);
+                double[] expected = new double[v.length];
+                double[] expectedDerivative = new double[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    expected[i] = phi.value(v[i]);
+                    expectedDerivative[i] = phi.derivative(v[i]);
+                }
+                assertClose(expected, got, phi.spelling());
+                assertClose(expectedDerivative, gotDerivative, phi.spelling() + "'");
+            }
+        }
+    }
+
+    @Test
+    void entrywiseArithmetic() {
+        double[] a = random(60, 10);
+        double[] b = random(60, 11);
+        double[] s = random(20, 12);
+        try (DeviceMatrix da = backend.upload(20, 3, a); DeviceMatrix db = backend.upload(20, 3, b);
+             DeviceMatrix ds = backend.upload(20, 1, s); DeviceMatrix out = backend.allocate(20, 3)) {
+            backend.hadamard(da, db, out);
+            double[] expected = new double[60];
+            for (int i = 0; i < 60; i++) {
+                expected[i] = a[i] * b[i];
+            }
+            assertClose(expected, backend.download(out), "hadamard");
+            backend.scaleRows(ds, db, out);
+            for (int i = 0; i < 60; i++) {
+                expected[i] = s[i % 20] * b[i];
+            }
+            assertClose(expected, backend.download(out), "scaleRows");
+            backend.axpy(-1.5, da, db);
+            for (int i = 0; i < 60; i++) {
+                expected[i] = b[i] - 1.5 * a[i];
+            }
+            assertClose(expected, backend.download(db), "axpy");
+            backend.scale(3, da);
+            for (int i = 0; i < 60; i++) {
+                expected[i] = 3 * a[i];
+            }
+            assertClose(expected, backend.download(da), "scale");
+        }
+        try (DeviceMatrix sq = backend.upload(4, 4, random(16, 13))) {
+            backend.setDiagonal(sq, 0);
+            double[] got = backend.download(sq);
+            for (int i = 0; i < 4; i++) {
+                assertEquals(0, got[i + 4 * i], 0);
+            }
+        }
+    }
+
+    @Test
+    void updateMatchesTheScalarUpdateFunctionOverSeveralSteps() {
+        for (UpdateFunction.Kind kind : UpdateFunction.Kind.values()) {
+            UpdateFunction q = new UpdateFunction(kind, 0.05, 0.9, 0.99);
+            double[] param = random(50, 14);
+            double[] expected = param.clone();
+            double[] state = new double[50 * 2];
+            DeviceMatrix[] st = new DeviceMatrix[q.stateSize()];
+            try (DeviceMatrix p = backend.upload(10, 5, param); DeviceMatrix g = backend.allocate(10, 5)) {
+                for (int k = 0; k < st.length; k++) {
+                    st[k] = backend.allocate(10, 5);
+                }
+                for (int t = 0; t < 3; t++) {
+                    double[] grad = random(50, 100 + t);
+                    backend.upload(grad, g);
+                    backend.update(q, t, g, -0.1, p, st);
+                    for (int i = 0; i < 50; i++) {
+                        double dir = q.hasMemory() ? q.apply(grad[i], state, 2 * i, t) : q.apply(grad[i]);
+                        double next = expected[i] - 0.1 * dir;
+                        expected[i] = backend.precision() == Precision.FLOAT64 ? next : (float) next;
+                    }
+                }
+                assertClose(expected, backend.download(p), "update " + kind.spelling());
+            } finally {
+                for (DeviceMatrix s : st) {
+                    if (s != null) {
+                        s.close();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void fillGaussianReproducesTheGaussianStreamFromAnyFirstDraw() {
+        RandomKey key = new RandomKey(42, 3);
+        try (DeviceMatrix m = backend.allocate(37, 5)) {
+            backend.fillGaussian(m, key, 9, 4, 0.5);
+            double[] got = backend.download(m);
+            for (int j = 0; j < 5; j++) {
+                for (int a = 0; a < 37; a++) {
+                    double z = 0.5 * GaussianStream.gaussian(key, 9, a, 4 + j);
+                    double expected = backend.precision() == Precision.FLOAT64 ? z : (float) z;
+                    assertEquals(expected, got[a + 37 * j], 0, "particle " + a + " draw " + (4 + j));
+                }
+            }
+        }
+    }
+
+    @Test
+    void nonlinearOuterProductMatchesThePairSum() {
+        int na = 150;
+        int nb = 203;
+        int m = 3;
+        int p = 2;
+        double[] c = {0.7, -1.1, 0.4};
+        for (UpdateFunction q : memorylessUpdates()) {
+            for (boolean exclude : new boolean[] {false, true}) {
+                int rowsB = exclude ? na : nb;
+                double[] a = random(na * m, 15);
+                double[] b = random(rowsB * m, 16);
+                double[] cm = random(rowsB * p, 17);
+                try (DeviceMatrix da = backend.upload(na, m, a); DeviceMatrix db = backend.upload(rowsB, m, b);
+                     DeviceMatrix dc = backend.upload(rowsB, p, cm); DeviceMatrix out = backend.allocate(na, p)) {
+                    backend.nonlinearOuterProduct(q, c, da, db, dc, 0.25, exclude, out);
+                    double[] expected = new double[na * p];
+                    for (int x = 0; x < na; x++) {
+                        for (int y = 0; y < rowsB; y++) {
+                            if (exclude && x == y) {
+                                continue;
+                            }
+                            double qg = q.apply(pair(c, a, na, x, b, rowsB, y));
+                            for (int i = 0; i < p; i++) {
+                                expected[x + i * na] += 0.25 * qg * cm[y + i * rowsB];
+                            }
+                        }
+                    }
+                    assertClose(expected, backend.download(out), q.kind().spelling() + " exclude=" + exclude);
+                }
+            }
+        }
+    }
+
+    @Test
+    void accumulatePairsAddsQOfEveryPair() {
+        int na = 70;
+        int nb = 130;
+        double[] c = {1.3, -0.2};
+        for (UpdateFunction q : memorylessUpdates()) {
+            for (boolean exclude : new boolean[] {false, true}) {
+                int rowsB = exclude ? na : nb;
+                double[] a = random(na * 2, 18);
+                double[] b = random(rowsB * 2, 19);
+                double[] start = random(na * rowsB, 20);
+                try (DeviceMatrix da = backend.upload(na, 2, a); DeviceMatrix db = backend.upload(rowsB, 2, b);
+                     DeviceMatrix pairs = backend.upload(na, rowsB, start)) {
+                    backend.accumulatePairs(q, c, da, db, -0.5, exclude, pairs);
+                    double[] expected = start.clone();
+                    for (int x = 0; x < na; x++) {
+                        for (int y = 0; y < rowsB; y++) {
+                            if (!exclude || x != y) {
+                                expected[x + y * na] += -0.5 * q.apply(pair(c, a, na, x, b, rowsB, y));
+                            }
+                        }
+                    }
+                    assertClose(expected, backend.download(pairs), q.kind().spelling() + " exclude=" + exclude);
+                }
+            }
+        }
+    }
+
+    @Test
+    void nonlinearOuterProductRefusesMemoryfulUpdates() {
+        try (DeviceMatrix a = backend.allocate(4, 1); DeviceMatrix out = backend.allocate(4, 1)) {
+            assertThrows(IllegalArgumentException.class, () -> backend.nonlinearOuterProduct(
+                    UpdateFunction.of(UpdateFunction.Kind.ADAM), new double[] {1}, a, a, a, 1, false, out));
+        }
+    }
+
+    private static UpdateFunction[] memorylessUpdates() {
+        return new UpdateFunction[] {
+            UpdateFunction.of(UpdateFunction.Kind.SGD),
+            UpdateFunction.of(UpdateFunction.Kind.SIGN),
+            new UpdateFunction(UpdateFunction.Kind.SMOOTHSIGN, 0.1, 0.9, 0.999),
+        };
+    }
+
+    private static double pair(double[] c, double[] a, int na, int x, double[] b, int nb, int y) {
+        double g = 0;
+        for (int j = 0; j < c.length; j++) {
+            g += c[j] * a[x + j * na] * b[y + j * nb];
+        }
+        return g;
+    }
+}
