@@ -100,6 +100,9 @@ public interface Backend extends AutoCloseable {
     /** {@code out[a, j] = s[a] * b[a, j]} with {@code s} a {@code rows x 1} matrix. Modified: out. */
     void scaleRows(DeviceMatrix s, DeviceMatrix b, DeviceMatrix out);
 
+    /** {@code out[a, j] = c[j] * b[a, j]} (b times {@code diag(c)}), c of length {@code b.cols}. Modified: out. */
+    void scaleColumns(double[] c, DeviceMatrix b, DeviceMatrix out);
+
     /** {@code y = y + alpha x}. Modified: y. */
     void axpy(double alpha, DeviceMatrix x, DeviceMatrix y);
 
@@ -137,6 +140,18 @@ public interface Backend extends AutoCloseable {
      */
     void accumulatePairs(UpdateFunction q, double[] c, DeviceMatrix a, DeviceMatrix b, double alpha,
                          boolean excludeDiagonal, DeviceMatrix pairs);
+
+    /**
+     * Adam's pair term without per-pair state, for frozen kets (the NT limit, LIMITS.md section 3,
+     * Theorem 2.4.9). When every pair's gradient is {@code G_s(a, b) = sum_j chi_sj A[a, j] B[b, j]}
+     * with A and B fixed, Adam's moments are forms in {@code P_ab = (A[a, j] B[b, j])_j}: the first is
+     * {@code m_ab = sum_j first_j P_ab[j]} and the second {@code v_ab = sum_r (sum_j second[r][j] P_ab[j])^2}
+     * (a factorization of the m x m second-moment matrix of chi). Computes
+     * {@code out[a, i] = alpha sum_b adam.adamDirection(m_ab, v_ab, step) C[b, i]}, over {@code b != a}
+     * when {@code excludeDiagonal}. Cost {@code O(N_A N_B (m (1 + second.length) + p))}. Modified: out.
+     */
+    void adamOuterProduct(UpdateFunction adam, int step, double[] first, double[][] second, DeviceMatrix a,
+                          DeviceMatrix b, DeviceMatrix cm, double alpha, boolean excludeDiagonal, DeviceMatrix out);
 
     /** Releases the backend's threads, contexts and caches. Matrices must be closed first. */
     @Override

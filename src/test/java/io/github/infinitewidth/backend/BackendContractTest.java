@@ -217,6 +217,12 @@ public abstract class BackendContractTest {
                 expected[i] = s[i % 20] * b[i];
             }
             assertClose(expected, backend.download(out), "scaleRows");
+            double[] c = {0.5, -2, 3};
+            backend.scaleColumns(c, db, out);
+            for (int i = 0; i < 60; i++) {
+                expected[i] = c[i / 20] * b[i];
+            }
+            assertClose(expected, backend.download(out), "scaleColumns");
             backend.axpy(-1.5, da, db);
             for (int i = 0; i < 60; i++) {
                 expected[i] = b[i] - 1.5 * a[i];
@@ -345,6 +351,38 @@ public abstract class BackendContractTest {
                     assertClose(expected, backend.download(pairs), q.kind().spelling() + " exclude=" + exclude);
                 }
             }
+        }
+    }
+
+    @Test
+    void adamOuterProductMatchesThePairSumOfAdamDirections() {
+        int n = 140;
+        UpdateFunction adam = new UpdateFunction(UpdateFunction.Kind.ADAM, 0.01, 0.9, 0.99);
+        double[] first = {0.2, -0.3};
+        double[][] second = {{0.5, 0.1}, {0.0, 0.7}};
+        double[] a = random(n * 2, 21);
+        double[] cm = random(n * 3, 22);
+        try (DeviceMatrix da = backend.upload(n, 2, a); DeviceMatrix dc = backend.upload(n, 3, cm);
+             DeviceMatrix out = backend.allocate(n, 3)) {
+            backend.adamOuterProduct(adam, 2, first, second, da, da, dc, 0.5, true, out);
+            double[] expected = new double[n * 3];
+            for (int x = 0; x < n; x++) {
+                for (int y = 0; y < n; y++) {
+                    if (x == y) {
+                        continue;
+                    }
+                    double v = 0;
+                    for (double[] factor : second) {
+                        double g = pair(factor, a, n, x, a, n, y);
+                        v += g * g;
+                    }
+                    double dir = adam.adamDirection(pair(first, a, n, x, a, n, y), v, 2);
+                    for (int i = 0; i < 3; i++) {
+                        expected[x + i * n] += 0.5 * dir * cm[y + i * n];
+                    }
+                }
+            }
+            assertClose(expected, backend.download(out), "adamOuterProduct");
         }
     }
 

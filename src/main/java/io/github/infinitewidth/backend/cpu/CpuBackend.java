@@ -115,7 +115,16 @@ public final class CpuBackend implements Backend {
     public void fillGaussian(DeviceMatrix out, RandomKey key, long stream, int firstDraw, double std) {
         CpuMatrix o = mine("fillGaussian", out);
         int rows = o.rows();
-        elementwise(o.size(), i -> o.set(i, std * GaussianStream.gaussian(key, stream, i % rows, firstDraw + i / rows)));
+        int size = o.size();
+        int key0 = key.key0();
+        int key1 = key.key1();
+        split.forEach(WorkSplit.blocks(size, ELEMENTS), block -> {
+            int[] words = new int[4];
+            int end = Math.min(size, (block + 1) * ELEMENTS);
+            for (int i = block * ELEMENTS; i < end; i++) {
+                o.set(i, std * GaussianStream.gaussian(key0, key1, stream, i % rows, firstDraw + i / rows, words));
+            }
+        });
     }
 
     // ---- linear algebra ---------------------------------------------------------------------
@@ -209,6 +218,18 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void scaleColumns(double[] c, DeviceMatrix b, DeviceMatrix out) {
+        CpuMatrix mb = mine("scaleColumns", b);
+        CpuMatrix mo = mine("scaleColumns", out);
+        if (c.length != mb.cols()) {
+            throw new IllegalArgumentException("scaleColumns: " + c.length + " factors for a " + shape(mb) + " matrix");
+        }
+        sameShape("scaleColumns", mb, mo);
+        int rows = mb.rows();
+        elementwise(mb.size(), i -> mo.set(i, c[i / rows] * mb.get(i)));
+    }
+
+    @Override
     public void axpy(double alpha, DeviceMatrix x, DeviceMatrix y) {
         zip("axpy", x, y, y, (xi, yi) -> yi + alpha * xi);
     }
@@ -281,13 +302,7 @@ public final class CpuBackend implements Backend {
         CpuMatrix mc = mine("nonlinearOuterProduct", cm);
         CpuMatrix mo = mine("nonlinearOuterProduct", out);
         pairShapes("nonlinearOuterProduct", c, ma, mb, excludeDiagonal);
-        if (mc.rows() != mb.rows() || mo.rows() != ma.rows() || mo.cols() != mc.cols()) {
-            throw new IllegalArgumentException("nonlinearOuterProduct: A " + shape(ma) + ", B " + shape(mb)
-                    + ", C " + shape(mc) + ", out " + shape(mo) + " do not fit");
-        }
-        if (mo.sharesStorageWith(ma) || mo.sharesStorageWith(mb) || mo.sharesStorageWith(mc)) {
-            throw new IllegalArgumentException("nonlinearOuterProduct: out must not share storage with its inputs");
-        }
+        outputShapes("nonlinearOuterProduct", ma, mb, mc, mo);
         CpuNonlinearOuterProduct.apply(split, q, c, ma, mb, mc, alpha, excludeDiagonal, mo);
     }
 
@@ -303,6 +318,25 @@ public final class CpuBackend implements Backend {
                     + " need a " + ma.rows() + " x " + mb.rows() + " pair matrix, got " + shape(mp));
         }
         CpuNonlinearOuterProduct.accumulate(split, q, c, ma, mb, alpha, excludeDiagonal, mp);
+    }
+
+    @Override
+    public void adamOuterProduct(UpdateFunction adam, int step, double[] first, double[][] second, DeviceMatrix a,
+                                 DeviceMatrix b, DeviceMatrix cm, double alpha, boolean excludeDiagonal,
+                                 DeviceMatrix out) {
+        CpuMatrix ma = mine("adamOuterProduct", a);
+        CpuMatrix mb = mine("adamOuterProduct", b);
+        CpuMatrix mc = mine("adamOuterProduct", cm);
+        CpuMatrix mo = mine("adamOuterProduct", out);
+        if (adam.kind() != UpdateFunction.Kind.ADAM) {
+            throw new IllegalArgumentException("adamOuterProduct: needs adam, got " + adam.kind().spelling());
+        }
+        pairShapes("adamOuterProduct", first, ma, mb, excludeDiagonal);
+        for (double[] factor : second) {
+            pairShapes("adamOuterProduct", factor, ma, mb, excludeDiagonal);
+        }
+        outputShapes("adamOuterProduct", ma, mb, mc, mo);
+        CpuNonlinearOuterProduct.adam(split, adam, step, first, second, ma, mb, mc, alpha, excludeDiagonal, mo);
     }
 
     @Override
@@ -360,6 +394,16 @@ public final class CpuBackend implements Backend {
         if (excludeDiagonal && a.rows() != b.rows()) {
             throw new IllegalArgumentException(op + ": excluding the diagonal needs A and B with the same rows, got "
                     + shape(a) + " and " + shape(b));
+        }
+    }
+
+    private static void outputShapes(String op, CpuMatrix a, CpuMatrix b, CpuMatrix c, CpuMatrix out) {
+        if (c.rows() != b.rows() || out.rows() != a.rows() || out.cols() != c.cols()) {
+            throw new IllegalArgumentException(op + ": A " + shape(a) + ", B " + shape(b) + ", C " + shape(c)
+                    + ", out " + shape(out) + " do not fit");
+        }
+        if (out.sharesStorageWith(a) || out.sharesStorageWith(b) || out.sharesStorageWith(c)) {
+            throw new IllegalArgumentException(op + ": out must not share storage with its inputs");
         }
     }
 

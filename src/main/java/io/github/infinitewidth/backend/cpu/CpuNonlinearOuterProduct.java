@@ -5,10 +5,10 @@ import io.github.infinitewidth.optim.UpdateFunction;
 /**
  * The fused nonlinear outer product of DESIGN.md, the hot spot of both limit engines
  * (LIMITS.md sections 3 and 5): {@code out[a, i] = alpha sum_b Q(G[a, b]) C[b, i]} with
- * {@code G[a, b] = sum_j c_j A[a, j] B[b, j]}, and its variant that accumulates
- * {@code alpha Q(G)} into a pair matrix.
+ * {@code G[a, b] = sum_j c_j A[a, j] B[b, j]}, its variant that accumulates
+ * {@code alpha Q(G)} into a pair matrix, and Adam's stateless pair term.
  *
- * <p>The {@code N_A x N_B} matrix G is never stored: it is produced tile by tile
+ * <p>The {@code N_A x N_B} matrix of Q values is never stored: it is produced tile by tile
  * ({@link #TILE_A} particles a by {@link #TILE_B} particles b, 64 KiB, cache resident), with a
  * contiguous in every inner loop so the JIT vectorizes them. Threads own disjoint blocks of a,
  * and each {@code out[a, i]} sums over b in ascending order, so results do not depend on the
@@ -18,26 +18,74 @@ final class CpuNonlinearOuterProduct {
     static final int TILE_A = 64;
     static final int TILE_B = 128;
 
+    /** Fills {@code tile[bb * ta + aa]} with the pair values of particles {@code a0 + aa} and {@code b0 + bb}. */
+    @FunctionalInterface
+    private interface PairValues {
+        void fill(int a0, int ta, int b0, int tb, double[] tile, double[] scratch, double[] scratch2);
+    }
+
     private CpuNonlinearOuterProduct() {}
 
     static void apply(WorkSplit split, UpdateFunction q, double[] c, CpuMatrix a, CpuMatrix b, CpuMatrix cm,
                       double alpha, boolean excludeDiagonal, CpuMatrix out) {
+        requireMemoryless(q);
         int na = a.rows();
         int nb = b.rows();
         int m = a.cols();
-        int p = cm.cols();
         double[] scaledA = scaledColumns(a, c);
         double[] bv = b.toDoubles();
+        PairValues values = (a0, ta, b0, tb, tile, scratch, v) -> {
+            pairTile(scaledA, na, a0, ta, bv, nb, b0, tb, m, tile);
+            applyQ(q, tile, tb * ta);
+        };
+        reduce(split, values, na, nb, cm, alpha, excludeDiagonal, out);
+    }
+
+    static void adam(WorkSplit split, UpdateFunction adam, int step, double[] first, double[][] second,
+                     CpuMatrix a, CpuMatrix b, CpuMatrix cm, double alpha, boolean excludeDiagonal, CpuMatrix out) {
+        int na = a.rows();
+        int nb = b.rows();
+        int m = a.cols();
+        double[] firstA = scaledColumns(a, first);
+        double[][] secondA = new double[second.length][];
+        for (int r = 0; r < second.length; r++) {
+            secondA[r] = scaledColumns(a, second[r]);
+        }
+        double[] bv = b.toDoubles();
+        double c1 = adam.firstBiasCorrection(step);
+        double c2 = adam.secondBiasCorrection(step);
+        PairValues values = (a0, ta, b0, tb, tile, scratch, v) -> {
+            int length = tb * ta;
+            java.util.Arrays.fill(v, 0, length, 0.0);
+            for (double[] factor : secondA) {
+                pairTile(factor, na, a0, ta, bv, nb, b0, tb, m, scratch);
+                for (int k = 0; k < length; k++) {
+                    v[k] += scratch[k] * scratch[k];
+                }
+            }
+            pairTile(firstA, na, a0, ta, bv, nb, b0, tb, m, tile);
+            for (int k = 0; k < length; k++) {
+                tile[k] = adam.adamDirection(tile[k], v[k], c1, c2);
+            }
+        };
+        reduce(split, values, na, nb, cm, alpha, excludeDiagonal, out);
+    }
+
+    /** {@code out[a, i] = alpha sum_b values[a, b] C[b, i]}, tile by tile. */
+    private static void reduce(WorkSplit split, PairValues values, int na, int nb, CpuMatrix cm, double alpha,
+                               boolean excludeDiagonal, CpuMatrix out) {
+        int p = cm.cols();
         double[] cv = cm.toDoubles();
         split.forEach(WorkSplit.blocks(na, TILE_A), block -> {
             int a0 = block * TILE_A;
             int ta = Math.min(na, a0 + TILE_A) - a0;
             double[] tile = new double[TILE_B * ta];
+            double[] scratch = new double[TILE_B * ta];
+            double[] scratch2 = new double[TILE_B * ta];
             double[] acc = new double[p * ta];
             for (int b0 = 0; b0 < nb; b0 += TILE_B) {
                 int tb = Math.min(nb, b0 + TILE_B) - b0;
-                pairTile(scaledA, na, a0, ta, bv, nb, b0, tb, m, tile);
-                applyQ(q, tile, tb * ta);
+                values.fill(a0, ta, b0, tb, tile, scratch, scratch2);
                 if (excludeDiagonal) {
                     zeroDiagonal(tile, a0, ta, b0, tb);
                 }
@@ -63,6 +111,7 @@ final class CpuNonlinearOuterProduct {
     /** {@code pairs[a, b] += alpha Q(G[a, b])}; threads own disjoint blocks of columns b. */
     static void accumulate(WorkSplit split, UpdateFunction q, double[] c, CpuMatrix a, CpuMatrix b, double alpha,
                            boolean excludeDiagonal, CpuMatrix pairs) {
+        requireMemoryless(q);
         int na = a.rows();
         int nb = b.rows();
         int m = a.cols();
@@ -107,8 +156,6 @@ final class CpuNonlinearOuterProduct {
     /** Q entrywise (LIMITS.md section 1), written out per kind so each loop stays branch-free. */
     private static void applyQ(UpdateFunction q, double[] tile, int length) {
         switch (q.kind()) {
-            case SGD:
-                return;
             case SIGN:
                 for (int i = 0; i < length; i++) {
                     tile[i] = Math.signum(tile[i]);
@@ -123,8 +170,14 @@ final class CpuNonlinearOuterProduct {
                 return;
             }
             default:
-                throw new IllegalArgumentException("the nonlinear outer product needs a memoryless Q, got "
-                        + q.kind().spelling());
+                return;
+        }
+    }
+
+    private static void requireMemoryless(UpdateFunction q) {
+        if (q.hasMemory()) {
+            throw new IllegalArgumentException("the nonlinear outer product needs a memoryless Q, got "
+                    + q.kind().spelling());
         }
     }
 
