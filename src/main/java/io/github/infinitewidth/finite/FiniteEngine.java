@@ -5,11 +5,11 @@ import io.github.infinitewidth.engine.Engine;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.engine.StepListener;
 import io.github.infinitewidth.engine.Trajectory;
+import io.github.infinitewidth.engine.TrajectoryRecorder;
+import io.github.infinitewidth.network.Parametrization;
 import io.github.infinitewidth.random.RandomKey;
 import io.github.infinitewidth.train.BatchSchedule;
 import io.github.infinitewidth.util.InvalidSpecException;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -52,19 +52,15 @@ public final class FiniteEngine implements Engine {
         validate(e, backend);
         int steps = e.training().steps();
         int replicas = e.simulation().replicas();
-        int[] recorded = recordedSteps(e);
-        double[][][] outputs = new double[replicas][recorded.length][];
+        TrajectoryRecorder recorder = new TrajectoryRecorder(e.training(), replicas, e.data().train().size());
         double[] targets = e.data().allTargets();
         Scaling scaling = Scaling.of(e.parametrization(), e.network().initStd(), e.network().width(),
                 e.data().dimension(), e.optimizer().learningRate(), e.optimizer().multipliers());
-        boolean center = e.parametrization() == io.github.infinitewidth.network.Parametrization.NTP
-                && e.simulation().centerOutput();
-        int divergedStep = -1;
+        boolean center = e.parametrization() == Parametrization.NTP && e.simulation().centerOutput();
         for (int r = 0; r < replicas; r++) {
             BatchSchedule schedule = new BatchSchedule(e.training(), e.data().train().size(), e.simulation().seed());
             try (FiniteNetwork net = new FiniteNetwork(e, scaling, backend, new RandomKey(e.simulation().seed(), r))) {
                 double[] f0 = null;
-                int k = 0;
                 for (int t = 0; t <= steps; t++) {
                     double[] f = net.forward();
                     if (center) {
@@ -75,14 +71,7 @@ public final class FiniteEngine implements Engine {
                             f[j] -= f0[j];
                         }
                     }
-                    if (!allFinite(f)) {
-                        divergedStep = divergedStep < 0 ? t : Math.min(divergedStep, t);
-                        break;
-                    }
-                    if (k < recorded.length && recorded[k] == t) {
-                        outputs[r][k++] = f;
-                    }
-                    if (t == steps) {
+                    if (!recorder.offer(r, t, f) || t == steps) {
                         break;
                     }
                     net.update(e.loss().errorSignal(f, targets, schedule.batch(t)), t);
@@ -90,39 +79,7 @@ public final class FiniteEngine implements Engine {
                 }
             }
         }
-        if (divergedStep >= 0) {
-            return truncated(recorded, outputs, e, divergedStep);
-        }
-        return new Trajectory(recorded, outputs, e.data().train().size(), Trajectory.Status.COMPLETED, -1,
-                Map.of(), List.of());
-    }
-
-    /** Keeps the steps before {@code divergedStep}, recorded by every replica. */
-    private static Trajectory truncated(int[] recorded, double[][][] outputs, Experiment e, int divergedStep) {
-        int kept = 0;
-        while (kept < recorded.length && recorded[kept] < divergedStep) {
-            kept++;
-        }
-        double[][][] cut = new double[outputs.length][][];
-        for (int r = 0; r < outputs.length; r++) {
-            cut[r] = Arrays.copyOf(outputs[r], kept);
-        }
-        return new Trajectory(Arrays.copyOf(recorded, kept), cut, e.data().train().size(),
-                Trajectory.Status.DIVERGED, divergedStep, Map.of(), List.of());
-    }
-
-    static int[] recordedSteps(Experiment e) {
-        return java.util.stream.IntStream.rangeClosed(0, e.training().steps())
-                .filter(e.training()::records).toArray();
-    }
-
-    private static boolean allFinite(double[] f) {
-        for (double value : f) {
-            if (!Double.isFinite(value)) {
-                return false;
-            }
-        }
-        return true;
+        return recorder.finish(Map.of());
     }
 
     private static long mib(long bytes) {

@@ -132,8 +132,7 @@ final class FiniteNetwork implements AutoCloseable {
      * {@code g_v = x^L chi}, {@code g_u = dh^1 diag(chi) Xi^T}, {@code g_W = dh^l diag(chi) (x^{l-1})^T}.
      */
     private void computeGradients(double[] chi) {
-        try (DeviceMatrix chiColumn = backend.upload(m, 1, chi);
-             DeviceMatrix chiDiagonal = backend.upload(m, m, diagonal(chi))) {
+        try (DeviceMatrix chiColumn = backend.upload(m, 1, chi)) {
             // dx^L = v in every column: dh^L = v (.) phi'(h^L)
             backend.activationDerivative(phi, h[layers], dh);
             backend.scaleRows(v, dh, dhStore[layers]);
@@ -144,10 +143,10 @@ final class FiniteNetwork implements AutoCloseable {
             }
             backend.gemm(false, false, 1.0, x[layers], chiColumn, 0.0, gradV);
             for (int l = layers; l >= 2; l--) {
-                backend.gemm(false, false, 1.0, dhStore[l], chiDiagonal, 0.0, dhChi);
+                backend.scaleColumns(chi, dhStore[l], dhChi);
                 backend.gemm(false, true, 1.0, dhChi, x[l - 1], 0.0, gradW[l]);
             }
-            backend.gemm(false, false, 1.0, dhStore[1], chiDiagonal, 0.0, dhChi);
+            backend.scaleColumns(chi, dhStore[1], dhChi);
             backend.gemm(false, true, 1.0, dhChi, inputs, 0.0, gradU);
         }
     }
@@ -200,14 +199,6 @@ final class FiniteNetwork implements AutoCloseable {
     private DeviceMatrix own(DeviceMatrix matrix) {
         owned.add(matrix);
         return matrix;
-    }
-
-    private static double[] diagonal(double[] c) {
-        double[] d = new double[c.length * c.length];
-        for (int j = 0; j < c.length; j++) {
-            d[j * c.length + j] = c[j];
-        }
-        return d;
     }
 
     @Override

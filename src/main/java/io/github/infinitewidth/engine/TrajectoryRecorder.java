@@ -1,0 +1,88 @@
+package io.github.infinitewidth.engine;
+
+import io.github.infinitewidth.train.TrainingSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * Collects what an engine records, replica by replica, and builds the {@link Trajectory}.
+ * It owns the JOB-SPEC rules shared by every engine: which steps are recorded
+ * ({@code training.recordEvery}, step 0 and the last always), and divergence: the first step
+ * at which any replica's outputs are non-finite ends the run, and only steps before it, which
+ * every replica recorded, are kept.
+ */
+public final class TrajectoryRecorder {
+    private final int[] steps;
+    private final double[][][] outputs;
+    private final int trainCount;
+    private final List<Trajectory.FeatureKernel> features = new ArrayList<>();
+    private int divergedStep = -1;
+
+    public TrajectoryRecorder(TrainingSpec training, int replicas, int trainCount) {
+        this.steps = IntStream.rangeClosed(0, training.steps()).filter(training::records).toArray();
+        this.outputs = new double[replicas][steps.length][];
+        this.trainCount = trainCount;
+    }
+
+    /** The recorded steps, ascending. */
+    public int[] steps() {
+        return steps.clone();
+    }
+
+    /**
+     * Offers replica r's outputs {@code f_t} (all inputs, train then test) at step t, stored when t is
+     * a recorded step.
+     *
+     * @return false when {@code f} is non-finite: the replica has diverged and must stop
+     */
+    public boolean offer(int replica, int t, double[] f) {
+        for (double value : f) {
+            if (!Double.isFinite(value)) {
+                divergedStep = divergedStep < 0 ? t : Math.min(divergedStep, t);
+                return false;
+            }
+        }
+        int k = Arrays.binarySearch(steps, t);
+        if (k >= 0) {
+            outputs[replica][k] = f.clone();
+        }
+        return true;
+    }
+
+    /** Adds the feature kernels of hidden layer {@code layer} at step t, {@code perReplica[r][i * m + j]}. */
+    public void feature(int step, int layer, double[][] perReplica) {
+        features.add(new Trajectory.FeatureKernel(step, layer, perReplica));
+    }
+
+    /** True once some replica has diverged. */
+    public boolean diverged() {
+        return divergedStep >= 0;
+    }
+
+    /** The trajectory, truncated before the divergence step if there was one. */
+    public Trajectory finish(Map<String, double[][]> kernels) {
+        if (divergedStep < 0) {
+            return new Trajectory(steps.clone(), outputs, trainCount, Trajectory.Status.COMPLETED, -1, kernels,
+                    features);
+        }
+        int kept = 0;
+        while (kept < steps.length && steps[kept] < divergedStep) {
+            kept++;
+        }
+        double[][][] cut = new double[outputs.length][][];
+        for (int r = 0; r < outputs.length; r++) {
+            cut[r] = Arrays.copyOf(outputs[r], kept);
+        }
+        List<Trajectory.FeatureKernel> keptFeatures = new ArrayList<>();
+        for (Trajectory.FeatureKernel f : features) {
+            if (f.step() < divergedStep) {
+                keptFeatures.add(f);
+            }
+        }
+        return new Trajectory(Arrays.copyOf(steps, kept), cut, trainCount, Trajectory.Status.DIVERGED, divergedStep,
+                kernels, keptFeatures);
+    }
+}
