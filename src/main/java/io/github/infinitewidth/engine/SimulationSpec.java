@@ -6,19 +6,27 @@ import io.github.infinitewidth.util.Check;
 
 /**
  * The job's {@code simulation} section: N particles per replica (limit engines), R replicas
- * (limit engines) or seeds (finite engine), base seed, backend, storage precision, and
- * {@code centerOutput} (nt-limit and NTP networks: train {@code f - f_0}, LIMITS.md 2.2).
+ * (limit engines) or seeds (finite engine), base seed, backend, storage precision,
+ * {@code centerOutput} (nt-limit and NTP networks: train {@code f - f_0}, LIMITS.md 2.2) and
+ * {@code kernels} (nt-limit: Monte Carlo or closed-form covariances).
  */
 public record SimulationSpec(int particles, int replicas, long seed, BackendChoice backend,
-                             Precision precision, boolean centerOutput) {
+                             Precision precision, boolean centerOutput, KernelSource kernels) {
     public SimulationSpec {
         Check.positive("simulation.particles", particles);
         Check.positive("simulation.replicas", replicas);
         Check.present("simulation.backend", backend);
         Check.present("simulation.precision", precision);
+        Check.present("simulation.kernels", kernels);
     }
 
-    /** The defaults of JOB-SPEC.md: 4096 particles, 4 replicas, seed 1, auto, float64, centered. */
+    /** A simulation with Monte Carlo kernels. */
+    public SimulationSpec(int particles, int replicas, long seed, BackendChoice backend, Precision precision,
+                          boolean centerOutput) {
+        this(particles, replicas, seed, backend, precision, centerOutput, KernelSource.MONTE_CARLO);
+    }
+
+    /** The defaults of JOB-SPEC.md: 4096 particles, 4 replicas, seed 1, auto, float64, centered, Monte Carlo kernels. */
     public static SimulationSpec defaults() {
         return new SimulationSpec(4096, 4, 1, BackendChoice.AUTO, Precision.FLOAT64, true);
     }

@@ -1,0 +1,123 @@
+package io.github.infinitewidth.limit.neuraltangent;
+
+import io.github.infinitewidth.backend.Backend;
+import io.github.infinitewidth.engine.Engine;
+import io.github.infinitewidth.engine.Experiment;
+import io.github.infinitewidth.engine.KernelSource;
+import io.github.infinitewidth.engine.StepListener;
+import io.github.infinitewidth.engine.Trajectory;
+import io.github.infinitewidth.engine.TrajectoryRecorder;
+import io.github.infinitewidth.ket.CovarianceFactor;
+import io.github.infinitewidth.network.DualActivation;
+import io.github.infinitewidth.optim.UpdateFunction;
+import io.github.infinitewidth.random.GaussianStream;
+import io.github.infinitewidth.random.RandomKey;
+import io.github.infinitewidth.train.BatchSchedule;
+import io.github.infinitewidth.util.InvalidSpecException;
+import java.util.Map;
+
+/**
+ * The neural tangent limit (Theorems 2.4.7 and 2.4.9; LIMITS.md section 3): the kets are built
+ * once per replica and the function evolves as {@code f_{t+1} = f_t - eta K_t}. sgd and momentum
+ * go through the NTK computed once ({@code O(m^2)} per step); sign, smoothsign and adam through
+ * the particles ({@code O(L N^2 m)} per step, the nonlinear outer product). With
+ * {@code centerOutput} the function starts at 0, otherwise at a draw from the NNGP.
+ * Records the NNGP and NTK of every replica and the (frozen) feature kernels.
+ */
+public final class NeuralTangentEngine implements Engine {
+    /** Random stream of the initial function {@code f_0} when it is not centered. */
+    private static final long INITIAL_OUTPUT_STREAM = 2;
+
+    @Override
+    public String name() {
+        return "nt-limit";
+    }
+
+    @Override
+    public void validate(Experiment e, Backend backend) {
+        if (e.simulation().kernels() == KernelSource.CLOSED_FORM && !DualActivation.exists(e.network().activation())) {
+            throw new InvalidSpecException("simulation.kernels", "closed-form needs activation identity, relu or erf, got "
+                    + e.network().activation().spelling());
+        }
+        if (e.simulation().particles() < 2) {
+            throw new InvalidSpecException("simulation.particles", "must be >= 2 for engine nt-limit (pairs of particles), got "
+                    + e.simulation().particles());
+        }
+        long n = e.simulation().particles();
+        long m = e.data().size();
+        long d = e.data().dimension();
+        long entries = (d + 1) * (2 + e.optimizer().update().stateSize());
+        long elements = n * (3L * e.network().hiddenLayers() * m + 3 * m + d + 1 + entries);
+        long bytes = elements * backend.precision().bytes();
+        if (bytes > backend.freeMemoryBytes()) {
+            throw new InvalidSpecException("simulation.particles", "of " + n + " need " + (bytes >> 20)
+                    + " MiB but the " + backend.name() + " backend has " + (backend.freeMemoryBytes() >> 20) + " MiB free");
+        }
+    }
+
+    @Override
+    public Trajectory run(Experiment e, Backend backend, StepListener listener) {
+        validate(e, backend);
+        int steps = e.training().steps();
+        int replicas = e.simulation().replicas();
+        int layers = e.network().hiddenLayers();
+        int m = e.data().size();
+        double sv2 = e.network().initStd().output() * e.network().initStd().output();
+        double eta = e.optimizer().learningRate();
+        UpdateFunction q = e.optimizer().update();
+        double[] targets = e.data().allTargets();
+        ExactKernels exact = e.simulation().kernels() == KernelSource.CLOSED_FORM
+                ? new ExactKernels(e.data().allInputs(), e.network().activation(), e.network().initStd(), layers)
+                : null;
+        TrajectoryRecorder recorder = new TrajectoryRecorder(e.training(), replicas, e.data().train().size());
+        double[][] nngp = new double[replicas][];
+        double[][] ntk = new double[replicas][];
+        double[][][] features = new double[layers + 1][replicas][];
+        for (int r = 0; r < replicas; r++) {
+            RandomKey key = new RandomKey(e.simulation().seed(), r);
+            BatchSchedule schedule = new BatchSchedule(e.training(), e.data().train().size(), e.simulation().seed());
+            try (NeuralTangentKets kets = new NeuralTangentKets(e, backend, key, exact)) {
+                nngp[r] = exact != null ? exact.nngp() : kets.nngp(sv2);
+                ntk[r] = exact != null ? exact.ntk(e.optimizer().multipliers()) : kets.ntk(e.optimizer().multipliers());
+                for (int l = 1; l <= layers; l++) {
+                    features[l][r] = exact != null ? exact.features(l) : kets.features(l);
+                }
+                double[] f = e.simulation().centerOutput() ? new double[m] : initialOutputs(nngp[r], m, key);
+                try (FunctionSpaceStep step = q.isLinear() || q.kind() == UpdateFunction.Kind.MOMENTUM
+                        ? new LinearKernelStep(ntk[r], m, q)
+                        : new ParticleStep(kets, q, e.optimizer().multipliers(), backend)) {
+                    for (int t = 0; t <= steps; t++) {
+                        if (!recorder.offer(r, t, f) || t == steps) {
+                            break;
+                        }
+                        double[] k = step.kernel(e.loss().errorSignal(f, targets, schedule.batch(t)), t);
+                        for (int i = 0; i < m; i++) {
+                            f[i] -= eta * k[i];
+                        }
+                        listener.stepDone(r, t, steps);
+                    }
+                }
+            }
+        }
+        // the kets are frozen: the feature kernels are the same at every recorded step
+        for (int step : recorder.steps()) {
+            for (int l = 1; l <= layers; l++) {
+                recorder.feature(step, l, features[l]);
+            }
+        }
+        return recorder.finish(Map.of("nngp", nngp, "ntk", ntk));
+    }
+
+    /** {@code f_0 ~ N(0, NNGP)}: one Gaussian draw per input from the replica's own stream. */
+    private static double[] initialOutputs(double[] nngp, int m, RandomKey key) {
+        double[] factor = CovarianceFactor.of(nngp, m);
+        double[] f = new double[m];
+        for (int k = 0; k < m; k++) {
+            double z = GaussianStream.gaussian(key, INITIAL_OUTPUT_STREAM, 0, k);
+            for (int i = 0; i < m; i++) {
+                f[i] += factor[i + k * m] * z;
+            }
+        }
+        return f;
+    }
+}

@@ -1,0 +1,148 @@
+package io.github.infinitewidth.limit.neuraltangent;
+
+import io.github.infinitewidth.backend.Backend;
+import io.github.infinitewidth.backend.DeviceMatrix;
+import io.github.infinitewidth.engine.Experiment;
+import io.github.infinitewidth.ket.CovarianceFactor;
+import io.github.infinitewidth.network.Activation;
+import io.github.infinitewidth.network.InitStd;
+import io.github.infinitewidth.optim.LayerMultipliers;
+import io.github.infinitewidth.random.RandomKey;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The frozen kets of the NT limit for one replica (LIMITS.md section 3), N particles by m
+ * inputs (train then test): {@code h^l, x^l, dh^l} for l = 1..L, the output weights v and the
+ * inputs. Built once; nothing here changes during training (no feature learning).
+ *
+ * <p>{@code h^1 = u xi} with particle-wise {@code u ~ N(0, su^2/d)}; {@code h^{l+1}} a fresh
+ * Gaussian with covariance {@code sw^2 E[x^l x^l]}; {@code dx^L = v ~ N(0, sv^2)};
+ * {@code dx^{l-1}} a fresh Gaussian, independent of the forward kets, with covariance
+ * {@code sw^2 E[dh^l dh^l]}; {@code dh^l = dx^l (.) phi'(h^l)}. The covariances are the
+ * particle estimates of the layer below, or the closed forms when {@code exact} is given.
+ * Memory {@code N (3 L m + d + 1)} stored values.
+ */
+final class NeuralTangentKets implements AutoCloseable {
+    /** Random streams of one replica: v, u, then one per fresh forward and backward Gaussian. */
+    private static final long OUTPUT_STREAM = 0;
+    private static final long INPUT_STREAM = 1;
+    private static final long FORWARD_STREAM = 100;
+    private static final long BACKWARD_STREAM = 200;
+
+    private final Backend backend;
+    private final int layers;
+    private final int m;
+    private final double[][] inputs;
+    private final List<DeviceMatrix> owned = new ArrayList<>();
+    final DeviceMatrix xi;          // d x m
+    final DeviceMatrix v;           // N x 1
+    final DeviceMatrix[] h;         // h[l], l = 1..L
+    final DeviceMatrix[] x;
+    final DeviceMatrix[] dh;
+
+    NeuralTangentKets(Experiment e, Backend backend, RandomKey key, ExactKernels exact) {
+        this.backend = backend;
+        this.layers = e.network().hiddenLayers();
+        this.inputs = e.data().allInputs();
+        this.m = inputs.length;
+        int n = e.simulation().particles();
+        int d = e.data().dimension();
+        Activation phi = e.network().activation();
+        InitStd init = e.network().initStd();
+        double sw2 = init.hidden() * init.hidden();
+
+        double[] columnMajor = new double[d * m];
+        for (int j = 0; j < m; j++) {
+            System.arraycopy(inputs[j], 0, columnMajor, j * d, d);
+        }
+        xi = own(backend.upload(d, m, columnMajor));
+        h = new DeviceMatrix[layers + 1];
+        x = new DeviceMatrix[layers + 1];
+        dh = new DeviceMatrix[layers + 1];
+        try (DeviceMatrix u = backend.allocate(n, d)) {
+            backend.fillGaussian(u, key, INPUT_STREAM, init.input() / Math.sqrt(d));
+            h[1] = own(backend.allocate(n, m));
+            backend.gemm(false, false, 1.0, u, xi, 0.0, h[1]);
+        }
+        x[1] = own(backend.allocate(n, m));
+        backend.activation(phi, h[1], x[1]);
+        for (int l = 2; l <= layers; l++) {
+            double[] cov = exact != null ? exact.covariance(l) : scaled(backend.gram(x[l - 1], x[l - 1]), sw2);
+            h[l] = own(backend.allocate(n, m));
+            freshGaussian(cov, key, FORWARD_STREAM + l, h[l]);
+            x[l] = own(backend.allocate(n, m));
+            backend.activation(phi, h[l], x[l]);
+        }
+
+        v = own(backend.allocate(n, 1));
+        backend.fillGaussian(v, key, OUTPUT_STREAM, init.output());
+        try (DeviceMatrix derivative = backend.allocate(n, m)) {
+            dh[layers] = own(backend.allocate(n, m));
+            backend.activationDerivative(phi, h[layers], derivative);
+            backend.scaleRows(v, derivative, dh[layers]);
+            for (int l = layers; l >= 2; l--) {
+                double[] cov = exact != null ? scaled(exact.backward(l), sw2) : scaled(backend.gram(dh[l], dh[l]), sw2);
+                dh[l - 1] = own(backend.allocate(n, m));
+                freshGaussian(cov, key, BACKWARD_STREAM + l, dh[l - 1]);
+                backend.activationDerivative(phi, h[l - 1], derivative);
+                backend.hadamard(dh[l - 1], derivative, dh[l - 1]);
+            }
+        }
+    }
+
+    /** {@code out = Z F^T} with Z standard Gaussian from {@code stream} and {@code F F^T = cov}. */
+    private void freshGaussian(double[] cov, RandomKey key, long stream, DeviceMatrix out) {
+        try (DeviceMatrix z = backend.allocate(out.rows(), m);
+             DeviceMatrix factor = backend.upload(m, m, CovarianceFactor.of(cov, m))) {
+            backend.fillGaussian(z, key, stream, 1.0);
+            backend.gemm(false, true, 1.0, z, factor, 0.0, out);
+        }
+    }
+
+    /** The particle estimate of {@code E[x^l_i x^l_j]} (m x m, symmetric). */
+    double[] features(int l) {
+        return backend.gram(x[l], x[l]);
+    }
+
+    /** The particle estimate of the NNGP kernel {@code sv^2 E[x^L x^L]} ({@code sv^2} exact). */
+    double[] nngp(double outputVariance) {
+        return scaled(features(layers), outputVariance);
+    }
+
+    /** The particle estimate of the NTK (LIMITS.md section 3). */
+    double[] ntk(LayerMultipliers mult) {
+        double[][] features = new double[layers + 1][];
+        double[][] backward = new double[layers + 1][];
+        for (int l = 1; l <= layers; l++) {
+            features[l] = features(l);
+            backward[l] = backend.gram(dh[l], dh[l]);
+        }
+        return NeuralTangentKernel.assemble(m, inputs, features, backward, mult);
+    }
+
+    int layers() {
+        return layers;
+    }
+
+    private static double[] scaled(double[] k, double factor) {
+        double[] out = new double[k.length];
+        for (int i = 0; i < k.length; i++) {
+            out[i] = factor * k[i];
+        }
+        return out;
+    }
+
+    private DeviceMatrix own(DeviceMatrix matrix) {
+        owned.add(matrix);
+        return matrix;
+    }
+
+    @Override
+    public void close() {
+        for (DeviceMatrix matrix : owned) {
+            matrix.close();
+        }
+        owned.clear();
+    }
+}

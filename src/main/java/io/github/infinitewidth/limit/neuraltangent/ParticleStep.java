@@ -1,0 +1,170 @@
+package io.github.infinitewidth.limit.neuraltangent;
+
+import io.github.infinitewidth.backend.Backend;
+import io.github.infinitewidth.backend.DeviceMatrix;
+import io.github.infinitewidth.ket.CovarianceFactor;
+import io.github.infinitewidth.optim.LayerMultipliers;
+import io.github.infinitewidth.optim.UpdateFunction;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The NT-limit step for nonlinear Q (sign, smoothsign, adam), over the particles of the frozen
+ * kets (LIMITS.md section 3):
+ * <pre>
+ * K_t(i) = mv E[x^L_i Q(sum_j chi_j x^L_j)]
+ *        + sum_{l=2..L} mW E_{a != b}[dh^l_{a,i} Q(sum_j chi_j dh^l_{a,j} x^{l-1}_{b,j}) x^{l-1}_{b,i}]
+ *        + mu E[dh1_i sum_k Q(sum_j chi_j dh1_j xi_k(j)) xi_k(i)]
+ * </pre>
+ * The output and input weights of a particle are ordinary entries with their own optimizer
+ * state ({@code N x 1} and {@code N x d}). A hidden entry is a pair (a, b): its term is the
+ * nonlinear outer product over all ordered pairs {@code a != b}, {@code O(N^2 m)} per layer and step,
+ * never an N x N matrix. For adam the pairs keep no state either: with frozen kets every pair's
+ * moments are forms in the history of chi (Theorem 2.4.9), {@code m_t = sum_j M_tj P_j} and
+ * {@code v_t = P^T V_t P} with {@code P_j = dh_{a,j} x_{b,j}},
+ * {@code M_t = beta1 M_{t-1} + (1 - beta1) chi_t} and {@code V_t = beta2 V_{t-1} + (1 - beta2) chi_t chi_t^T},
+ * which {@link Backend#adamOuterProduct} evaluates from a factor of V_t ({@code O(N^2 m rank(V_t))}).
+ */
+final class ParticleStep implements FunctionSpaceStep {
+    /** Eigen-directions of V_t below this fraction of the largest carry no second moment (rounding). */
+    private static final double RANK_TOLERANCE = 1e-15;
+
+    private final Backend backend;
+    private final NeuralTangentKets kets;
+    private final UpdateFunction q;
+    private final LayerMultipliers mult;
+    private final int n;
+    private final int m;
+    private final int layers;
+    private final List<DeviceMatrix> owned = new ArrayList<>();
+    private final DeviceMatrix gradV;      // N x 1
+    private final DeviceMatrix directionV;
+    private final DeviceMatrix gradU;      // N x d
+    private final DeviceMatrix directionU;
+    private final DeviceMatrix[] stateV;
+    private final DeviceMatrix[] stateU;
+    private final DeviceMatrix scaled;     // N x m scratch
+    private final DeviceMatrix pairTerm;   // N x m scratch
+    private final double[] firstMoment;
+    private final double[] secondMoment;
+
+    ParticleStep(NeuralTangentKets kets, UpdateFunction q, LayerMultipliers mult, Backend backend) {
+        if (q.isLinear() || q.kind() == UpdateFunction.Kind.MOMENTUM) {
+            throw new IllegalArgumentException("use the kernel step for " + q.kind().spelling());
+        }
+        this.backend = backend;
+        this.kets = kets;
+        this.q = q;
+        this.mult = mult;
+        this.layers = kets.layers();
+        this.n = kets.v.rows();
+        this.m = kets.xi.cols();
+        int d = kets.xi.rows();
+        gradV = own(backend.allocate(n, 1));
+        directionV = own(backend.allocate(n, 1));
+        gradU = own(backend.allocate(n, d));
+        directionU = own(backend.allocate(n, d));
+        stateV = new DeviceMatrix[q.stateSize()];
+        stateU = new DeviceMatrix[q.stateSize()];
+        for (int s = 0; s < q.stateSize(); s++) {
+            stateV[s] = own(backend.allocate(n, 1));
+            stateU[s] = own(backend.allocate(n, d));
+        }
+        scaled = own(backend.allocate(n, m));
+        pairTerm = own(backend.allocate(n, m));
+        firstMoment = new double[m];
+        secondMoment = new double[m * m];
+    }
+
+    @Override
+    public double[] kernel(double[] chi, int t) {
+        double[] k = new double[m];
+        try (DeviceMatrix chiColumn = backend.upload(m, 1, chi)) {
+            // output weights: g_v[a] = sum_j chi_j x^L[a, j]
+            backend.gemm(false, false, 1.0, kets.x[layers], chiColumn, 0.0, gradV);
+            direction(t, gradV, directionV, stateV);
+            addScaled(k, backend.gram(kets.x[layers], directionV), mult.output());
+
+            // input weights: g_u[a, k] = sum_j chi_j dh1[a, j] xi_k(j); term E[dh1_i (Q(g_u) xi)_i]
+            backend.scaleColumns(chi, kets.dh[1], scaled);
+            backend.gemm(false, true, 1.0, scaled, kets.xi, 0.0, gradU);
+            direction(t, gradU, directionU, stateU);
+            backend.gemm(false, false, 1.0, directionU, kets.xi, 0.0, pairTerm);
+            addScaled(k, diagonalMean(kets.dh[1], pairTerm), mult.input());
+
+            // hidden weights: the pair terms
+            double[][] secondFactors = q.kind() == UpdateFunction.Kind.ADAM ? advanceMoments(chi) : null;
+            for (int l = 2; l <= layers; l++) {
+                double alpha = 1.0 / (n - 1);
+                if (secondFactors == null) {
+                    backend.nonlinearOuterProduct(q, chi, kets.dh[l], kets.x[l - 1], kets.x[l - 1], alpha, true,
+                            pairTerm);
+                } else {
+                    backend.adamOuterProduct(q, t, firstMoment, secondFactors, kets.dh[l], kets.x[l - 1],
+                            kets.x[l - 1], alpha, true, pairTerm);
+                }
+                addScaled(k, diagonalMean(kets.dh[l], pairTerm), mult.hidden());
+            }
+        }
+        return k;
+    }
+
+    /** {@code out = Q_t(grad)} entrywise with the entries' own state. */
+    private void direction(int t, DeviceMatrix grad, DeviceMatrix out, DeviceMatrix[] state) {
+        backend.fill(out, 0.0);
+        backend.update(q, t, grad, 1.0, out, state);
+    }
+
+    /** {@code E[a_i b_i]} for every column i. */
+    private double[] diagonalMean(DeviceMatrix a, DeviceMatrix b) {
+        backend.hadamard(a, b, scaled);
+        return backend.columnMeans(scaled);
+    }
+
+    /** Advances Adam's pair moments by chi_t; returns the factors {@code f_r} with {@code V_t = sum_r f_r f_r^T}. */
+    private double[][] advanceMoments(double[] chi) {
+        for (int i = 0; i < m; i++) {
+            firstMoment[i] = q.beta1() * firstMoment[i] + (1 - q.beta1()) * chi[i];
+            for (int j = 0; j < m; j++) {
+                secondMoment[i * m + j] = q.beta2() * secondMoment[i * m + j] + (1 - q.beta2()) * chi[i] * chi[j];
+            }
+        }
+        double[] f = CovarianceFactor.of(secondMoment, m);
+        double largest = 0;
+        double[] norms = new double[m];
+        for (int r = 0; r < m; r++) {
+            for (int i = 0; i < m; i++) {
+                norms[r] += f[i + r * m] * f[i + r * m];
+            }
+            largest = Math.max(largest, norms[r]);
+        }
+        List<double[]> factors = new ArrayList<>();
+        for (int r = 0; r < m; r++) {
+            if (norms[r] > RANK_TOLERANCE * largest) {
+                double[] column = new double[m];
+                System.arraycopy(f, r * m, column, 0, m);
+                factors.add(column);
+            }
+        }
+        return factors.toArray(new double[0][]);
+    }
+
+    private static void addScaled(double[] k, double[] term, double factor) {
+        for (int i = 0; i < k.length; i++) {
+            k[i] += factor * term[i];
+        }
+    }
+
+    private DeviceMatrix own(DeviceMatrix matrix) {
+        owned.add(matrix);
+        return matrix;
+    }
+
+    @Override
+    public void close() {
+        for (DeviceMatrix matrix : owned) {
+            matrix.close();
+        }
+        owned.clear();
+    }
+}

@@ -1,0 +1,37 @@
+package io.github.infinitewidth.limit.neuraltangent;
+
+import io.github.infinitewidth.backend.BackendChoice;
+import io.github.infinitewidth.backend.Precision;
+import io.github.infinitewidth.engine.Experiment;
+import io.github.infinitewidth.engine.KernelSource;
+import io.github.infinitewidth.engine.SimulationSpec;
+import io.github.infinitewidth.network.Activation;
+import io.github.infinitewidth.network.InitStd;
+import io.github.infinitewidth.network.NetworkSpec;
+import io.github.infinitewidth.optim.LayerMultipliers;
+import io.github.infinitewidth.optim.OptimizerSpec;
+import io.github.infinitewidth.optim.UpdateFunction;
+import io.github.infinitewidth.train.Data;
+import io.github.infinitewidth.train.Dataset;
+import io.github.infinitewidth.train.Loss;
+import io.github.infinitewidth.train.TrainingSpec;
+
+/** NT-limit experiments shared by the tests: 4 train and 2 test inputs in 3 dimensions. */
+final class NtExperiments {
+    private NtExperiments() {}
+
+    static final InitStd INIT = new InitStd(1.2, 1.4, 0.9);
+    static final LayerMultipliers MULTIPLIERS = new LayerMultipliers(0.8, 1.0, 1.3);
+
+    static final Data DATA = new Data(
+            new Dataset(new double[][] {{1.0, 0.3, -0.2}, {-0.4, 0.9, 0.5}, {0.2, -1.1, 0.8}, {-0.9, -0.3, -0.6}},
+                    new double[] {0.7, -0.5, 0.4, -0.8}),
+            new Dataset(new double[][] {{0.5, 0.5, 0.5}, {-0.2, 0.7, -0.9}}, new double[] {0.3, -0.1}));
+
+    static Experiment experiment(Activation phi, int layers, UpdateFunction q, double lr, int steps, int batchSize,
+                                 int particles, int replicas, KernelSource kernels) {
+        return new Experiment(new NetworkSpec(layers, phi, 0, INIT), null, new OptimizerSpec(q, lr, MULTIPLIERS),
+                Loss.MSE, DATA, new TrainingSpec(steps, batchSize, false, 1),
+                new SimulationSpec(particles, replicas, 5, BackendChoice.CPU, Precision.FLOAT64, true, kernels));
+    }
+}
