@@ -1,6 +1,7 @@
 package io.github.infinitewidth.engine;
 
 import io.github.infinitewidth.backend.Backend;
+import io.github.infinitewidth.backend.Precision;
 
 /**
  * An engine simulates an {@link Experiment} and returns its recorded {@link Trajectory}:
@@ -20,6 +21,9 @@ public interface Engine {
      * @throws io.github.infinitewidth.util.InvalidSpecException naming the field and the problem
      */
     void validate(Experiment experiment, Backend backend);
+
+    /** The backend memory a run of {@code experiment} needs at its peak, by part. */
+    MemoryPlan memoryPlan(Experiment experiment, Precision precision);
 
     /**
      * Runs all replicas. A run whose outputs or kets become non-finite stops at that step and

@@ -8,22 +8,33 @@ import io.github.infinitewidth.util.Check;
  * The job's {@code simulation} section: N particles per replica (limit engines), R replicas
  * (limit engines) or seeds (finite engine), base seed, backend, storage precision,
  * {@code centerOutput} (nt-limit and NTP networks: train {@code f - f_0}, LIMITS.md 2.2) and
- * {@code kernels} (nt-limit: Monte Carlo or closed-form covariances).
+ * {@code kernels} (nt-limit: Monte Carlo or closed-form covariances) and {@code memoryLimitMiB}
+ * (the most backend memory a run may plan to use; 0 = whatever the backend has free).
  */
 public record SimulationSpec(int particles, int replicas, long seed, BackendChoice backend,
-                             Precision precision, boolean centerOutput, KernelSource kernels) {
+                             Precision precision, boolean centerOutput, KernelSource kernels, long memoryLimitMiB) {
     public SimulationSpec {
         Check.positive("simulation.particles", particles);
         Check.positive("simulation.replicas", replicas);
         Check.present("simulation.backend", backend);
         Check.present("simulation.precision", precision);
         Check.present("simulation.kernels", kernels);
+        if (memoryLimitMiB < 0) {
+            throw new io.github.infinitewidth.util.InvalidSpecException("simulation.memoryLimitMiB",
+                    "must be >= 0 (0 = no limit), got " + memoryLimitMiB);
+        }
+    }
+
+    /** A simulation without a memory limit of its own. */
+    public SimulationSpec(int particles, int replicas, long seed, BackendChoice backend, Precision precision,
+                          boolean centerOutput, KernelSource kernels) {
+        this(particles, replicas, seed, backend, precision, centerOutput, kernels, 0);
     }
 
     /** A simulation with Monte Carlo kernels. */
     public SimulationSpec(int particles, int replicas, long seed, BackendChoice backend, Precision precision,
                           boolean centerOutput) {
-        this(particles, replicas, seed, backend, precision, centerOutput, KernelSource.MONTE_CARLO);
+        this(particles, replicas, seed, backend, precision, centerOutput, KernelSource.MONTE_CARLO, 0);
     }
 
     /** The defaults of JOB-SPEC.md: 4096 particles, 4 replicas, seed 1, auto, float64, centered, Monte Carlo kernels. */

@@ -2,7 +2,9 @@ package io.github.infinitewidth.finite;
 
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.engine.Engine;
+import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.engine.Experiment;
+import io.github.infinitewidth.engine.MemoryPlan;
 import io.github.infinitewidth.engine.StepListener;
 import io.github.infinitewidth.engine.Trajectory;
 import io.github.infinitewidth.engine.TrajectoryRecorder;
@@ -33,18 +35,20 @@ public final class FiniteEngine implements Engine {
         if (e.parametrization() == null) {
             throw new InvalidSpecException("parametrization", "is required for engine finite (mup, ntp or sp)");
         }
+        memoryPlan(e, backend.precision()).requireFits(backend, e.simulation().memoryLimitMiB(), "network.width",
+                e.network().width());
+    }
+
+    @Override
+    public MemoryPlan memoryPlan(Experiment e, Precision precision) {
         long n = e.network().width();
         long d = e.data().dimension();
         long m = e.data().size();
-        long perHidden = (2L + e.optimizer().update().stateSize()) * n * n;   // W, its gradient, its state
-        long elements = (e.network().hiddenLayers() - 1) * perHidden
-                + (2L + e.optimizer().update().stateSize()) * n * (d + 1)
-                + (3L * e.network().hiddenLayers() + 3) * n * m;
-        long bytes = elements * backend.precision().bytes();
-        if (bytes > backend.freeMemoryBytes()) {
-            throw new InvalidSpecException("network.width", "of " + n + " needs " + mib(bytes)
-                    + " MiB but the " + backend.name() + " backend has " + mib(backend.freeMemoryBytes()) + " MiB free");
-        }
+        long perEntry = 2L + e.optimizer().update().stateSize();   // weight, gradient, optimizer state
+        long weights = perEntry * ((e.network().hiddenLayers() - 1) * n * n + n * (d + 1));
+        long activations = (3L * e.network().hiddenLayers() + 3) * n * m;
+        return MemoryPlan.EMPTY.with("weights", weights * precision.bytes())
+                .with("activations", activations * precision.bytes());
     }
 
     @Override
@@ -82,7 +86,4 @@ public final class FiniteEngine implements Engine {
         return recorder.finish(Map.of());
     }
 
-    private static long mib(long bytes) {
-        return bytes >> 20;
-    }
 }

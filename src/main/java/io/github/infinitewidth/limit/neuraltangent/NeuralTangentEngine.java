@@ -1,7 +1,9 @@
 package io.github.infinitewidth.limit.neuraltangent;
 
 import io.github.infinitewidth.backend.Backend;
+import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.engine.Engine;
+import io.github.infinitewidth.engine.MemoryPlan;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.engine.KernelSource;
 import io.github.infinitewidth.engine.StepListener;
@@ -43,16 +45,19 @@ public final class NeuralTangentEngine implements Engine {
             throw new InvalidSpecException("simulation.particles", "must be >= 2 for engine nt-limit (pairs of particles), got "
                     + e.simulation().particles());
         }
+        memoryPlan(e, backend.precision()).requireFits(backend, e.simulation().memoryLimitMiB(),
+                "simulation.particles", e.simulation().particles());
+    }
+
+    @Override
+    public MemoryPlan memoryPlan(Experiment e, Precision precision) {
         long n = e.simulation().particles();
         long m = e.data().size();
         long d = e.data().dimension();
-        long entries = (d + 1) * (2 + e.optimizer().update().stateSize());
-        long elements = n * (3L * e.network().hiddenLayers() * m + 3 * m + d + 1 + entries);
-        long bytes = elements * backend.precision().bytes();
-        if (bytes > backend.freeMemoryBytes()) {
-            throw new InvalidSpecException("simulation.particles", "of " + n + " need " + (bytes >> 20)
-                    + " MiB but the " + backend.name() + " backend has " + (backend.freeMemoryBytes() >> 20) + " MiB free");
-        }
+        long kets = n * (3L * e.network().hiddenLayers() * m + d + 1);
+        long optimizer = n * (d + 1) * (2L + e.optimizer().update().stateSize()) + 2 * n * m;
+        return MemoryPlan.EMPTY.with("ensemble", kets * precision.bytes())
+                .with("optimizer", optimizer * precision.bytes());
     }
 
     @Override

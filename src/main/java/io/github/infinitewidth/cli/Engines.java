@@ -1,0 +1,30 @@
+package io.github.infinitewidth.cli;
+
+import io.github.infinitewidth.engine.Engine;
+import io.github.infinitewidth.finite.FiniteEngine;
+import io.github.infinitewidth.limit.maximalupdate.MaximalUpdateEngine;
+import io.github.infinitewidth.limit.neuraltangent.NeuralTangentEngine;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The engines this version can run, by job-file name (JOB-SPEC.md {@code engine}). A name the
+ * parser knows but that is not registered here is refused as bad input, exit status 2.
+ */
+final class Engines {
+    private static final Map<String, Supplier<Engine>> AVAILABLE = Map.of(
+            "finite", FiniteEngine::new,
+            "nt-limit", NeuralTangentEngine::new,
+            "mu-limit", MaximalUpdateEngine::new);
+
+    private Engines() {}
+
+    /** The engine of a job whose {@code engine} field the parser has already checked. */
+    static Engine named(String name) {
+        Supplier<Engine> engine = AVAILABLE.get(name);
+        if (engine == null) {
+            throw new IllegalStateException("the parser accepted engine " + name + " but none is registered");
+        }
+        return engine.get();
+    }
+}

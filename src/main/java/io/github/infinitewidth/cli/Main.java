@@ -1,0 +1,93 @@
+package io.github.infinitewidth.cli;
+
+import io.github.infinitewidth.job.Version;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The command-line tool {@code bin/infinitewidth} (JOB-SPEC.md, "Command line"): {@code run}
+ * a job file, or report the {@code env}ironment. Exit statuses are the spec's: {@link #OK},
+ * {@link #BAD_INPUT}, {@link #BACKEND_UNAVAILABLE}, {@link #DIVERGED}; anything unforeseen is
+ * {@link #FAILED}. Errors are one line on stderr.
+ */
+@Command(name = "infinitewidth", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        subcommands = {RunCommand.class, EnvCommand.class},
+        description = "Simulates infinite-width limits of neural-network training.")
+public final class Main implements Callable<Integer> {
+    /** Success. */
+    public static final int OK = 0;
+    /** Outputs could not be written, or an internal error. */
+    public static final int FAILED = 1;
+    /** Bad input: a job field, a command-line option or the job file itself. */
+    public static final int BAD_INPUT = 2;
+    /** The requested backend cannot be used on this machine. */
+    public static final int BACKEND_UNAVAILABLE = 3;
+    /** The run diverged; what was recorded has been written. */
+    public static final int DIVERGED = 4;
+
+    @Spec
+    private CommandSpec spec;
+
+    /** Runs the tool and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the tool on {@code System.out} and {@code System.err}; returns the exit status. */
+    public static int execute(String... args) {
+        return execute(System.out, System.err, args);
+    }
+
+    /** Runs the tool with its output and errors going to the given streams; returns the exit status. */
+    public static int execute(PrintStream out, PrintStream err, String... args) {
+        PrintWriter outWriter = new PrintWriter(out, true);
+        PrintWriter errWriter = new PrintWriter(err, true);
+        CommandLine commandLine = new CommandLine(new Main())
+                .setOut(outWriter)
+                .setErr(errWriter)
+                .setParameterExceptionHandler(Main::usageError)
+                .setExecutionExceptionHandler((e, cl, parsed) -> internalError(e, cl));
+        int status = commandLine.execute(args);
+        outWriter.flush();
+        errWriter.flush();
+        return status;
+    }
+
+    /** No subcommand given. */
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "Missing command: run or env");
+    }
+
+    /** Usage mistakes (unknown option, missing JOB, a non-number for --steps) are bad input: one line, status 2. */
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        cl.getErr().println(oneLine(e.getMessage()) + " (see " + cl.getCommandSpec().qualifiedName() + " --help)");
+        return BAD_INPUT;
+    }
+
+    /** A bug, not bad input: the stack trace is what a bug report needs. */
+    private static int internalError(Exception e, CommandLine cl) {
+        cl.getErr().println("internal error: " + oneLine(String.valueOf(e)));
+        e.printStackTrace(cl.getErr());
+        return FAILED;
+    }
+
+    static String oneLine(String message) {
+        return message.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    /** {@code --version}: the project version. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"infinitewidth " + Version.current()};
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.github.infinitewidth.engine;
+
+import io.github.infinitewidth.backend.Backend;
+import io.github.infinitewidth.util.InvalidSpecException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * What a run will hold in backend memory at its peak, by part (DESIGN.md, "Numbers": say the
+ * memory need before starting and refuse clearly if it does not fit). Parts are named for users,
+ * e.g. {@code ensemble}, {@code stored hats}, {@code pair matrices}.
+ */
+public record MemoryPlan(Map<String, Long> parts) {
+    public MemoryPlan {
+        parts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parts));
+    }
+
+    /** A plan with no parts yet. */
+    public static final MemoryPlan EMPTY = new MemoryPlan(Map.of());
+
+    /** This plan plus one more part (parts keep the order they were added in). */
+    public MemoryPlan with(String part, long bytes) {
+        Map<String, Long> more = new LinkedHashMap<>(parts);
+        more.merge(part, bytes, Long::sum);
+        return new MemoryPlan(more);
+    }
+
+    /** Total bytes. */
+    public long total() {
+        long sum = 0;
+        for (long bytes : parts.values()) {
+            sum += bytes;
+        }
+        return sum;
+    }
+
+    /** One line, e.g. {@code 1234 MiB (ensemble 12 MiB, stored hats 500 MiB, pair matrices 722 MiB)}. */
+    public String describe() {
+        StringJoiner details = new StringJoiner(", ", " (", ")");
+        parts.forEach((name, bytes) -> details.add(name + " " + mib(bytes)));
+        return mib(total()) + details;
+    }
+
+    /**
+     * Refuses a plan that exceeds the backend's free memory or the user's
+     * {@code simulation.memoryLimitMiB}.
+     *
+     * @param field the job field that scales the memory need (named in the message)
+     * @param value that field's value
+     */
+    public void requireFits(Backend backend, long memoryLimitMiB, String field, long value) {
+        long limit = memoryLimitMiB > 0 ? memoryLimitMiB << 20 : backend.freeMemoryBytes();
+        if (total() > limit) {
+            String available = memoryLimitMiB > 0 ? "simulation.memoryLimitMiB is " + memoryLimitMiB + " MiB"
+                    : "the " + backend.name() + " backend has " + (backend.freeMemoryBytes() >> 20) + " MiB free";
+            throw new InvalidSpecException(field, "of " + value + " needs " + describe() + " but " + available);
+        }
+    }
+
+    private static String mib(long bytes) {
+        return (bytes + (1 << 20) - 1 >> 20) + " MiB";
+    }
+}

@@ -1,0 +1,39 @@
+package io.github.infinitewidth.job;
+
+import io.github.infinitewidth.engine.Experiment;
+import io.github.infinitewidth.util.Check;
+import io.github.infinitewidth.util.InvalidSpecException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A parsed and validated job (JOB-SPEC.md, "Job file"): the engine to run, the
+ * {@link Experiment} it simulates, and the file it came from.
+ *
+ * @param engine     the job-file spelling of the engine, one of {@link #ENGINES}
+ * @param experiment everything the engine needs, every default of JOB-SPEC.md filled in
+ * @param file       the job file; null for a job built in code
+ */
+public record Job(String engine, Experiment experiment, Path file) {
+
+    /** The engine spellings of JOB-SPEC.md, in the order the spec lists them. */
+    public static final List<String> ENGINES = List.of("mu-limit", "nt-limit", "finite");
+
+    public Job {
+        Check.present("engine", engine);
+        if (!ENGINES.contains(engine)) {
+            throw new InvalidSpecException("engine", Section.mustBeOneOf(ENGINES, Section.quoted(engine)));
+        }
+        Check.present("experiment", experiment);
+    }
+
+    /**
+     * The fully resolved job as a tree in job-file form: defaults filled in and data inlined
+     * (CSV files read), so that the run can be repeated from it alone (JOB-SPEC.md,
+     * {@code summary.json} field {@code job}). Reading it back as a job file gives this job.
+     */
+    public ObjectNode resolvedTree() {
+        return ResolvedJob.tree(this);
+    }
+}

@@ -1,0 +1,118 @@
+package io.github.infinitewidth.job;
+
+import io.github.infinitewidth.util.InvalidSpecException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads job files (JOB-SPEC.md, "Job file"): YAML, or JSON, which the YAML reader accepts too.
+ * Every problem is an {@link InvalidSpecException} whose message is the one line the command
+ * line prints: the dotted field and what is wrong, or {@code job file} and the line and column
+ * when the text itself does not parse.
+ */
+public final class JobFile {
+    /** Duplicate keys are refused: with YAML's "last one wins" a repeated field would silently vanish. */
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private JobFile() {}
+
+    /** Reads and validates a job file as written. */
+    public static Job read(Path file) {
+        return read(file, Overrides.NONE);
+    }
+
+    /**
+     * Reads a job file, applies command-line overrides, then validates: an override goes through
+     * the same checks as the value it replaces (JOB-SPEC.md: command-line values override the file).
+     *
+     * @throws InvalidSpecException naming the field (or {@code job file}) and the problem
+     */
+    public static Job read(Path file, Overrides overrides) {
+        ObjectNode root = tree(file);
+        overrides.applyTo(root);
+        return new JobReader(file).read(root);
+    }
+
+    private static ObjectNode tree(Path file) {
+        if (!Files.exists(file)) {
+            throw new InvalidSpecException("job file", file + " does not exist");
+        }
+        JsonNode root;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            root = YAML.readTree(reader);
+        } catch (JsonProcessingException e) {
+            throw syntaxError(file, e);
+        } catch (IOException e) {
+            throw new InvalidSpecException("job file", file + " cannot be read: " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new InvalidSpecException("job file", file + " is empty");
+        }
+        if (!root.isObject()) {
+            throw new InvalidSpecException("job file", file + " must be a mapping of fields (engine, network, ...), got "
+                    + Section.describe(root));
+        }
+        return (ObjectNode) root;
+    }
+
+    /**
+     * The one-line error for text that does not parse. YAML's {@code .nan} and {@code .inf} are
+     * numbers the parser cannot convert; they get the message any non-finite number gets, under
+     * the field's own name, since the parser knows where it was.
+     */
+    private static InvalidSpecException syntaxError(Path file, JsonProcessingException e) {
+        if (e.getProcessor() instanceof JsonParser parser && e.getCause() instanceof NumberFormatException
+                && parser.currentToken() == JsonToken.VALUE_NUMBER_FLOAT) {
+            String text = textOrNull(parser);
+            return new InvalidSpecException(dotted(parser.getParsingContext().pathAsPointer().toString()),
+                    "must be a finite number, got " + (text == null ? "a value that is not one" : text));
+        }
+        JsonLocation at = e.getLocation();
+        String where = at == null ? file.toString() : file + ":" + at.getLineNr() + ":" + at.getColumnNr();
+        return new InvalidSpecException("job file", where + " is not valid YAML: " + reason(e));
+    }
+
+    private static String textOrNull(JsonParser parser) {
+        try {
+            return parser.getText();
+        } catch (IOException unreadable) {
+            return null;
+        }
+    }
+
+    /**
+     * The parser's explanation on one line. SnakeYAML's messages span several lines (context,
+     * problem, an excerpt with a caret); the problem line is the useful one.
+     */
+    private static String reason(JsonProcessingException e) {
+        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException yaml && yaml.getProblem() != null) {
+            return yaml.getProblem().strip();
+        }
+        return e.getOriginalMessage().lines().findFirst().orElse("").strip();
+    }
+
+    /** JSON pointer {@code /data/train/inputs/0/1} to the spec's {@code data.train.inputs[0][1]}. */
+    private static String dotted(String pointer) {
+        StringBuilder field = new StringBuilder();
+        for (String part : pointer.substring(1).split("/")) {
+            if (part.matches("\\d+")) {
+                field.append('[').append(part).append(']');
+            } else {
+                field.append(field.length() == 0 ? "" : ".").append(part.replace("~1", "/").replace("~0", "~"));
+            }
+        }
+        return field.toString();
+    }
+}

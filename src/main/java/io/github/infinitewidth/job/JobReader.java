@@ -1,0 +1,182 @@
+package io.github.infinitewidth.job;
+
+import io.github.infinitewidth.backend.BackendChoice;
+import io.github.infinitewidth.backend.Precision;
+import io.github.infinitewidth.engine.Experiment;
+import io.github.infinitewidth.engine.KernelSource;
+import io.github.infinitewidth.engine.SimulationSpec;
+import io.github.infinitewidth.network.Activation;
+import io.github.infinitewidth.network.InitStd;
+import io.github.infinitewidth.network.NetworkSpec;
+import io.github.infinitewidth.network.Parametrization;
+import io.github.infinitewidth.optim.LayerMultipliers;
+import io.github.infinitewidth.optim.OptimizerSpec;
+import io.github.infinitewidth.optim.UpdateFunction;
+import io.github.infinitewidth.train.Data;
+import io.github.infinitewidth.train.Dataset;
+import io.github.infinitewidth.train.Loss;
+import io.github.infinitewidth.train.TrainingSpec;
+import io.github.infinitewidth.util.Check;
+import io.github.infinitewidth.util.InvalidSpecException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Turns the tree of a job file into a {@link Job}, section by section in the order of
+ * JOB-SPEC.md, with every default of the spec. Value ranges are checked by the records'
+ * constructors, which name the same dotted fields.
+ */
+final class JobReader {
+    static final Map<String, String> ENGINES = Section.spellings(Job.ENGINES.toArray(new String[0]), e -> e);
+    static final Map<String, Activation> ACTIVATIONS = Section.spellings(Activation.values(), Activation::spelling);
+    static final Map<String, Parametrization> PARAMETRIZATIONS =
+            Section.spellings(Parametrization.values(), Parametrization::spelling);
+    static final Map<String, UpdateFunction.Kind> OPTIMIZERS =
+            Section.spellings(UpdateFunction.Kind.values(), UpdateFunction.Kind::spelling);
+    static final Map<String, Loss> LOSSES = Section.spellings(Loss.values(), Loss::spelling);
+    static final Map<String, BackendChoice> BACKENDS = Section.spellings(BackendChoice.values(), BackendChoice::spelling);
+    static final Map<String, Precision> PRECISIONS = Section.spellings(Precision.values(), Precision::spelling);
+    static final Map<String, KernelSource> KERNELS = Section.spellings(KernelSource.values(), KernelSource::spelling);
+
+    /** JOB-SPEC.md: "the limits imply theirs". */
+    private static final Map<String, Parametrization> IMPLIED =
+            Map.of("mu-limit", Parametrization.MUP, "nt-limit", Parametrization.NTP);
+
+    /** JOB-SPEC.md network defaults: 2 hidden layers of tanh. */
+    private static final int DEFAULT_HIDDEN_LAYERS = 2;
+    private static final Activation DEFAULT_ACTIVATION = Activation.TANH;
+    /** JOB-SPEC.md training defaults: 100 full-batch steps, reshuffled, every step recorded. */
+    private static final TrainingSpec DEFAULT_TRAINING = new TrainingSpec(100, 0, true, 1);
+
+    private final Path jobFile;
+
+    /** @param jobFile the job file, against whose folder {@code csv} paths are resolved */
+    JobReader(Path jobFile) {
+        this.jobFile = jobFile;
+    }
+
+    Job read(JsonNode root) {
+        Section top = Section.top(root).allowOnly("engine", "network", "parametrization", "optimizer", "loss",
+                "data", "training", "simulation");
+        String engine = top.choice("engine", ENGINES);
+        NetworkSpec network = network(top.section("network"));
+        Parametrization parametrization = parametrization(top, engine);
+        OptimizerSpec optimizer = optimizer(top.section("optimizer"));
+        Loss loss = top.choice("loss", LOSSES, Loss.MSE);
+        Data data = data(top.section("data"));
+        TrainingSpec training = training(top.section("training"));
+        SimulationSpec simulation = simulation(top.section("simulation"));
+        return new Job(engine, new Experiment(network, parametrization, optimizer, loss, data, training, simulation),
+                jobFile);
+    }
+
+    private static NetworkSpec network(Section s) {
+        s.allowOnly("hiddenLayers", "activation", "width", "initStd");
+        // width 0 means "no width" to NetworkSpec; a width the user writes must be a real one.
+        int width = s.has("width") ? Check.positive(s.field("width"), s.integer("width", 0)) : 0;
+        Section std = s.section("initStd").allowOnly("input", "hidden", "output");
+        InitStd initStd = new InitStd(std.number("input", InitStd.DEFAULT.input()),
+                std.number("hidden", InitStd.DEFAULT.hidden()), std.number("output", InitStd.DEFAULT.output()));
+        return new NetworkSpec(s.integer("hiddenLayers", DEFAULT_HIDDEN_LAYERS),
+                s.choice("activation", ACTIVATIONS, DEFAULT_ACTIVATION), width, initStd);
+    }
+
+    /**
+     * Required for the finite engine (checked by {@code FiniteEngine.validate}, so the Java API
+     * gets the same check); a limit engine implies its own, and a contradicting value is refused.
+     */
+    private static Parametrization parametrization(Section top, String engine) {
+        Parametrization given = top.choice("parametrization", PARAMETRIZATIONS, null);
+        Parametrization implied = IMPLIED.get(engine);
+        if (implied == null) {
+            return given;
+        }
+        if (given != null && given != implied) {
+            throw new InvalidSpecException("parametrization", given.spelling() + " contradicts engine " + engine
+                    + ", which implies " + implied.spelling() + " (leave parametrization out)");
+        }
+        return implied;
+    }
+
+    private static OptimizerSpec optimizer(Section s) {
+        s.allowOnly("type", "learningRate", "layerMultipliers", "epsilon", "beta1", "beta2");
+        UpdateFunction update = new UpdateFunction(s.choice("type", OPTIMIZERS, UpdateFunction.Kind.SGD),
+                s.number("epsilon", UpdateFunction.DEFAULT_EPSILON),
+                s.number("beta1", UpdateFunction.DEFAULT_BETA1),
+                s.number("beta2", UpdateFunction.DEFAULT_BETA2));
+        double learningRate = s.number("learningRate");
+        Section m = s.section("layerMultipliers").allowOnly("input", "hidden", "output");
+        LayerMultipliers multipliers = new LayerMultipliers(m.number("input", LayerMultipliers.DEFAULT.input()),
+                m.number("hidden", LayerMultipliers.DEFAULT.hidden()),
+                m.number("output", LayerMultipliers.DEFAULT.output()));
+        return new OptimizerSpec(update, learningRate, multipliers);
+    }
+
+    private Data data(Section s) {
+        s.allowOnly("train", "test");
+        s.required("train", " (inline inputs and targets, or csv)");
+        return new Data(split(s.section("train"), true), split(s.section("test"), false));
+    }
+
+    /** One split: inline {@code inputs} and {@code targets}, or a {@code csv} file. */
+    private Dataset split(Section s, boolean required) {
+        s.allowOnly("inputs", "targets", "csv", "targetColumn");
+        if (s.has("csv")) {
+            if (s.has("inputs") || s.has("targets")) {
+                throw new InvalidSpecException(s.field("csv"),
+                        "cannot be combined with inputs or targets: give the data inline or in a CSV file");
+            }
+            return CsvSplit.read(s, jobFile);
+        }
+        if (s.has("targetColumn")) {
+            throw new InvalidSpecException(s.field("targetColumn"), "applies to csv data only");
+        }
+        if (!required && !s.has("inputs") && !s.has("targets")) {
+            return Dataset.empty();   // JOB-SPEC.md: test is optional, `test: {}` means none
+        }
+        return new Dataset(matrix(s.required("inputs", " (or csv)"), s.field("inputs")),
+                vector(s.required("targets", ""), s.field("targets")));
+    }
+
+    private static double[][] matrix(JsonNode value, String field) {
+        if (!value.isArray()) {
+            throw new InvalidSpecException(field, "must be a list of inputs (each a list of numbers), got "
+                    + Section.describe(value));
+        }
+        double[][] rows = new double[value.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = vector(value.get(i), field + "[" + i + "]");
+        }
+        return rows;
+    }
+
+    private static double[] vector(JsonNode value, String field) {
+        if (!value.isArray()) {
+            throw new InvalidSpecException(field, "must be a list of numbers, got " + Section.describe(value));
+        }
+        double[] numbers = new double[value.size()];
+        for (int i = 0; i < numbers.length; i++) {
+            numbers[i] = Section.number(value.get(i), field + "[" + i + "]");
+        }
+        return numbers;
+    }
+
+    private static TrainingSpec training(Section s) {
+        s.allowOnly("steps", "batchSize", "shuffle", "recordEvery");
+        return new TrainingSpec(s.integer("steps", DEFAULT_TRAINING.steps()),
+                s.integer("batchSize", DEFAULT_TRAINING.batchSize()),
+                s.bool("shuffle", DEFAULT_TRAINING.shuffle()),
+                s.integer("recordEvery", DEFAULT_TRAINING.recordEvery()));
+    }
+
+    private static SimulationSpec simulation(Section s) {
+        s.allowOnly("particles", "replicas", "seed", "backend", "precision", "centerOutput", "kernels",
+                "memoryLimitMiB");
+        SimulationSpec d = SimulationSpec.defaults();
+        return new SimulationSpec(s.integer("particles", d.particles()), s.integer("replicas", d.replicas()),
+                s.longInteger("seed", d.seed()), s.choice("backend", BACKENDS, d.backend()),
+                s.choice("precision", PRECISIONS, d.precision()), s.bool("centerOutput", d.centerOutput()),
+                s.choice("kernels", KERNELS, d.kernels()), s.longInteger("memoryLimitMiB", d.memoryLimitMiB()));
+    }
+}

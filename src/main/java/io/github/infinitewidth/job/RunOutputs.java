@@ -1,0 +1,136 @@
+package io.github.infinitewidth.job;
+
+import io.github.infinitewidth.backend.Backend;
+import io.github.infinitewidth.engine.Trajectory;
+import io.github.infinitewidth.ket.Estimate;
+import io.github.infinitewidth.train.Loss;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Writes a run's output files (JOB-SPEC.md, "Outputs"): {@code trajectory.csv},
+ * {@code loss.csv}, {@code kernels.csv} and {@code features.csv} when the engine recorded
+ * kernels, and {@code summary.json}. Means and standard errors are over replicas
+ * ({@link Estimate}); numbers are written with {@link Double#toString}, which round-trips
+ * exactly, and a missing standard error (one replica) as {@code NaN}.
+ */
+public final class RunOutputs {
+    /** Mean output per recorded step and input: {@code step,split,index,output,stderr}. */
+    public static final String TRAJECTORY = "trajectory.csv";
+    /** Mean loss per recorded step and split: {@code step,split,loss,stderr}. */
+    public static final String LOSS = "loss.csv";
+    /** NNGP and NTK kernels, when the engine has them: {@code kernel,i,j,value,stderr}. */
+    public static final String KERNELS = "kernels.csv";
+    /** Feature kernels per recorded step and hidden layer: {@code step,layer,i,j,value,stderr}. */
+    public static final String FEATURES = "features.csv";
+    /** The run's summary and resolved job. */
+    public static final String SUMMARY = "summary.json";
+
+    private RunOutputs() {}
+
+    /**
+     * Writes every output of a finished (completed or diverged) run into {@code dir}, created
+     * if needed. Each file is replaced atomically. {@code summary.json} is removed first and
+     * written last, so that when it is present it describes the files beside it.
+     *
+     * @param backend     the backend the run used (its name and GEMM go into the summary)
+     * @param wallSeconds the engine's wall-clock time
+     * @return the names of the files written, in the order written
+     */
+    public static List<String> write(Path dir, Job job, Trajectory trajectory, Backend backend, double wallSeconds)
+            throws IOException {
+        Files.createDirectories(dir);
+        Files.deleteIfExists(dir.resolve(SUMMARY));
+        double[] targets = job.experiment().data().allTargets();
+        Loss loss = job.experiment().loss();
+        List<String> written = new ArrayList<>();
+        AtomicFiles.write(dir, TRAJECTORY, out -> trajectory(out, trajectory));
+        written.add(TRAJECTORY);
+        AtomicFiles.write(dir, LOSS, out -> loss(out, trajectory, targets, loss));
+        written.add(LOSS);
+        // An optional file left by an earlier run into the same folder would be mistaken for this run's.
+        if (trajectory.kernels().isEmpty()) {
+            Files.deleteIfExists(dir.resolve(KERNELS));
+        } else {
+            AtomicFiles.write(dir, KERNELS, out -> kernels(out, trajectory));
+            written.add(KERNELS);
+        }
+        if (trajectory.features().isEmpty()) {
+            Files.deleteIfExists(dir.resolve(FEATURES));
+        } else {
+            AtomicFiles.write(dir, FEATURES, out -> features(out, trajectory));
+            written.add(FEATURES);
+        }
+        String summary = Summary.json(job, trajectory, backend, wallSeconds);
+        AtomicFiles.write(dir, SUMMARY, out -> out.write(summary));
+        written.add(SUMMARY);
+        return written;
+    }
+
+    private static void trajectory(Writer out, Trajectory t) throws IOException {
+        out.write("step,split,index,output,stderr\n");
+        for (int k = 0; k < t.steps().length; k++) {
+            Estimate[] outputs = Estimate.ofReplicas(replicaColumn(t, k));
+            for (Split split : Split.of(t)) {
+                for (int j = split.from(); j < split.to(); j++) {
+                    row(out, t.steps()[k] + "," + split.name() + "," + (j - split.from()), outputs[j]);
+                }
+            }
+        }
+    }
+
+    private static void loss(Writer out, Trajectory t, double[] targets, Loss loss) throws IOException {
+        out.write("step,split,loss,stderr\n");
+        for (int k = 0; k < t.steps().length; k++) {
+            for (Split split : Split.of(t)) {
+                row(out, t.steps()[k] + "," + split.name(), split.loss(t, k, targets, loss));
+            }
+        }
+    }
+
+    /** Kernels in name order ({@code nngp}, then {@code ntk}); i and j run over train then test inputs. */
+    private static void kernels(Writer out, Trajectory t) throws IOException {
+        out.write("kernel,i,j,value,stderr\n");
+        int m = t.inputCount();
+        for (var kernel : new TreeMap<>(t.kernels()).entrySet()) {
+            Estimate[] values = Estimate.ofReplicas(kernel.getValue());
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < m; j++) {
+                    row(out, kernel.getKey() + "," + i + "," + j, values[i * m + j]);
+                }
+            }
+        }
+    }
+
+    private static void features(Writer out, Trajectory t) throws IOException {
+        out.write("step,layer,i,j,value,stderr\n");
+        int m = t.inputCount();
+        for (Trajectory.FeatureKernel kernel : t.features()) {
+            Estimate[] values = Estimate.ofReplicas(kernel.perReplica());
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < m; j++) {
+                    row(out, kernel.step() + "," + kernel.layer() + "," + i + "," + j, values[i * m + j]);
+                }
+            }
+        }
+    }
+
+    /** {@code outputs[r][k][*]} for every replica r: what {@link Estimate#ofReplicas(double[][])} takes. */
+    private static double[][] replicaColumn(Trajectory t, int k) {
+        double[][] perReplica = new double[t.replicas()][];
+        for (int r = 0; r < perReplica.length; r++) {
+            perReplica[r] = t.outputs()[r][k];
+        }
+        return perReplica;
+    }
+
+    /** One CSV row: the key cells (already comma-joined), then the estimate's mean and standard error. */
+    private static void row(Writer out, String keys, Estimate estimate) throws IOException {
+        out.write(keys + "," + estimate.mean() + "," + estimate.stderr() + "\n");
+    }
+}

@@ -1,0 +1,42 @@
+package io.github.infinitewidth.job;
+
+import io.github.infinitewidth.engine.Trajectory;
+import io.github.infinitewidth.ket.Estimate;
+import io.github.infinitewidth.train.Loss;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A split as the output files see it: its name ({@code train} or {@code test}) and its inputs'
+ * range {@code [from, to)} among the engine's inputs, which list train then test.
+ */
+record Split(String name, int from, int to) {
+
+    /** The train split, then the test split when it has inputs. */
+    static List<Split> of(Trajectory t) {
+        List<Split> splits = new ArrayList<>(List.of(new Split("train", 0, t.trainCount())));
+        if (t.inputCount() > t.trainCount()) {
+            splits.add(new Split("test", t.trainCount(), t.inputCount()));
+        }
+        return splits;
+    }
+
+    /**
+     * The loss at the k-th recorded step (JOB-SPEC.md {@code loss.csv}): per replica the mean
+     * loss over this split's inputs, then mean and standard error over replicas.
+     *
+     * @param targets targets of all inputs, train then test
+     */
+    Estimate loss(Trajectory t, int k, double[] targets, Loss loss) {
+        double[] perReplica = new double[t.replicas()];
+        for (int r = 0; r < perReplica.length; r++) {
+            double[] f = t.outputs()[r][k];
+            double sum = 0;
+            for (int j = from; j < to; j++) {
+                sum += loss.value(f[j], targets[j]);
+            }
+            perReplica[r] = sum / (to - from);
+        }
+        return Estimate.ofReplicas(perReplica);
+    }
+}

@@ -1,0 +1,80 @@
+package io.github.infinitewidth.job;
+
+import io.github.infinitewidth.backend.Backend;
+import io.github.infinitewidth.engine.Experiment;
+import io.github.infinitewidth.engine.Trajectory;
+import io.github.infinitewidth.ket.Estimate;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.UncheckedIOException;
+
+/**
+ * The content of {@code summary.json} (JOB-SPEC.md, "Outputs"). Numbers that do not exist (the
+ * standard error of a single replica) are JSON {@code null}: JSON has no NaN, and strict readers
+ * reject the bare {@code NaN} token some writers emit.
+ */
+final class Summary {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Summary() {}
+
+    static String json(Job job, Trajectory t, Backend backend, double wallSeconds) {
+        Experiment e = job.experiment();
+        ObjectNode root = JSON.createObjectNode();
+        root.put("engine", job.engine());
+        root.put("status", t.status().spelling());
+        if (t.status() == Trajectory.Status.DIVERGED) {
+            root.put("divergedStep", t.divergedStep());
+        }
+        root.put("backend", backend.name());
+        root.put("gemm", backend.gemmImplementation());
+        root.put("precision", backend.precision().spelling());
+        root.put("particles", e.simulation().particles());
+        root.put("replicas", e.simulation().replicas());
+        root.put("steps", e.training().steps());
+        root.put("wallSeconds", wallSeconds);
+        finalLoss(root, job, t);
+        root.put("version", Version.current());
+        root.put("jobFile", job.file() == null ? null : job.file().toString());
+        root.set("job", job.resolvedTree());
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException impossible) {
+            throw new UncheckedIOException(impossible);   // a tree of plain values always serializes
+        }
+    }
+
+    /**
+     * {@code finalLoss} at the last recorded step, which {@code finalStep} names: {@code steps}
+     * for a completed run, the last step before divergence otherwise. Both are null when a run
+     * diverged before recording anything; {@code test} is null when there is no test data.
+     */
+    private static void finalLoss(ObjectNode root, Job job, Trajectory t) {
+        int k = t.steps().length - 1;
+        if (k < 0) {
+            root.putNull("finalStep");
+            root.putNull("finalLoss");
+            return;
+        }
+        root.put("finalStep", t.steps()[k]);
+        ObjectNode loss = root.putObject("finalLoss");
+        for (Split split : Split.of(t)) {
+            Estimate estimate = split.loss(t, k, job.experiment().data().allTargets(), job.experiment().loss());
+            ObjectNode node = loss.putObject(split.name());
+            number(node, "mean", estimate.mean());
+            number(node, "stderr", estimate.stderr());
+        }
+        if (!loss.has("test")) {
+            loss.putNull("test");
+        }
+    }
+
+    private static void number(ObjectNode node, String name, double value) {
+        if (Double.isFinite(value)) {
+            node.put(name, value);
+        } else {
+            node.putNull(name);
+        }
+    }
+}

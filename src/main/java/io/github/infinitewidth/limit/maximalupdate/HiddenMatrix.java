@@ -1,0 +1,80 @@
+package io.github.infinitewidth.limit.maximalupdate;
+
+import io.github.infinitewidth.backend.Backend;
+import io.github.infinitewidth.backend.DeviceMatrix;
+import io.github.infinitewidth.ket.GaussianFamily;
+import io.github.infinitewidth.optim.UpdateFunction;
+import io.github.infinitewidth.random.RandomKey;
+
+/**
+ * One hidden matrix {@code W^l = W^l_0 + DeltaW^l} of the deep maximal update limit acting on
+ * kets (LIMITS.md section 5, Theorems 2.7.1 and 2.7.3; Definition 2.6.5). The initial matrix
+ * acts through its hats and dot terms:
+ * <ul>
+ *   <li>forward: {@code W x_t = What x_t + Wdot x_t + DeltaW_t x_t}, where
+ *   {@code Wdot x_t = sw^2 sum_{(s,j), s<t} dh_{s,j} E[d x_t / d(What^T dh_{s,j})]} sums over the backward
+ *   hats that exist before step t's forward pass;</li>
+ *   <li>backward: {@code W^T dh_t = What^T dh_t + Wdot^T dh_t + DeltaW_t^T dh_t}, where
+ *   {@code Wdot^T dh_t = sw^2 sum_{(s,j), s<=t} x_{s,j} E[d dh_t / d(What x_{s,j})]} sums over the
+ *   forward hats up to and including step t.</li>
+ * </ul>
+ * Both dot terms are Stein regressions on the other family's hats ({@link GaussianFamily#dot}).
+ * Dropping them changes {@code f_t} by tens of percent; the switch exists for the test that
+ * proves it.
+ */
+final class HiddenMatrix implements AutoCloseable {
+    private final GaussianFamily forwardHats;
+    private final GaussianFamily backwardHats;
+    private final DeltaW delta;
+    private final boolean dotTerms;
+
+    /**
+     * @param layer l (2..L), which picks the families' random streams
+     * @param rate {@code eta mW}
+     */
+    HiddenMatrix(Backend backend, int particles, double sw, RandomKey key, int layer, UpdateFunction q, double rate,
+                 int forwardRank, int backwardRank, boolean dotTerms) {
+        this.forwardHats = new GaussianFamily(backend, particles, sw, key, MaximalUpdateStreams.forwardHats(layer),
+                Math.max(1, forwardRank));
+        this.backwardHats = new GaussianFamily(backend, particles, sw, key, MaximalUpdateStreams.backwardHats(layer),
+                Math.max(1, backwardRank));
+        this.delta = q.isLinear() ? new LowRankDeltaW(backend, particles, rate, backwardRank)
+                : new PairDeltaW(backend, particles, q, rate);
+        this.dotTerms = dotTerms;
+    }
+
+    /** {@code out = W x} for the kets {@code x = x^{l-1}_t} (all inputs). */
+    void forward(DeviceMatrix x, DeviceMatrix out) {
+        forwardHats.sample(x, out);
+        if (dotTerms) {
+            backwardHats.dot(x, 1.0, out);
+        }
+        delta.apply(x, out);
+    }
+
+    /** {@code out = W^T dh} for the kets {@code dh = dh^l_t} (batch inputs). */
+    void backward(DeviceMatrix dh, DeviceMatrix out) {
+        backwardHats.sample(dh, out);
+        if (dotTerms) {
+            forwardHats.dot(dh, 1.0, out);
+        }
+        delta.applyTransposed(dh, out);
+    }
+
+    /** {@code DeltaW_{t+1}} from step t's batch. */
+    void update(double[] chi, DeviceMatrix dh, DeviceMatrix x, int t) {
+        delta.update(chi, dh, x, t);
+    }
+
+    /** Ranks of the forward and backward hat families (how much history is stored). */
+    int[] ranks() {
+        return new int[] {forwardHats.rank(), backwardHats.rank()};
+    }
+
+    @Override
+    public void close() {
+        forwardHats.close();
+        backwardHats.close();
+        delta.close();
+    }
+}

@@ -1,0 +1,194 @@
+package io.github.infinitewidth.limit.maximalupdate;
+
+import io.github.infinitewidth.backend.Backend;
+import io.github.infinitewidth.backend.DeviceMatrix;
+import io.github.infinitewidth.engine.Experiment;
+import io.github.infinitewidth.network.Activation;
+import io.github.infinitewidth.network.InitStd;
+import io.github.infinitewidth.optim.LayerMultipliers;
+import io.github.infinitewidth.optim.UpdateFunction;
+import io.github.infinitewidth.random.RandomKey;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One replica of the maximal update limit: N particles of the input and output weights
+ * {@code (u_a, v_a)} with their optimizer state, and the hidden matrices (LIMITS.md sections 4
+ * and 5). With one hidden layer this is the exact particle system of Theorem 2.5.2; with more,
+ * each hidden matrix acts on kets through hats, dot terms and {@code DeltaW} ({@link HiddenMatrix}).
+ *
+ * <p>A step is {@link #forward()} (all m inputs), then {@link #train} on the batch: the backward
+ * pass runs on the batch columns only, since inputs outside the batch have {@code chi = 0} and
+ * their backward kets influence nothing (so their hats need not exist, which keeps the backward
+ * families' rank at B per step).
+ */
+final class MaximalUpdateReplica implements AutoCloseable {
+    private final Backend backend;
+    private final Activation phi;
+    private final UpdateFunction q;
+    private final LayerMultipliers mult;
+    private final double eta;
+    private final int layers;
+    private final int n;
+    private final int m;
+    private final List<DeviceMatrix> owned = new ArrayList<>();
+    private final DeviceMatrix inputs;       // d x m
+    private final DeviceMatrix u;            // N x d
+    private final DeviceMatrix v;            // N x 1
+    private final DeviceMatrix[] stateU;
+    private final DeviceMatrix[] stateV;
+    private final DeviceMatrix[] h;          // h[l], N x m
+    private final DeviceMatrix[] x;
+    private final HiddenMatrix[] hidden;     // hidden[l], l = 2..L
+
+    MaximalUpdateReplica(Experiment e, Backend backend, RandomKey key, boolean dotTerms) {
+        this.backend = backend;
+        this.phi = e.network().activation();
+        this.q = e.optimizer().update();
+        this.mult = e.optimizer().multipliers();
+        this.eta = e.optimizer().learningRate();
+        this.layers = e.network().hiddenLayers();
+        this.n = e.simulation().particles();
+        this.m = e.data().size();
+        int d = e.data().dimension();
+        InitStd init = e.network().initStd();
+
+        double[][] xi = e.data().allInputs();
+        double[] columnMajor = new double[d * m];
+        for (int j = 0; j < m; j++) {
+            System.arraycopy(xi[j], 0, columnMajor, j * d, d);
+        }
+        inputs = own(backend.upload(d, m, columnMajor));
+        u = own(backend.allocate(n, d));
+        backend.fillGaussian(u, key, MaximalUpdateStreams.INPUT_WEIGHTS, init.input() / Math.sqrt(d));
+        v = own(backend.allocate(n, 1));
+        backend.fillGaussian(v, key, MaximalUpdateStreams.OUTPUT_WEIGHTS, init.output());
+        stateU = new DeviceMatrix[q.stateSize()];
+        stateV = new DeviceMatrix[q.stateSize()];
+        for (int s = 0; s < q.stateSize(); s++) {
+            stateU[s] = own(backend.allocate(n, d));
+            stateV[s] = own(backend.allocate(n, 1));
+        }
+        h = new DeviceMatrix[layers + 1];
+        x = new DeviceMatrix[layers + 1];
+        for (int l = 1; l <= layers; l++) {
+            h[l] = own(backend.allocate(n, m));
+            x[l] = own(backend.allocate(n, m));
+        }
+        hidden = new HiddenMatrix[layers + 1];
+        int steps = e.training().steps();
+        int batch = MaximalUpdateEngine.batchSize(e);
+        for (int l = 2; l <= layers; l++) {
+            hidden[l] = new HiddenMatrix(backend, n, init.hidden(), key, l, q, eta * mult.hidden(),
+                    (steps + 1) * m, steps * batch, dotTerms);
+        }
+    }
+
+    /** The forward pass of step t at the current state; returns {@code f_t(xi_j) = E[v x^L_j]} for all inputs. */
+    double[] forward() {
+        backend.gemm(false, false, 1.0, u, inputs, 0.0, h[1]);
+        backend.activation(phi, h[1], x[1]);
+        for (int l = 2; l <= layers; l++) {
+            hidden[l].forward(x[l - 1], h[l]);
+            backend.activation(phi, h[l], x[l]);
+        }
+        return backend.gram(v, x[layers]);
+    }
+
+    /** The feature kernel {@code E[x^l_i x^l_j]} of the last forward pass (m x m). */
+    double[] features(int l) {
+        return backend.gram(x[l], x[l]);
+    }
+
+    /**
+     * The backward pass and the updates of step t (after {@link #forward()}): {@code chi} over all
+     * inputs, {@code batch} the indices of its nonzero entries.
+     */
+    void train(double[] chi, int[] batch, int t) {
+        int b = batch.length;
+        double[] chiBatch = new double[b];
+        for (int k = 0; k < b; k++) {
+            chiBatch[k] = chi[batch[k]];
+        }
+        List<DeviceMatrix> scratch = new ArrayList<>();
+        try {
+            DeviceMatrix[] hb = new DeviceMatrix[layers + 1];
+            DeviceMatrix[] xb = new DeviceMatrix[layers + 1];
+            DeviceMatrix[] dh = new DeviceMatrix[layers + 1];
+            for (int l = 1; l <= layers; l++) {
+                hb[l] = gather(h[l], batch, scratch);
+                xb[l] = gather(x[l], batch, scratch);
+                dh[l] = allocate(n, b, scratch);
+            }
+            DeviceMatrix derivative = allocate(n, b, scratch);
+            DeviceMatrix dx = allocate(n, b, scratch);
+            // dx^L = v: dh^L = v (.) phi'(h^L)
+            backend.activationDerivative(phi, hb[layers], derivative);
+            backend.scaleRows(v, derivative, dh[layers]);
+            for (int l = layers; l >= 2; l--) {
+                hidden[l].backward(dh[l], dx);
+                backend.activationDerivative(phi, hb[l - 1], derivative);
+                backend.hadamard(dx, derivative, dh[l - 1]);
+            }
+            // updates (LIMITS.md sections 4 and 5), all from step t's kets
+            DeviceMatrix gradV = allocate(n, 1, scratch);
+            DeviceMatrix chiColumn = upload(b, 1, chiBatch, scratch);
+            backend.gemm(false, false, 1.0, xb[layers], chiColumn, 0.0, gradV);
+            DeviceMatrix scaled = allocate(n, b, scratch);
+            backend.scaleColumns(chiBatch, dh[1], scaled);
+            DeviceMatrix gradU = allocate(n, u.cols(), scratch);
+            backend.gemm(false, true, 1.0, scaled, gather(inputs, batch, scratch), 0.0, gradU);
+            for (int l = 2; l <= layers; l++) {
+                hidden[l].update(chiBatch, dh[l], xb[l - 1], t);
+            }
+            backend.update(q, t, gradV, -eta * mult.output(), v, stateV);
+            backend.update(q, t, gradU, -eta * mult.input(), u, stateU);
+        } finally {
+            for (DeviceMatrix matrix : scratch) {
+                matrix.close();
+            }
+        }
+    }
+
+    /** Ranks of the hat families of hidden layer l: forward, backward. */
+    int[] ranks(int l) {
+        return hidden[l].ranks();
+    }
+
+    /** Copies the given columns of {@code source} into a new matrix. */
+    private DeviceMatrix gather(DeviceMatrix source, int[] columns, List<DeviceMatrix> scratch) {
+        DeviceMatrix out = allocate(source.rows(), columns.length, scratch);
+        for (int k = 0; k < columns.length; k++) {
+            backend.copy(source.columns(columns[k], columns[k] + 1), out.columns(k, k + 1));
+        }
+        return out;
+    }
+
+    private DeviceMatrix allocate(int rows, int cols, List<DeviceMatrix> scratch) {
+        DeviceMatrix matrix = backend.allocate(rows, cols);
+        scratch.add(matrix);
+        return matrix;
+    }
+
+    private DeviceMatrix upload(int rows, int cols, double[] values, List<DeviceMatrix> scratch) {
+        DeviceMatrix matrix = backend.upload(rows, cols, values);
+        scratch.add(matrix);
+        return matrix;
+    }
+
+    private DeviceMatrix own(DeviceMatrix matrix) {
+        owned.add(matrix);
+        return matrix;
+    }
+
+    @Override
+    public void close() {
+        for (int l = 2; l <= layers; l++) {
+            hidden[l].close();
+        }
+        for (DeviceMatrix matrix : owned) {
+            matrix.close();
+        }
+        owned.clear();
+    }
+}

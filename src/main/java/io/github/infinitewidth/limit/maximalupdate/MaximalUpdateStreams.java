@@ -1,0 +1,22 @@
+package io.github.infinitewidth.limit.maximalupdate;
+
+/**
+ * The random streams of one replica of the maximal update limit (LIMITS.md section 6): every
+ * independent source of randomness draws from its own stream under the replica's key.
+ */
+final class MaximalUpdateStreams {
+    static final long OUTPUT_WEIGHTS = 0;
+    static final long INPUT_WEIGHTS = 1;
+
+    private MaximalUpdateStreams() {}
+
+    /** Forward hats {@code What^l x} of hidden layer l. */
+    static long forwardHats(int layer) {
+        return 1000L + layer;
+    }
+
+    /** Backward hats {@code What^lT dh} of hidden layer l. */
+    static long backwardHats(int layer) {
+        return 2000L + layer;
+    }
+}

@@ -1,0 +1,38 @@
+package io.github.infinitewidth.limit.maximalupdate;
+
+import io.github.infinitewidth.backend.BackendChoice;
+import io.github.infinitewidth.backend.Precision;
+import io.github.infinitewidth.engine.Experiment;
+import io.github.infinitewidth.engine.SimulationSpec;
+import io.github.infinitewidth.network.Activation;
+import io.github.infinitewidth.network.InitStd;
+import io.github.infinitewidth.network.NetworkSpec;
+import io.github.infinitewidth.network.Parametrization;
+import io.github.infinitewidth.optim.LayerMultipliers;
+import io.github.infinitewidth.optim.OptimizerSpec;
+import io.github.infinitewidth.optim.UpdateFunction;
+import io.github.infinitewidth.train.Data;
+import io.github.infinitewidth.train.Dataset;
+import io.github.infinitewidth.train.Loss;
+import io.github.infinitewidth.train.TrainingSpec;
+
+/** Maximal-update experiments shared by the tests: 4 train inputs and 1 test input in 2 dimensions. */
+final class MuExperiments {
+    private MuExperiments() {}
+
+    static final InitStd INIT = new InitStd(1.0, 1.5, 1.0);
+
+    static final Data DATA = new Data(
+            new Dataset(new double[][] {{1.0, 0.4}, {-0.6, 0.9}, {0.3, -1.2}, {-1.0, -0.5}},
+                    new double[] {0.8, -0.6, 0.5, -0.7}),
+            new Dataset(new double[][] {{0.6, 0.6}}, new double[] {0.4}));
+
+    /** The deep limit or (with {@code width > 0}) finite muP networks of the same setup. */
+    static Experiment deep(Activation phi, UpdateFunction q, double lr, int steps, int batch, int width,
+                           int particles, int replicas, long seed) {
+        return new Experiment(new NetworkSpec(3, phi, width, INIT), width > 0 ? Parametrization.MUP : null,
+                new OptimizerSpec(q, lr, LayerMultipliers.DEFAULT), Loss.MSE, DATA,
+                new TrainingSpec(steps, batch, true, 1),
+                new SimulationSpec(particles, replicas, seed, BackendChoice.CPU, Precision.FLOAT64, true));
+    }
+}
