@@ -59,6 +59,7 @@ public record MemoryPlan(Map<String, Long> parts) {
     }
 
     private static String mib(long bytes) {
-        return (bytes + (1 << 20) - 1 >> 20) + " MiB";
+        double mib = bytes / (double) (1 << 20);
+        return (mib < 10 ? String.format(java.util.Locale.ROOT, "%.1f", mib) : Long.toString(Math.round(mib))) + " MiB";
     }
 }

@@ -1,0 +1,45 @@
+package io.github.infinitewidth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every job file in {@code examples/} runs (shortened to 2 steps and small ensembles so the test stays quick). */
+class ExamplesTest {
+    @TempDir
+    Path dir;
+
+    static Stream<Path> examples() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("examples"))) {
+            List<Path> jobs = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+            return jobs.stream();
+        }
+    }
+
+    @Test
+    void thereAreExamples() throws IOException {
+        assertTrue(examples().count() >= 3);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examples")
+    void exampleRuns(Path job) {
+        Path out = dir.resolve("out");
+        Cli cli = Cli.run("run", job.toString(), "--out", out.toString(), "--steps", "2", "--particles", "256",
+                "--replicas", "2", "--quiet");
+        assertEquals(Main.OK, cli.status(), cli.err());
+        assertEquals("", cli.out() + cli.err());
+        assertTrue(Files.exists(out.resolve("summary.json")));
+        assertFalse(Files.exists(out.resolve("summary.json.tmp")));
+    }
+}
