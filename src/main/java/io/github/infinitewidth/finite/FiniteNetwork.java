@@ -2,12 +2,11 @@ package io.github.infinitewidth.finite;
 
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
+import io.github.infinitewidth.backend.MatrixScope;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.RandomKey;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One finite-width network of LIMITS.md section 2 (one seed), trained on all m inputs at
@@ -27,7 +26,7 @@ final class FiniteNetwork implements AutoCloseable {
     private final Scaling scaling;
     private final int layers;
     private final int m;
-    private final List<DeviceMatrix> owned = new ArrayList<>();
+    private final MatrixScope scope;
 
     private final DeviceMatrix inputs;         // d x m, column j = xi_j
     private final DeviceMatrix u;              // n x d
@@ -48,6 +47,7 @@ final class FiniteNetwork implements AutoCloseable {
 
     FiniteNetwork(Experiment e, Scaling scaling, Backend backend, RandomKey key) {
         this.backend = backend;
+        this.scope = new MatrixScope(backend);
         this.phi = e.network().activation();
         this.q = e.optimizer().update();
         this.scaling = scaling;
@@ -56,44 +56,39 @@ final class FiniteNetwork implements AutoCloseable {
         int d = e.data().dimension();
         this.m = e.data().size();
 
-        double[][] xi = e.data().allInputs();
-        double[] columnMajor = new double[d * m];
-        for (int j = 0; j < m; j++) {
-            System.arraycopy(xi[j], 0, columnMajor, j * d, d);
-        }
-        inputs = own(backend.upload(d, m, columnMajor));
-        u = own(backend.allocate(n, d));
+        inputs = scope.upload(d, m, e.data().inputsColumnMajor());
+        u = scope.allocate(n, d);
         backend.fillGaussian(u, key, INPUT_STREAM, scaling.inputStd());
         w = new DeviceMatrix[layers + 1];
         for (int l = 2; l <= layers; l++) {
-            w[l] = own(backend.allocate(n, n));
+            w[l] = scope.allocate(n, n);
             backend.fillGaussian(w[l], key, l, scaling.hiddenStd());
         }
-        v = own(backend.allocate(n, 1));
+        v = scope.allocate(n, 1);
         backend.fillGaussian(v, key, OUTPUT_STREAM, scaling.outputStd());
 
         h = new DeviceMatrix[layers + 1];
         x = new DeviceMatrix[layers + 1];
         dhStore = new DeviceMatrix[layers + 1];
         for (int l = 1; l <= layers; l++) {
-            h[l] = own(backend.allocate(n, m));
-            x[l] = own(backend.allocate(n, m));
-            dhStore[l] = own(backend.allocate(n, m));
+            h[l] = scope.allocate(n, m);
+            x[l] = scope.allocate(n, m);
+            dhStore[l] = scope.allocate(n, m);
         }
-        dh = own(backend.allocate(n, m));
-        dx = own(backend.allocate(n, m));
-        dhChi = own(backend.allocate(n, m));
-        gradU = own(backend.allocate(n, d));
+        dh = scope.allocate(n, m);
+        dx = scope.allocate(n, m);
+        dhChi = scope.allocate(n, m);
+        gradU = scope.allocate(n, d);
         gradW = new DeviceMatrix[layers + 1];
         for (int l = 2; l <= layers; l++) {
-            gradW[l] = own(backend.allocate(n, n));
+            gradW[l] = scope.allocate(n, n);
         }
-        gradV = own(backend.allocate(n, 1));
-        stateU = state(n, d);
-        stateV = state(n, 1);
+        gradV = scope.allocate(n, 1);
+        stateU = scope.allocate(q.stateSize(), n, d);
+        stateV = scope.allocate(q.stateSize(), n, 1);
         stateW = new DeviceMatrix[layers + 1][];
         for (int l = 2; l <= layers; l++) {
-            stateW[l] = state(n, n);
+            stateW[l] = scope.allocate(q.stateSize(), n, n);
         }
     }
 
@@ -188,24 +183,10 @@ final class FiniteNetwork implements AutoCloseable {
         return Math.sqrt(sum / a.cols());
     }
 
-    private DeviceMatrix[] state(int rows, int cols) {
-        DeviceMatrix[] s = new DeviceMatrix[q.stateSize()];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = own(backend.allocate(rows, cols));
-        }
-        return s;
-    }
 
-    private DeviceMatrix own(DeviceMatrix matrix) {
-        owned.add(matrix);
-        return matrix;
-    }
 
     @Override
     public void close() {
-        for (DeviceMatrix matrix : owned) {
-            matrix.close();
-        }
-        owned.clear();
+        scope.close();
     }
 }

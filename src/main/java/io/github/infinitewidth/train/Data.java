@@ -38,6 +38,18 @@ public record Data(Dataset train, Dataset test) {
         return all;
     }
 
+    /** All inputs, train then test, as the columns of a {@code d x m} column-major matrix. */
+    public double[] inputsColumnMajor() {
+        int d = dimension();
+        double[] columns = new double[d * size()];
+        for (int j = 0; j < size(); j++) {
+            for (int k = 0; k < d; k++) {
+                columns[j * d + k] = j < train.size() ? train.input(j, k) : test.input(j - train.size(), k);
+            }
+        }
+        return columns;
+    }
+
     /** All targets, train then test. */
     public double[] allTargets() {
         double[] all = new double[size()];

@@ -206,6 +206,13 @@ class BadInputTest {
                         "simulation.particles of 16 are too few for 2 steps of 3 inputs: the hat families reach rank 9"
                                 + " and the Stein regressions need far more particles than that (use at least 36, or"
                                 + " fewer steps)"),
+                full("a run that does not fit the memory limit", Cli.VALID_JOB
+                                .replace("engine: finite\nparametrization: mup", "engine: mu-limit")
+                                .replace("hiddenLayers: 1", "hiddenLayers: 2")
+                                .replace("type: sgd", "type: sign")
+                                .replace("particles: 16", "particles: 1024\n  memoryLimitMiB: 1"),
+                        "simulation.particles", "simulation.particles of 1024 needs 8.7 MiB (ensemble 0.3 MiB,"
+                                + " stored hats 0.4 MiB, pair matrices 8.0 MiB) but simulation.memoryLimitMiB is 1 MiB"),
                 change("negative memory limit", "  precision: float64", "  precision: float64\n  memoryLimitMiB: -1",
                         "simulation.memoryLimitMiB", "simulation.memoryLimitMiB must be >= 0 (0 = no limit), got -1"),
                 // the command line

@@ -2,14 +2,13 @@ package io.github.infinitewidth.limit.maximalupdate;
 
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
+import io.github.infinitewidth.backend.MatrixScope;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.network.InitStd;
 import io.github.infinitewidth.optim.LayerMultipliers;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.RandomKey;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One replica of the maximal update limit: N particles of the input and output weights
@@ -31,7 +30,7 @@ final class MaximalUpdateReplica implements AutoCloseable {
     private final int layers;
     private final int n;
     private final int m;
-    private final List<DeviceMatrix> owned = new ArrayList<>();
+    private final MatrixScope scope;
     private final DeviceMatrix inputs;       // d x m
     private final DeviceMatrix u;            // N x d
     private final DeviceMatrix v;            // N x 1
@@ -43,6 +42,7 @@ final class MaximalUpdateReplica implements AutoCloseable {
 
     MaximalUpdateReplica(Experiment e, Backend backend, RandomKey key, boolean dotTerms) {
         this.backend = backend;
+        this.scope = new MatrixScope(backend);
         this.phi = e.network().activation();
         this.q = e.optimizer().update();
         this.mult = e.optimizer().multipliers();
@@ -53,27 +53,22 @@ final class MaximalUpdateReplica implements AutoCloseable {
         int d = e.data().dimension();
         InitStd init = e.network().initStd();
 
-        double[][] xi = e.data().allInputs();
-        double[] columnMajor = new double[d * m];
-        for (int j = 0; j < m; j++) {
-            System.arraycopy(xi[j], 0, columnMajor, j * d, d);
-        }
-        inputs = own(backend.upload(d, m, columnMajor));
-        u = own(backend.allocate(n, d));
+        inputs = scope.upload(d, m, e.data().inputsColumnMajor());
+        u = scope.allocate(n, d);
         backend.fillGaussian(u, key, MaximalUpdateStreams.INPUT_WEIGHTS, init.input() / Math.sqrt(d));
-        v = own(backend.allocate(n, 1));
+        v = scope.allocate(n, 1);
         backend.fillGaussian(v, key, MaximalUpdateStreams.OUTPUT_WEIGHTS, init.output());
         stateU = new DeviceMatrix[q.stateSize()];
         stateV = new DeviceMatrix[q.stateSize()];
         for (int s = 0; s < q.stateSize(); s++) {
-            stateU[s] = own(backend.allocate(n, d));
-            stateV[s] = own(backend.allocate(n, 1));
+            stateU[s] = scope.allocate(n, d);
+            stateV[s] = scope.allocate(n, 1);
         }
         h = new DeviceMatrix[layers + 1];
         x = new DeviceMatrix[layers + 1];
         for (int l = 1; l <= layers; l++) {
-            h[l] = own(backend.allocate(n, m));
-            x[l] = own(backend.allocate(n, m));
+            h[l] = scope.allocate(n, m);
+            x[l] = scope.allocate(n, m);
         }
         hidden = new HiddenMatrix[layers + 1];
         int steps = e.training().steps();
@@ -110,18 +105,17 @@ final class MaximalUpdateReplica implements AutoCloseable {
         for (int k = 0; k < b; k++) {
             chiBatch[k] = chi[batch[k]];
         }
-        List<DeviceMatrix> scratch = new ArrayList<>();
-        try {
+        try (MatrixScope scratch = new MatrixScope(backend)) {
             DeviceMatrix[] hb = new DeviceMatrix[layers + 1];
             DeviceMatrix[] xb = new DeviceMatrix[layers + 1];
             DeviceMatrix[] dh = new DeviceMatrix[layers + 1];
             for (int l = 1; l <= layers; l++) {
                 hb[l] = gather(h[l], batch, scratch);
                 xb[l] = gather(x[l], batch, scratch);
-                dh[l] = allocate(n, b, scratch);
+                dh[l] = scratch.allocate(n, b);
             }
-            DeviceMatrix derivative = allocate(n, b, scratch);
-            DeviceMatrix dx = allocate(n, b, scratch);
+            DeviceMatrix derivative = scratch.allocate(n, b);
+            DeviceMatrix dx = scratch.allocate(n, b);
             // dx^L = v: dh^L = v (.) phi'(h^L)
             backend.activationDerivative(phi, hb[layers], derivative);
             backend.scaleRows(v, derivative, dh[layers]);
@@ -131,22 +125,18 @@ final class MaximalUpdateReplica implements AutoCloseable {
                 backend.hadamard(dx, derivative, dh[l - 1]);
             }
             // updates (LIMITS.md sections 4 and 5), all from step t's kets
-            DeviceMatrix gradV = allocate(n, 1, scratch);
-            DeviceMatrix chiColumn = upload(b, 1, chiBatch, scratch);
+            DeviceMatrix gradV = scratch.allocate(n, 1);
+            DeviceMatrix chiColumn = scratch.upload(b, 1, chiBatch);
             backend.gemm(false, false, 1.0, xb[layers], chiColumn, 0.0, gradV);
-            DeviceMatrix scaled = allocate(n, b, scratch);
+            DeviceMatrix scaled = scratch.allocate(n, b);
             backend.scaleColumns(chiBatch, dh[1], scaled);
-            DeviceMatrix gradU = allocate(n, u.cols(), scratch);
+            DeviceMatrix gradU = scratch.allocate(n, u.cols());
             backend.gemm(false, true, 1.0, scaled, gather(inputs, batch, scratch), 0.0, gradU);
             for (int l = 2; l <= layers; l++) {
                 hidden[l].update(chiBatch, dh[l], xb[l - 1], t);
             }
             backend.update(q, t, gradV, -eta * mult.output(), v, stateV);
             backend.update(q, t, gradU, -eta * mult.input(), u, stateU);
-        } finally {
-            for (DeviceMatrix matrix : scratch) {
-                matrix.close();
-            }
         }
     }
 
@@ -156,39 +146,22 @@ final class MaximalUpdateReplica implements AutoCloseable {
     }
 
     /** Copies the given columns of {@code source} into a new matrix. */
-    private DeviceMatrix gather(DeviceMatrix source, int[] columns, List<DeviceMatrix> scratch) {
-        DeviceMatrix out = allocate(source.rows(), columns.length, scratch);
+    private DeviceMatrix gather(DeviceMatrix source, int[] columns, MatrixScope scratch) {
+        DeviceMatrix out = scratch.allocate(source.rows(), columns.length);
         for (int k = 0; k < columns.length; k++) {
             backend.copy(source.columns(columns[k], columns[k] + 1), out.columns(k, k + 1));
         }
         return out;
     }
 
-    private DeviceMatrix allocate(int rows, int cols, List<DeviceMatrix> scratch) {
-        DeviceMatrix matrix = backend.allocate(rows, cols);
-        scratch.add(matrix);
-        return matrix;
-    }
 
-    private DeviceMatrix upload(int rows, int cols, double[] values, List<DeviceMatrix> scratch) {
-        DeviceMatrix matrix = backend.upload(rows, cols, values);
-        scratch.add(matrix);
-        return matrix;
-    }
 
-    private DeviceMatrix own(DeviceMatrix matrix) {
-        owned.add(matrix);
-        return matrix;
-    }
 
     @Override
     public void close() {
         for (int l = 2; l <= layers; l++) {
             hidden[l].close();
         }
-        for (DeviceMatrix matrix : owned) {
-            matrix.close();
-        }
-        owned.clear();
+        scope.close();
     }
 }

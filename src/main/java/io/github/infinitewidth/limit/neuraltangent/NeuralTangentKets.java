@@ -2,14 +2,13 @@ package io.github.infinitewidth.limit.neuraltangent;
 
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
+import io.github.infinitewidth.backend.MatrixScope;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.ket.CovarianceFactor;
 import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.network.InitStd;
 import io.github.infinitewidth.optim.LayerMultipliers;
 import io.github.infinitewidth.random.RandomKey;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The frozen kets of the NT limit for one replica (LIMITS.md section 3), N particles by m
@@ -34,7 +33,7 @@ final class NeuralTangentKets implements AutoCloseable {
     private final int layers;
     private final int m;
     private final double[][] inputs;
-    private final List<DeviceMatrix> owned = new ArrayList<>();
+    private final MatrixScope scope;
     final DeviceMatrix xi;          // d x m
     final DeviceMatrix v;           // N x 1
     final DeviceMatrix[] h;         // h[l], l = 1..L
@@ -43,6 +42,7 @@ final class NeuralTangentKets implements AutoCloseable {
 
     NeuralTangentKets(Experiment e, Backend backend, RandomKey key, ExactKernels exact) {
         this.backend = backend;
+        this.scope = new MatrixScope(backend);
         this.layers = e.network().hiddenLayers();
         this.inputs = e.data().allInputs();
         this.m = inputs.length;
@@ -52,38 +52,34 @@ final class NeuralTangentKets implements AutoCloseable {
         InitStd init = e.network().initStd();
         double sw2 = init.hidden() * init.hidden();
 
-        double[] columnMajor = new double[d * m];
-        for (int j = 0; j < m; j++) {
-            System.arraycopy(inputs[j], 0, columnMajor, j * d, d);
-        }
-        xi = own(backend.upload(d, m, columnMajor));
+        xi = scope.upload(d, m, e.data().inputsColumnMajor());
         h = new DeviceMatrix[layers + 1];
         x = new DeviceMatrix[layers + 1];
         dh = new DeviceMatrix[layers + 1];
         try (DeviceMatrix u = backend.allocate(n, d)) {
             backend.fillGaussian(u, key, INPUT_STREAM, init.input() / Math.sqrt(d));
-            h[1] = own(backend.allocate(n, m));
+            h[1] = scope.allocate(n, m);
             backend.gemm(false, false, 1.0, u, xi, 0.0, h[1]);
         }
-        x[1] = own(backend.allocate(n, m));
+        x[1] = scope.allocate(n, m);
         backend.activation(phi, h[1], x[1]);
         for (int l = 2; l <= layers; l++) {
             double[] cov = exact != null ? exact.covariance(l) : scaled(backend.gram(x[l - 1], x[l - 1]), sw2);
-            h[l] = own(backend.allocate(n, m));
+            h[l] = scope.allocate(n, m);
             freshGaussian(cov, key, FORWARD_STREAM + l, h[l]);
-            x[l] = own(backend.allocate(n, m));
+            x[l] = scope.allocate(n, m);
             backend.activation(phi, h[l], x[l]);
         }
 
-        v = own(backend.allocate(n, 1));
+        v = scope.allocate(n, 1);
         backend.fillGaussian(v, key, OUTPUT_STREAM, init.output());
         try (DeviceMatrix derivative = backend.allocate(n, m)) {
-            dh[layers] = own(backend.allocate(n, m));
+            dh[layers] = scope.allocate(n, m);
             backend.activationDerivative(phi, h[layers], derivative);
             backend.scaleRows(v, derivative, dh[layers]);
             for (int l = layers; l >= 2; l--) {
                 double[] cov = exact != null ? scaled(exact.backward(l), sw2) : scaled(backend.gram(dh[l], dh[l]), sw2);
-                dh[l - 1] = own(backend.allocate(n, m));
+                dh[l - 1] = scope.allocate(n, m);
                 freshGaussian(cov, key, BACKWARD_STREAM + l, dh[l - 1]);
                 backend.activationDerivative(phi, h[l - 1], derivative);
                 backend.hadamard(dh[l - 1], derivative, dh[l - 1]);
@@ -133,16 +129,9 @@ final class NeuralTangentKets implements AutoCloseable {
         return out;
     }
 
-    private DeviceMatrix own(DeviceMatrix matrix) {
-        owned.add(matrix);
-        return matrix;
-    }
 
     @Override
     public void close() {
-        for (DeviceMatrix matrix : owned) {
-            matrix.close();
-        }
-        owned.clear();
+        scope.close();
     }
 }

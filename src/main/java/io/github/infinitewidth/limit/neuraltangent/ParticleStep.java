@@ -2,6 +2,7 @@ package io.github.infinitewidth.limit.neuraltangent;
 
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
+import io.github.infinitewidth.backend.MatrixScope;
 import io.github.infinitewidth.ket.CovarianceFactor;
 import io.github.infinitewidth.optim.LayerMultipliers;
 import io.github.infinitewidth.optim.UpdateFunction;
@@ -36,7 +37,7 @@ final class ParticleStep implements FunctionSpaceStep {
     private final int n;
     private final int m;
     private final int layers;
-    private final List<DeviceMatrix> owned = new ArrayList<>();
+    private final MatrixScope scope;
     private final DeviceMatrix gradV;      // N x 1
     private final DeviceMatrix directionV;
     private final DeviceMatrix gradU;      // N x d
@@ -53,6 +54,7 @@ final class ParticleStep implements FunctionSpaceStep {
             throw new IllegalArgumentException("use the kernel step for " + q.kind().spelling());
         }
         this.backend = backend;
+        this.scope = new MatrixScope(backend);
         this.kets = kets;
         this.q = q;
         this.mult = mult;
@@ -60,18 +62,18 @@ final class ParticleStep implements FunctionSpaceStep {
         this.n = kets.v.rows();
         this.m = kets.xi.cols();
         int d = kets.xi.rows();
-        gradV = own(backend.allocate(n, 1));
-        directionV = own(backend.allocate(n, 1));
-        gradU = own(backend.allocate(n, d));
-        directionU = own(backend.allocate(n, d));
+        gradV = scope.allocate(n, 1);
+        directionV = scope.allocate(n, 1);
+        gradU = scope.allocate(n, d);
+        directionU = scope.allocate(n, d);
         stateV = new DeviceMatrix[q.stateSize()];
         stateU = new DeviceMatrix[q.stateSize()];
         for (int s = 0; s < q.stateSize(); s++) {
-            stateV[s] = own(backend.allocate(n, 1));
-            stateU[s] = own(backend.allocate(n, d));
+            stateV[s] = scope.allocate(n, 1);
+            stateU[s] = scope.allocate(n, d);
         }
-        scaled = own(backend.allocate(n, m));
-        pairTerm = own(backend.allocate(n, m));
+        scaled = scope.allocate(n, m);
+        pairTerm = scope.allocate(n, m);
         firstMoment = new double[m];
         secondMoment = new double[m * m];
     }
@@ -155,16 +157,9 @@ final class ParticleStep implements FunctionSpaceStep {
         }
     }
 
-    private DeviceMatrix own(DeviceMatrix matrix) {
-        owned.add(matrix);
-        return matrix;
-    }
 
     @Override
     public void close() {
-        for (DeviceMatrix matrix : owned) {
-            matrix.close();
-        }
-        owned.clear();
+        scope.close();
     }
 }

@@ -274,6 +274,38 @@ class NeuralTangentDynamicsTest {
         }
     }
 
+    /**
+     * {@code centerOutput: false}: each replica starts from its own draw {@code f_0 ~ N(0, NNGP)}. With
+     * closed-form kernels the NNGP is exact, so over 400 replicas the sample covariance of
+     * {@code f_0} must match it: each entry within 5 standard errors of a sample covariance
+     * ({@code sqrt((K_ii K_jj + K_ij^2) / R)}), about 21 comparisons at a normal-approximation
+     * false-failure probability of 6e-7 each.
+     */
+    @Test
+    void uncenteredRunsStartFromTheNngp() {
+        int replicas = 400;
+        Experiment centered = NtExperiments.experiment(Activation.ERF, 2, UpdateFunction.of(UpdateFunction.Kind.SGD),
+                LR, 1, 0, 16, replicas, KernelSource.CLOSED_FORM);
+        Experiment e = new Experiment(centered.network(), null, centered.optimizer(), centered.loss(), centered.data(),
+                centered.training(), new io.github.infinitewidth.engine.SimulationSpec(16, replicas, 5,
+                        io.github.infinitewidth.backend.BackendChoice.CPU, Precision.FLOAT64, false,
+                        KernelSource.CLOSED_FORM));
+        int m = e.data().size();
+        double[] nngp = new ExactKernels(e.data().allInputs(), Activation.ERF, NtExperiments.INIT, 2).nngp();
+        Trajectory t = run(e);
+        for (int i = 0; i < m; i++) {
+            for (int j = i; j < m; j++) {
+                double sum = 0;
+                for (int r = 0; r < replicas; r++) {
+                    sum += t.outputs()[r][0][i] * t.outputs()[r][0][j];
+                }
+                double expected = nngp[i * m + j];
+                double se = Math.sqrt((nngp[i * m + i] * nngp[j * m + j] + expected * expected) / replicas);
+                assertEquals(expected, sum / replicas, 5 * se, "Cov f_0 [" + i + "," + j + "]");
+            }
+        }
+    }
+
     /** A column-major N x m array as {@code [column][particle]}. */
     private static double[][] columns(double[] columnMajor, int n, int m) {
         double[][] c = new double[m][n];
