@@ -99,7 +99,7 @@ final class SweepCommand implements Callable<Integer> {
                 throw new InvalidSpecException("--out", dir + " exists and is not a directory");
             }
             SweepOutputs.requireSameSweep(dir, sweep);
-            Map<Sweep.Task, SweepOutputs.State> states = check(sweep, mine, dir);
+            Map<Integer, SweepOutputs.State> states = check(sweep, mine, dir);
             return run(sweep, mine, states, dir, k, i);
         } catch (InvalidSpecException e) {
             return fail(e.getMessage(), Main.BAD_INPUT);
@@ -133,13 +133,13 @@ final class SweepCommand implements Callable<Integer> {
      * against the backend it will use, what its folder holds (a finished run of this job, or a
      * checkpoint that is intact and this job's).
      */
-    private Map<Sweep.Task, SweepOutputs.State> check(Sweep sweep, List<Sweep.Task> mine, Path dir) {
-        Map<Sweep.Task, SweepOutputs.State> states = new HashMap<>();
+    private Map<Integer, SweepOutputs.State> check(Sweep sweep, List<Sweep.Task> mine, Path dir) {
+        Map<Integer, SweepOutputs.State> states = new HashMap<>();
         Map<String, Backend> backends = new HashMap<>();
         try {
             for (Sweep.Task t : mine) {
                 SweepOutputs.State state = SweepOutputs.state(dir, t);
-                states.put(t, state);
+                states.put(t.index(), state);
                 if (state == SweepOutputs.State.COMPLETED || state == SweepOutputs.State.DIVERGED) {
                     continue;
                 }
@@ -164,12 +164,13 @@ final class SweepCommand implements Callable<Integer> {
         return states;
     }
 
-    private int run(Sweep sweep, List<Sweep.Task> mine, Map<Sweep.Task, SweepOutputs.State> states, Path dir, int k,
+    private int run(Sweep sweep, List<Sweep.Task> mine, Map<Integer, SweepOutputs.State> states, Path dir, int k,
                     int i) throws IOException {
         List<Sweep.Task> pending = new ArrayList<>();
         int resuming = 0;
         for (Sweep.Task t : mine) {
-            if (states.get(t) == SweepOutputs.State.PENDING || states.get(t) == SweepOutputs.State.FAILED) {
+            SweepOutputs.State state = states.get(t.index());
+            if (state == SweepOutputs.State.PENDING || state == SweepOutputs.State.FAILED) {
                 pending.add(t);
                 resuming += CheckpointFiles.exists(SweepOutputs.taskFolder(dir, t)) ? 1 : 0;
             }
@@ -240,7 +241,8 @@ final class SweepCommand implements Callable<Integer> {
                         : SweepOutputs.State.COMPLETED;
                 detail = state == SweepOutputs.State.DIVERGED ? " at step " + trajectory.divergedStep() : "";
             }
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException | IOException | OutOfMemoryError e) {
+            // one task's failure, even running out of heap, must not take the other tasks down
             try {
                 SweepOutputs.writeError(dir, t, e);
             } catch (IOException unwritable) {

@@ -153,7 +153,7 @@ public final class CheckpointFiles implements Checkpoints {
 
     @Override
     public StateReader resumeFrom() {
-        return resumed == null ? null : resumed.reader(backend);
+        return resumed == null ? null : resumed.reader();
     }
 
     @Override
@@ -230,7 +230,7 @@ public final class CheckpointFiles implements Checkpoints {
                     + p.path("step").asInt() + " of " + header.path("steps").asInt();
         }
 
-        StateReader reader(Backend backend) {
+        StateReader reader() {
             return new FileStateReader(data, entries);
         }
     }

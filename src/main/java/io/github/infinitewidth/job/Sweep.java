@@ -39,8 +39,8 @@ import java.util.Set;
  *   runs once (the first point in the order). For a limit engine the base's {@code parametrization}
  *   is dropped too (the limit implies its own).</li>
  *   <li><b>Task ids</b> are the index, zero-padded to at least 4 digits, then {@code _name=value}
- *   for every applicable grid field, with {@code name} the last part of the dotted field (the whole
- *   field when two grid fields end alike) and characters other than {@code A-Z a-z 0-9 . + -}
+ *   for every applicable grid field with more than one value, with {@code name} the last part of the
+ *   dotted field (the whole field when two grid fields end alike) and characters other than {@code A-Z a-z 0-9 . + -}
  *   replaced by {@code _}, the description cut at 100 characters:
  *   {@code 0007_learningRate=0.1_engine=mu-limit}.</li>
  *   <li><b>Seeds.</b> Task seeds are {@link #seed derived} from the base job's {@code simulation.seed}
@@ -277,13 +277,15 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
         return seed.longValue();
     }
 
+    /** The names task ids use for the grid fields with more than one value. */
     private static Map<String, String> shortNames(List<Field> grid) {
+        List<Field> varied = grid.stream().filter(f -> f.values().size() > 1).toList();
         Map<String, Integer> counts = new LinkedHashMap<>();
-        for (Field f : grid) {
+        for (Field f : varied) {
             counts.merge(last(f.name()), 1, Integer::sum);
         }
         Map<String, String> names = new LinkedHashMap<>();
-        for (Field f : grid) {
+        for (Field f : varied) {
             names.put(f.name(), counts.get(last(f.name())) > 1 ? f.name() : last(f.name()));
         }
         return names;
@@ -295,8 +297,12 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
 
     private static String id(int index, int width, Map<String, JsonNode> values, Map<String, String> shortNames) {
         StringBuilder description = new StringBuilder();
-        values.forEach((field, value) -> description.append('_').append(shortNames.get(field)).append('=')
-                .append(text(value).replaceAll("[^A-Za-z0-9.+-]", "_")));
+        values.forEach((field, value) -> {
+            if (shortNames.containsKey(field)) {
+                description.append('_').append(shortNames.get(field)).append('=')
+                        .append(text(value).replaceAll("[^A-Za-z0-9.+-]", "_"));
+            }
+        });
         String d = description.length() > DESCRIPTION_LIMIT ? description.substring(0, DESCRIPTION_LIMIT)
                 : description.toString();
         return String.format("%0" + width + "d", index) + d;

@@ -135,7 +135,8 @@ class SweepTest {
 
         Files.writeString(file, GRID.replace("network.width: [8, 16]", "simulation.seed: [3]"));
         List<String> given = ok("sweep", file.toString(), "--list").out().lines().toList();
-        assertEquals("0000_learningRate=0.05_engine=mu-limit_seed=3 seed 3", given.get(0), "a gridded seed is as given");
+        assertEquals("0000_learningRate=0.05_engine=mu-limit seed 3", given.get(0),
+                "a gridded seed is as given; a field with one value is not in the id");
     }
 
     /** The documented formula, written out independently. */
@@ -303,6 +304,14 @@ class SweepTest {
                 + " file and its base job); use another --out" + System.lineSeparator(), other.err());
         assertArrayEquals(table, Files.readAllBytes(out.resolve("sweep.csv")));
         assertEquals(8, Files.list(out.resolve("tasks")).count());
+    }
+
+    @Test
+    void theExampleSweepListsItsTasks() {
+        List<String> tasks = ok("sweep", "examples/sweeps/width-and-learning-rate.yaml", "--list").out().lines().toList();
+        assertEquals(16, tasks.size(), "4 learning rates x (3 finite widths + 1 mu-limit)");
+        assertTrue(tasks.get(0).startsWith("0000_learningRate=0.01_engine=finite_width=128 seed "), tasks.get(0));
+        assertTrue(tasks.get(3).startsWith("0003_learningRate=0.01_engine=mu-limit seed "), tasks.get(3));
     }
 
     @Test
