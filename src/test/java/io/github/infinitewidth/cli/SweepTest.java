@@ -303,7 +303,9 @@ class SweepTest {
         assertEquals("--out " + out + " holds the outputs of a different sweep (sweep.json does not match this sweep"
                 + " file and its base job); use another --out" + System.lineSeparator(), other.err());
         assertArrayEquals(table, Files.readAllBytes(out.resolve("sweep.csv")));
-        assertEquals(8, Files.list(out.resolve("tasks")).count());
+        try (Stream<Path> tasks = Files.list(out.resolve("tasks"))) {
+            assertEquals(8, tasks.count(), "every task folder is still there");
+        }
     }
 
     @Test
