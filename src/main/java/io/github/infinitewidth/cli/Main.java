@@ -12,12 +12,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * The command-line tool {@code bin/infinitewidth} (JOB-SPEC.md, "Command line"): {@code run}
- * a job file, or report the {@code env}ironment. Exit statuses are the spec's: {@link #OK},
+ * a job file, {@code sweep} a grid of jobs, {@code merge} the shards of a sweep, or report the
+ * {@code env}ironment. Exit statuses are the spec's: {@link #OK},
  * {@link #BAD_INPUT}, {@link #BACKEND_UNAVAILABLE}, {@link #DIVERGED}; anything unforeseen is
  * {@link #FAILED}. Errors are one line on stderr.
  */
 @Command(name = "infinitewidth", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
-        subcommands = {RunCommand.class, EnvCommand.class},
+        subcommands = {RunCommand.class, SweepCommand.class, MergeCommand.class, EnvCommand.class},
         description = "Simulates infinite-width limits of neural-network training.")
 public final class Main implements Callable<Integer> {
     /** Success. */
@@ -62,7 +63,7 @@ public final class Main implements Callable<Integer> {
     /** No subcommand given. */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing command: run or env");
+        throw new ParameterException(spec.commandLine(), "Missing command: run, sweep, merge or env");
     }
 
     /** Usage mistakes (unknown option, missing JOB, a non-number for --steps) are bad input: one line, status 2. */

@@ -8,12 +8,18 @@ import io.github.infinitewidth.engine.Engine;
 import io.github.infinitewidth.engine.SimulationSpec;
 import io.github.infinitewidth.engine.StepListener;
 import io.github.infinitewidth.engine.Trajectory;
+import io.github.infinitewidth.job.CheckpointException;
+import io.github.infinitewidth.job.CheckpointFiles;
 import io.github.infinitewidth.job.Job;
 import io.github.infinitewidth.job.JobFile;
+import io.github.infinitewidth.job.JobIdentity;
 import io.github.infinitewidth.job.Overrides;
 import io.github.infinitewidth.job.RunOutputs;
 import io.github.infinitewidth.util.InvalidSpecException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -31,7 +37,9 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * {@code infinitewidth run JOB.yaml} (JOB-SPEC.md, "Command line"). Everything that can be
  * checked is checked before {@code --out} is touched, the engine's own checks against the
- * opened backend included, so bad input leaves nothing behind.
+ * opened backend and the checkpoint to resume from included, so bad input leaves nothing behind.
+ * With {@code simulation.checkpointEvery} the run saves checkpoints into {@code --out}/checkpoint
+ * and deletes them once its outputs are written; {@code --resume} continues from the latest one.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Runs a job file and writes its outputs.")
 final class RunCommand implements Callable<Integer> {
@@ -61,20 +69,22 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "T", description = "Overrides training.steps.")
     private Integer steps;
 
-    @Option(names = "--resume", description = "Continue from a checkpoint (not available yet).")
+    @Option(names = "--resume", description = "Continue a killed run from the checkpoint in --out"
+            + " (saved every simulation.checkpointEvery steps).")
     private boolean resume;
 
     @Option(names = "--quiet", description = "Print errors only.")
     private boolean quiet;
 
+    /**
+     * Test seam: told after every step of every replica, besides the run's own listeners. A test sets
+     * it to a listener that throws (or halts the JVM) to kill a run mid-way; null otherwise.
+     */
+    static volatile StepListener afterStep;
+
     @Override
     public Integer call() {
         try {
-            if (resume) {
-                // Refused rather than ignored: silently starting over would not be what was asked for.
-                throw new InvalidSpecException("--resume", "is not available yet in this version (checkpoints come"
-                        + " later); run without --resume to start over");
-            }
             Job job = JobFile.read(jobFile, new Overrides(seed, particles, replicas, steps, backend));
             Engine engine = Engines.named(job.engine());
             Path dir = out != null ? out : defaultOut(jobFile);
@@ -84,8 +94,25 @@ final class RunCommand implements Callable<Integer> {
             SimulationSpec simulation = job.experiment().simulation();
             try (Backend opened = Backends.open(simulation.backend(), simulation.precision())) {
                 engine.validate(job.experiment(), opened);
-                return run(job, engine, opened, dir);
+                CheckpointFiles checkpoints;
+                if (resume) {
+                    Integer finished = finishedRun(job, dir);
+                    if (finished != null) {
+                        return finished;
+                    }
+                    checkpoints = CheckpointFiles.resume(dir, job, opened);
+                } else {
+                    checkpoints = CheckpointFiles.fresh(dir, job, opened);
+                    startOver(dir);
+                }
+                return run(job, engine, opened, dir, checkpoints);
             }
+        } catch (CheckpointException e) {
+            String why = e.getMessage();
+            return fail(why.startsWith("no checkpoint ")
+                    ? "--resume found " + why + " (simulation.checkpointEvery is 0, or the run stopped before its"
+                    + " first one); run without --resume to start over"
+                    : "--resume cannot continue: " + why + "; run without --resume to start over", Main.BAD_INPUT);
         } catch (InvalidSpecException e) {
             return fail(e.getMessage(), Main.BAD_INPUT);
         } catch (BackendUnavailableException e) {
@@ -93,19 +120,82 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * {@code --resume} on a folder that already holds this job's finished run (killed, at most, after
+     * its outputs were written): nothing to continue. Returns the finished run's exit status, or null
+     * when there is no finished run of this job in {@code dir}.
+     */
+    private Integer finishedRun(Job job, Path dir) {
+        Path summary = dir.resolve(RunOutputs.SUMMARY);
+        if (!Files.isRegularFile(summary)) {
+            return null;
+        }
+        JsonNode read;
+        try {
+            read = new ObjectMapper().readTree(summary.toFile());
+        } catch (IOException e) {
+            return null;
+        }
+        if (!read.path("job").isObject()
+                || JobIdentity.difference(JobIdentity.of(read.get("job")), JobIdentity.of(job)) != null) {
+            return null;
+        }
+        try {
+            CheckpointFiles.delete(dir);
+        } catch (IOException e) {
+            // a leftover checkpoint of a finished run harms nothing
+        }
+        if ("diverged".equals(read.path("status").asText())) {
+            return fail("nothing to resume: " + dir + " holds this job's finished run, which diverged at step "
+                    + read.path("divergedStep").asInt(), Main.DIVERGED);
+        }
+        if (!quiet) {
+            spec.commandLine().getOut().println("nothing to resume: " + dir + " holds this job's finished run");
+        }
+        return Main.OK;
+    }
+
+    /** A run without {@code --resume} starts at step 0: an earlier run's checkpoint in {@code dir} goes. */
+    private void startOver(Path dir) {
+        if (!CheckpointFiles.exists(dir)) {
+            return;
+        }
+        try {
+            CheckpointFiles.delete(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!quiet) {
+            spec.commandLine().getOut().println("starting over: removed the checkpoint of an earlier run in "
+                    + dir.resolve(CheckpointFiles.FOLDER) + " (--resume continues one)");
+        }
+    }
+
     /** Runs the validated job and writes its outputs; the only step that creates {@code dir}. */
-    private int run(Job job, Engine engine, Backend backend, Path dir) {
+    private int run(Job job, Engine engine, Backend backend, Path dir, CheckpointFiles checkpoints) {
         if (!quiet) {
             // DESIGN.md: say the memory need before starting
             spec.commandLine().getOut().println("running " + engine.name() + " on " + backend.description() + "; needs "
                     + engine.memoryPlan(job.experiment(), backend.precision()).describe());
+            if (checkpoints.resumedPosition() != null) {
+                spec.commandLine().getOut().println("resuming from the checkpoint at "
+                        + checkpoints.resumedPosition());
+            }
         }
         long start = System.nanoTime();
-        Trajectory trajectory = engine.run(job.experiment(), backend, StepListener.NONE);
-        double wallSeconds = (System.nanoTime() - start) * 1e-9;
+        StepListener hook = afterStep;
+        StepListener listener = hook == null ? StepListener.NONE : hook;
+        Trajectory trajectory;
+        try {
+            trajectory = engine.run(job.experiment(), backend, listener, checkpoints);
+        } catch (UncheckedIOException e) {
+            return fail(Main.oneLine(e.getMessage()), Main.FAILED);
+        }
+        double wallSeconds = checkpoints.wallSecondsBefore() + (System.nanoTime() - start) * 1e-9;
         List<String> files;
         try {
             files = RunOutputs.write(dir, job, trajectory, backend, wallSeconds);
+            CheckpointFiles.delete(dir);
         } catch (IOException e) {
             return fail("could not write the outputs to " + dir + ": " + e.getClass().getSimpleName() + " "
                     + e.getMessage(), Main.FAILED);

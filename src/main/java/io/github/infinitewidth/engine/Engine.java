@@ -26,8 +26,17 @@ public interface Engine {
     MemoryPlan memoryPlan(Experiment experiment, Precision precision);
 
     /**
-     * Runs all replicas. A run whose outputs or kets become non-finite stops at that step and
-     * returns what was recorded with status {@link Trajectory.Status#DIVERGED}.
+     * Runs all replicas without checkpoints. A run whose outputs or kets become non-finite stops
+     * at that step and returns what was recorded with status {@link Trajectory.Status#DIVERGED}.
      */
-    Trajectory run(Experiment experiment, Backend backend, StepListener listener);
+    default Trajectory run(Experiment experiment, Backend backend, StepListener listener) {
+        return run(experiment, backend, listener, Checkpoints.NONE);
+    }
+
+    /**
+     * Runs all replicas, saving a checkpoint every {@code simulation.checkpointEvery} steps into
+     * {@code checkpoints}, and continuing from the one it offers, if any. A continued run returns
+     * exactly the trajectory an uninterrupted run would (same numbers, bit for bit).
+     */
+    Trajectory run(Experiment experiment, Backend backend, StepListener listener, Checkpoints checkpoints);
 }

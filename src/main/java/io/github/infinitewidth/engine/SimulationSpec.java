@@ -9,10 +9,12 @@ import io.github.infinitewidth.util.Check;
  * (limit engines) or seeds (finite engine), base seed, backend, storage precision,
  * {@code centerOutput} (nt-limit and NTP networks: train {@code f - f_0}, LIMITS.md 2.2) and
  * {@code kernels} (nt-limit: Monte Carlo or closed-form covariances) and {@code memoryLimitMiB}
- * (the most backend memory a run may plan to use; 0 = whatever the backend has free).
+ * (the most backend memory a run may plan to use; 0 = whatever the backend has free) and
+ * {@code checkpointEvery} (save a checkpoint every k steps of each replica; 0 = never).
  */
 public record SimulationSpec(int particles, int replicas, long seed, BackendChoice backend,
-                             Precision precision, boolean centerOutput, KernelSource kernels, long memoryLimitMiB) {
+                             Precision precision, boolean centerOutput, KernelSource kernels, long memoryLimitMiB,
+                             int checkpointEvery) {
     public SimulationSpec {
         Check.positive("simulation.particles", particles);
         Check.positive("simulation.replicas", replicas);
@@ -23,6 +25,19 @@ public record SimulationSpec(int particles, int replicas, long seed, BackendChoi
             throw new io.github.infinitewidth.util.InvalidSpecException("simulation.memoryLimitMiB",
                     "must be >= 0 (0 = no limit), got " + memoryLimitMiB);
         }
+        Check.nonNegative("simulation.checkpointEvery", checkpointEvery);
+    }
+
+    /** A simulation without checkpoints. */
+    public SimulationSpec(int particles, int replicas, long seed, BackendChoice backend, Precision precision,
+                          boolean centerOutput, KernelSource kernels, long memoryLimitMiB) {
+        this(particles, replicas, seed, backend, precision, centerOutput, kernels, memoryLimitMiB, 0);
+    }
+
+    /** This simulation with another {@code checkpointEvery}. */
+    public SimulationSpec withCheckpointEvery(int every) {
+        return new SimulationSpec(particles, replicas, seed, backend, precision, centerOutput, kernels, memoryLimitMiB,
+                every);
     }
 
     /** A simulation without a memory limit of its own. */

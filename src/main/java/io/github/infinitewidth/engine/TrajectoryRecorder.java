@@ -1,5 +1,7 @@
 package io.github.infinitewidth.engine;
 
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
 import io.github.infinitewidth.train.TrainingSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,6 +57,53 @@ public final class TrajectoryRecorder {
     /** Adds the feature kernels of hidden layer {@code layer} at step t, {@code perReplica[r][i * m + j]}. */
     public void feature(int step, int layer, double[][] perReplica) {
         features.add(new Trajectory.FeatureKernel(step, layer, perReplica));
+    }
+
+    /**
+     * Saves what was recorded so far (a checkpoint): {@code recorder/shape} (replicas, recorded
+     * steps, diverged step or -1), {@code recorder/outputs} (one array per replica and recorded
+     * step, null where not recorded yet) and the feature kernels added so far.
+     */
+    public void saveTo(StateWriter w) {
+        int recorded = steps.length;
+        w.ints("recorder/shape", outputs.length, recorded, divergedStep);
+        double[][] flat = new double[outputs.length * recorded][];
+        for (int r = 0; r < outputs.length; r++) {
+            System.arraycopy(outputs[r], 0, flat, r * recorded, recorded);
+        }
+        w.jagged("recorder/outputs", flat);
+        int[] keys = new int[2 * features.size()];
+        List<double[]> kernels = new ArrayList<>();
+        for (int i = 0; i < features.size(); i++) {
+            Trajectory.FeatureKernel f = features.get(i);
+            keys[2 * i] = f.step();
+            keys[2 * i + 1] = f.layer();
+            kernels.addAll(Arrays.asList(f.perReplica()));
+        }
+        w.ints("recorder/featureKeys", keys);
+        w.jagged("recorder/features", kernels.toArray(new double[0][]));
+    }
+
+    /** Replaces what was recorded by what {@link #saveTo} saved, for a run that continues. */
+    public void restoreFrom(StateReader state) {
+        int[] shape = state.ints("recorder/shape");
+        if (shape.length != 3 || shape[0] != outputs.length || shape[1] != steps.length) {
+            throw new IllegalStateException("the saved recorder holds " + Arrays.toString(shape)
+                    + " but this run records " + outputs.length + " replicas at " + steps.length + " steps");
+        }
+        divergedStep = shape[2];
+        double[][] flat = state.jagged("recorder/outputs");
+        for (int r = 0; r < outputs.length; r++) {
+            System.arraycopy(flat, r * steps.length, outputs[r], 0, steps.length);
+        }
+        int[] keys = state.ints("recorder/featureKeys");
+        double[][] kernels = state.jagged("recorder/features");
+        features.clear();
+        int replicas = outputs.length;
+        for (int i = 0; i < keys.length / 2; i++) {
+            features.add(new Trajectory.FeatureKernel(keys[2 * i], keys[2 * i + 1],
+                    Arrays.copyOfRange(kernels, i * replicas, (i + 1) * replicas)));
+        }
     }
 
     /** True once some replica has diverged. */

@@ -3,6 +3,8 @@ package io.github.infinitewidth.finite;
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.engine.Engine;
 import io.github.infinitewidth.backend.Precision;
+import io.github.infinitewidth.engine.CheckpointPlan;
+import io.github.infinitewidth.engine.Checkpoints;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.engine.MemoryPlan;
 import io.github.infinitewidth.engine.StepListener;
@@ -10,6 +12,7 @@ import io.github.infinitewidth.engine.Trajectory;
 import io.github.infinitewidth.engine.TrajectoryRecorder;
 import io.github.infinitewidth.network.Parametrization;
 import io.github.infinitewidth.random.RandomKey;
+import io.github.infinitewidth.state.StateReader;
 import io.github.infinitewidth.train.BatchSchedule;
 import io.github.infinitewidth.util.InvalidSpecException;
 import java.util.Map;
@@ -52,20 +55,26 @@ public final class FiniteEngine implements Engine {
     }
 
     @Override
-    public Trajectory run(Experiment e, Backend backend, StepListener listener) {
+    public Trajectory run(Experiment e, Backend backend, StepListener listener, Checkpoints checkpoints) {
         validate(e, backend);
         int steps = e.training().steps();
         int replicas = e.simulation().replicas();
         TrajectoryRecorder recorder = new TrajectoryRecorder(e.training(), replicas, e.data().train().size());
+        CheckpointPlan plan = new CheckpointPlan(e, checkpoints, recorder);
         double[] targets = e.data().allTargets();
         Scaling scaling = Scaling.of(e.parametrization(), e.network().initStd(), e.network().width(),
                 e.data().dimension(), e.optimizer().learningRate(), e.optimizer().multipliers());
         boolean center = e.parametrization() == Parametrization.NTP && e.simulation().centerOutput();
-        for (int r = 0; r < replicas; r++) {
+        for (int r = plan.firstReplica(); r < replicas; r++) {
             BatchSchedule schedule = new BatchSchedule(e.training(), e.data().train().size(), e.simulation().seed());
             try (FiniteNetwork net = new FiniteNetwork(e, scaling, backend, new RandomKey(e.simulation().seed(), r))) {
                 double[] f0 = null;
-                for (int t = 0; t <= steps; t++) {
+                StateReader saved = plan.replicaState(r);
+                if (saved != null) {
+                    net.restoreFrom(saved);
+                    f0 = saved.has("finite/f0") ? saved.doubles("finite/f0") : null;
+                }
+                for (int t = plan.firstStep(r); t <= steps; t++) {
                     double[] f = net.forward();
                     if (center) {
                         if (f0 == null) {
@@ -79,9 +88,17 @@ public final class FiniteEngine implements Engine {
                         break;
                     }
                     net.update(e.loss().errorSignal(f, targets, schedule.batch(t)), t);
+                    double[] initial = f0;
+                    plan.afterUpdate(r, t + 1, w -> {
+                        net.saveTo(w);
+                        if (initial != null) {
+                            w.doubles("finite/f0", initial);
+                        }
+                    });
                     listener.stepDone(r, t, steps);
                 }
             }
+            plan.afterReplica(r, w -> { });
         }
         return recorder.finish(Map.of());
     }

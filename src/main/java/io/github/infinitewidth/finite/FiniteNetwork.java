@@ -7,6 +7,8 @@ import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.RandomKey;
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
 
 /**
  * One finite-width network of LIMITS.md section 2 (one seed), trained on all m inputs at
@@ -92,21 +94,64 @@ final class FiniteNetwork implements AutoCloseable {
         }
     }
 
-    /** Forward pass (2.1 to 2.3): returns {@code f(xi_j)} for all m inputs, accumulated in float64. */
+    /**
+     * Forward pass (2.1 to 2.3): returns {@code f(xi_j)} for all m inputs, accumulated in float64.
+     * When a pre-activation is non-finite (weights blew up while a saturating activation keeps
+     * the outputs finite) every output is NaN, so the run is seen to diverge.
+     */
     double[] forward() {
+        boolean finite = true;
         backend.gemm(false, false, 1.0, u, inputs, 0.0, h[1]);
+        finite &= backend.allFinite(h[1]);
         backend.activation(phi, h[1], x[1]);
         for (int l = 2; l <= layers; l++) {
             backend.gemm(false, false, scaling.hiddenMultiplier(), w[l], x[l - 1], 0.0, h[l]);
+            finite &= backend.allFinite(h[l]);
             backend.activation(phi, h[l], x[l]);
         }
         // f_j = c_out sum_a v_a x^L[a, j] = c_out n gram(v, x^L)_j
         double[] f = backend.gram(v, x[layers]);
         double scale = scaling.outputMultiplier() * v.rows();
         for (int j = 0; j < m; j++) {
-            f[j] *= scale;
+            f[j] = finite ? f[j] * scale : Double.NaN;
         }
         return f;
+    }
+
+    /**
+     * Saves the weights and their optimizer state (a checkpoint): {@code finite/u},
+     * {@code finite/w<l>} (l = 2..L), {@code finite/v} and {@code finite/state/<tensor>/<k>}. The
+     * activations are not state: the next {@link #forward()} recomputes them.
+     */
+    void saveTo(StateWriter out) {
+        out.matrix("finite/u", u);
+        out.matrix("finite/v", v);
+        for (int l = 2; l <= layers; l++) {
+            out.matrix("finite/w" + l, w[l]);
+        }
+        for (int k = 0; k < q.stateSize(); k++) {
+            out.matrix("finite/state/u/" + k, stateU[k]);
+            out.matrix("finite/state/v/" + k, stateV[k]);
+            for (int l = 2; l <= layers; l++) {
+                out.matrix("finite/state/w" + l + "/" + k, stateW[l][k]);
+            }
+        }
+    }
+
+    /** Restores what {@link #saveTo} saved. */
+    void restoreFrom(StateReader in) {
+        in.matrix("finite/u", u);
+        in.matrix("finite/v", v);
+        for (int l = 2; l <= layers; l++) {
+            in.matrix("finite/w" + l, w[l]);
+        }
+        for (int k = 0; k < q.stateSize(); k++) {
+            in.matrix("finite/state/u/" + k, stateU[k]);
+            in.matrix("finite/state/v/" + k, stateV[k]);
+            for (int l = 2; l <= layers; l++) {
+                in.matrix("finite/state/w" + l + "/" + k, stateW[l][k]);
+            }
+        }
     }
 
     /**

@@ -40,28 +40,37 @@ public final class JobFile {
      * @throws InvalidSpecException naming the field (or {@code job file}) and the problem
      */
     public static Job read(Path file, Overrides overrides) {
-        ObjectNode root = tree(file);
+        ObjectNode root = tree(file, "job file", "engine, network, ...");
         overrides.applyTo(root);
         return new JobReader(file).read(root);
     }
 
-    private static ObjectNode tree(Path file) {
+    /** A job from the tree of a job file ({@code file} is where {@code csv} paths are relative to). */
+    static Job read(ObjectNode root, Path file) {
+        return new JobReader(file).read(root);
+    }
+
+    /**
+     * The mapping at the top of a YAML or JSON file; problems are named after {@code label}
+     * ({@code job file}, {@code sweep file}).
+     */
+    static ObjectNode tree(Path file, String label, String fields) {
         if (!Files.exists(file)) {
-            throw new InvalidSpecException("job file", file + " does not exist");
+            throw new InvalidSpecException(label, file + " does not exist");
         }
         JsonNode root;
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             root = YAML.readTree(reader);
         } catch (JsonProcessingException e) {
-            throw syntaxError(file, e);
+            throw syntaxError(file, label, e);
         } catch (IOException e) {
-            throw new InvalidSpecException("job file", file + " cannot be read: " + e.getMessage());
+            throw new InvalidSpecException(label, file + " cannot be read: " + e.getMessage());
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
-            throw new InvalidSpecException("job file", file + " is empty");
+            throw new InvalidSpecException(label, file + " is empty");
         }
         if (!root.isObject()) {
-            throw new InvalidSpecException("job file", file + " must be a mapping of fields (engine, network, ...), got "
+            throw new InvalidSpecException(label, file + " must be a mapping of fields (" + fields + "), got "
                     + Section.describe(root));
         }
         return (ObjectNode) root;
@@ -72,7 +81,7 @@ public final class JobFile {
      * numbers the parser cannot convert; they get the message any non-finite number gets, under
      * the field's own name, since the parser knows where it was.
      */
-    private static InvalidSpecException syntaxError(Path file, JsonProcessingException e) {
+    private static InvalidSpecException syntaxError(Path file, String label, JsonProcessingException e) {
         if (e.getProcessor() instanceof JsonParser parser && e.getCause() instanceof NumberFormatException
                 && parser.currentToken() == JsonToken.VALUE_NUMBER_FLOAT) {
             String text = textOrNull(parser);
@@ -81,7 +90,7 @@ public final class JobFile {
         }
         JsonLocation at = e.getLocation();
         String where = at == null ? file.toString() : file + ":" + at.getLineNr() + ":" + at.getColumnNr();
-        return new InvalidSpecException("job file", where + " is not valid YAML: " + reason(e));
+        return new InvalidSpecException(label, where + " is not valid YAML: " + reason(e));
     }
 
     private static String textOrNull(JsonParser parser) {

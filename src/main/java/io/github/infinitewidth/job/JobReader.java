@@ -172,11 +172,12 @@ final class JobReader {
 
     private static SimulationSpec simulation(Section s) {
         s.allowOnly("particles", "replicas", "seed", "backend", "precision", "centerOutput", "kernels",
-                "memoryLimitMiB");
+                "memoryLimitMiB", "checkpointEvery");
         SimulationSpec d = SimulationSpec.defaults();
         return new SimulationSpec(s.integer("particles", d.particles()), s.integer("replicas", d.replicas()),
                 s.longInteger("seed", d.seed()), s.choice("backend", BACKENDS, d.backend()),
                 s.choice("precision", PRECISIONS, d.precision()), s.bool("centerOutput", d.centerOutput()),
-                s.choice("kernels", KERNELS, d.kernels()), s.longInteger("memoryLimitMiB", d.memoryLimitMiB()));
+                s.choice("kernels", KERNELS, d.kernels()), s.longInteger("memoryLimitMiB", d.memoryLimitMiB()),
+                s.integer("checkpointEvery", d.checkpointEvery()));
     }
 }

@@ -104,6 +104,7 @@ final class ResolvedJob {
         node.put("centerOutput", s.centerOutput());
         node.put("kernels", s.kernels().spelling());
         node.put("memoryLimitMiB", s.memoryLimitMiB());
+        node.put("checkpointEvery", s.checkpointEvery());
         return node;
     }
 }

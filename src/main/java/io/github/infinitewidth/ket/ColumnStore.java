@@ -2,6 +2,8 @@ package io.github.infinitewidth.ket;
 
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
 
 /**
  * A growing list of kets stored as the columns of one {@code N x capacity} matrix on a
@@ -52,6 +54,25 @@ public final class ColumnStore implements AutoCloseable {
     /** Device bytes held now, spare capacity included. */
     public long bytes() {
         return (long) rows * storage.cols() * backend.precision().bytes();
+    }
+
+    /** Saves {@code prefix/counts} (size, capacity) and the stored columns {@code prefix/columns}. */
+    public void saveTo(StateWriter out, String prefix) {
+        out.ints(prefix + "/counts", size, storage.cols());
+        out.matrix(prefix + "/columns", view());
+    }
+
+    /** Replaces the stored columns by what {@link #saveTo} saved. */
+    public void restoreFrom(StateReader in, String prefix) {
+        int[] counts = in.ints(prefix + "/counts");
+        if (counts.length != 2 || counts[0] < 0 || counts[1] < Math.max(1, counts[0])) {
+            throw new IllegalStateException("the saved column store " + prefix + " has counts "
+                    + java.util.Arrays.toString(counts));
+        }
+        storage.close();
+        storage = backend.allocate(rows, counts[1]);
+        size = counts[0];
+        in.matrix(prefix + "/columns", view());
     }
 
     @Override

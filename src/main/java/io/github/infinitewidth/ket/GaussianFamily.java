@@ -4,6 +4,8 @@ import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.random.RandomKey;
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
 
 /**
  * One family of jointly Gaussian hats with variance scale {@code sw^2} (LIMITS.md section 5,
@@ -256,6 +258,42 @@ public final class GaussianFamily implements AutoCloseable {
     /** Host bytes held for the Stein regression and the input coordinates, {@code O(k^2)}. */
     public long hostBytes() {
         return regression.hostBytes() + pivots.hostBytes();
+    }
+
+    /**
+     * Saves the family (a checkpoint) under {@code prefix}: {@code /counts} (rank, inputs seen,
+     * basis capacity, residual width), {@code /basis} and {@code /basisHats} (the first rank
+     * columns), the Stein regression's factor and means, and the pivot inputs. The rank is also
+     * the family's position in its random stream: the next fresh hat is draw {@code rank}.
+     */
+    public void saveTo(StateWriter out, String prefix) {
+        out.ints(prefix + "/counts", rank, inputs, basis.cols(), residual.cols());
+        out.matrix(prefix + "/basis", basis.columns(0, rank));
+        out.matrix(prefix + "/basisHats", basisHats.columns(0, rank));
+        regression.saveTo(out, prefix + "/regression");
+        pivots.saveTo(out, prefix + "/pivots");
+    }
+
+    /** Replaces this family's state by what {@link #saveTo} saved under {@code prefix}. */
+    public void restoreFrom(StateReader in, String prefix) {
+        int[] counts = in.ints(prefix + "/counts");
+        if (counts.length != 4 || counts[0] < 0 || counts[1] < counts[0] || counts[2] < Math.max(1, counts[0])
+                || counts[3] < 0) {
+            throw new IllegalStateException("the saved family " + prefix + " has counts "
+                    + java.util.Arrays.toString(counts));
+        }
+        basis.close();
+        basisHats.close();
+        residual.close();
+        basis = backend.allocate(particles, counts[2]);
+        basisHats = backend.allocate(particles, counts[2]);
+        residual = backend.allocate(particles, Math.max(1, counts[3]));
+        rank = counts[0];
+        inputs = counts[1];
+        in.matrix(prefix + "/basis", basis.columns(0, rank));
+        in.matrix(prefix + "/basisHats", basisHats.columns(0, rank));
+        regression.restoreFrom(in, prefix + "/regression");
+        pivots.restoreFrom(in, prefix + "/pivots");
     }
 
     /** Frees the device buffers. */

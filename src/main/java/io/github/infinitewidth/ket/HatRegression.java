@@ -2,6 +2,8 @@ package io.github.infinitewidth.ket;
 
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -107,6 +109,30 @@ final class HatRegression {
             }
             factorRows.add(row);
         }
+    }
+
+    /** Saves the factor rows ({@code prefix/factor}, row r has r + 1 entries) and the column means. */
+    void saveTo(StateWriter out, String prefix) {
+        out.jagged(prefix + "/factor", factorRows.toArray(new double[0][]));
+        out.doubles(prefix + "/means", means);
+    }
+
+    /** Restores what {@link #saveTo} saved. */
+    void restoreFrom(StateReader in, String prefix) {
+        double[][] rows = in.jagged(prefix + "/factor");
+        double[] savedMeans = in.doubles(prefix + "/means");
+        if (savedMeans.length != rows.length) {
+            throw new IllegalStateException("the saved regression " + prefix + " has " + rows.length
+                    + " factor rows but " + savedMeans.length + " means");
+        }
+        factorRows.clear();
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r] == null || rows[r].length != r + 1) {
+                throw new IllegalStateException("the saved regression " + prefix + " has a malformed row " + r);
+            }
+            factorRows.add(rows[r]);
+        }
+        means = savedMeans;
     }
 
     /** Solves {@code L L^T x = b} for the k entries of b starting at {@code offset}; cost {@code O(k^2)}. */

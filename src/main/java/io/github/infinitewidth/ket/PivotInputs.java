@@ -1,5 +1,7 @@
 package io.github.infinitewidth.ket;
 
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +36,30 @@ final class PivotInputs {
     long hostBytes() {
         long k = size();
         return 8 * k * (k + 1) / 2 + 4 * k;
+    }
+
+    /** Saves the pivot of every basis column ({@code prefix/inputs}) and their coefficients. */
+    void saveTo(StateWriter out, String prefix) {
+        out.ints(prefix + "/inputs", Arrays.copyOf(pivots, size()));
+        out.jagged(prefix + "/coefficients", coefficients.toArray(new double[0][]));
+    }
+
+    /** Restores what {@link #saveTo} saved. */
+    void restoreFrom(StateReader in, String prefix) {
+        int[] inputs = in.ints(prefix + "/inputs");
+        double[][] saved = in.jagged(prefix + "/coefficients");
+        if (inputs.length != saved.length) {
+            throw new IllegalStateException("the saved pivots " + prefix + " have " + inputs.length
+                    + " inputs but " + saved.length + " coefficient rows");
+        }
+        coefficients.clear();
+        pivots = new int[Math.max(8, inputs.length)];
+        for (int i = 0; i < inputs.length; i++) {
+            if (saved[i] == null || saved[i].length != i + 1) {
+                throw new IllegalStateException("the saved pivots " + prefix + " have a malformed row " + i);
+            }
+            add(inputs[i], saved[i]);
+        }
     }
 
     /**

@@ -213,12 +213,15 @@ class BadInputTest {
                                 .replace("particles: 16", "particles: 1024\n  memoryLimitMiB: 1"),
                         "simulation.particles", "simulation.particles of 1024 needs 8.7 MiB (ensemble 0.3 MiB,"
                                 + " stored hats 0.4 MiB, pair matrices 8.0 MiB) but simulation.memoryLimitMiB is 1 MiB"),
+                change("negative checkpoint interval", "  precision: float64",
+                        "  precision: float64\n  checkpointEvery: -2", "simulation.checkpointEvery",
+                        "simulation.checkpointEvery must be >= 0, got -2"),
                 change("negative memory limit", "  precision: float64", "  precision: float64\n  memoryLimitMiB: -1",
                         "simulation.memoryLimitMiB", "simulation.memoryLimitMiB must be >= 0 (0 = no limit), got -1"),
                 // the command line
-                option("--resume", List.of("--resume"), "--resume",
-                        "--resume is not available yet in this version (checkpoints come later); run without --resume"
-                                + " to start over"),
+                option("--resume without a checkpoint", List.of("--resume"), "--resume",
+                        "--resume found no checkpoint in {dir}/out/checkpoint (simulation.checkpointEvery is 0, or the"
+                                + " run stopped before its first one); run without --resume to start over"),
                 option("unknown option", List.of("--sed", "3"), "Unknown",
                         "Unknown options: '--sed', '3' (see infinitewidth run --help)"),
                 option("option value of the wrong type", List.of("--steps", "many"), "Invalid",

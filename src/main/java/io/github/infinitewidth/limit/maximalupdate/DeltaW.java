@@ -1,6 +1,8 @@
 package io.github.infinitewidth.limit.maximalupdate;
 
 import io.github.infinitewidth.backend.DeviceMatrix;
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
 
 /**
  * The accumulated change {@code DeltaW^l_t} of one hidden matrix in the maximal update limit
@@ -23,6 +25,12 @@ interface DeltaW extends AutoCloseable {
      * only), {@code dh^l_t} and {@code x^{l-1}_t} on the batch columns.
      */
     void update(double[] chi, DeviceMatrix dh, DeviceMatrix x, int t);
+
+    /** Saves {@code DeltaW_t} under {@code prefix} (a checkpoint). */
+    void saveTo(StateWriter out, String prefix);
+
+    /** Restores what {@link #saveTo} saved. */
+    void restoreFrom(StateReader in, String prefix);
 
     @Override
     void close();

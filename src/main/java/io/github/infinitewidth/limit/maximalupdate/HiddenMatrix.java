@@ -5,6 +5,8 @@ import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.ket.GaussianFamily;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.RandomKey;
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
 
 /**
  * One hidden matrix {@code W^l = W^l_0 + DeltaW^l} of the deep maximal update limit acting on
@@ -69,6 +71,20 @@ final class HiddenMatrix implements AutoCloseable {
     /** Ranks of the forward and backward hat families (how much history is stored). */
     int[] ranks() {
         return new int[] {forwardHats.rank(), backwardHats.rank()};
+    }
+
+    /** Saves both hat families and {@code DeltaW} under {@code prefix} (a checkpoint). */
+    void saveTo(StateWriter out, String prefix) {
+        forwardHats.saveTo(out, prefix + "/forwardHats");
+        backwardHats.saveTo(out, prefix + "/backwardHats");
+        delta.saveTo(out, prefix + "/deltaW");
+    }
+
+    /** Restores what {@link #saveTo} saved. */
+    void restoreFrom(StateReader in, String prefix) {
+        forwardHats.restoreFrom(in, prefix + "/forwardHats");
+        backwardHats.restoreFrom(in, prefix + "/backwardHats");
+        delta.restoreFrom(in, prefix + "/deltaW");
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.github.infinitewidth.limit.maximalupdate;
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.ket.ColumnStore;
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
 
 /**
  * {@code DeltaW} for sgd, where Q is the identity and the change is low rank
@@ -53,6 +55,19 @@ final class LowRankDeltaW implements DeltaW {
             scaledDh.append(scaled);
         }
         xs.append(x);
+    }
+
+    /** {@code prefix/scaledDh} and {@code prefix/x}: the stored columns of every batch entry so far. */
+    @Override
+    public void saveTo(StateWriter out, String prefix) {
+        scaledDh.saveTo(out, prefix + "/scaledDh");
+        xs.saveTo(out, prefix + "/x");
+    }
+
+    @Override
+    public void restoreFrom(StateReader in, String prefix) {
+        scaledDh.restoreFrom(in, prefix + "/scaledDh");
+        xs.restoreFrom(in, prefix + "/x");
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.github.infinitewidth.limit.maximalupdate;
 
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.Precision;
+import io.github.infinitewidth.engine.CheckpointPlan;
+import io.github.infinitewidth.engine.Checkpoints;
 import io.github.infinitewidth.engine.Engine;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.engine.MemoryPlan;
@@ -11,6 +13,8 @@ import io.github.infinitewidth.engine.TrajectoryRecorder;
 import io.github.infinitewidth.ket.GaussianFamily;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.RandomKey;
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
 import io.github.infinitewidth.train.BatchSchedule;
 import io.github.infinitewidth.util.InvalidSpecException;
 import java.util.Map;
@@ -105,22 +109,39 @@ public final class MaximalUpdateEngine implements Engine {
         return plan.with("pair matrices", hiddenMatrices * (long) PairDeltaW.matrices(q) * n * n * bytes);
     }
 
+    /**
+     * Checkpoints hold the feature kernels recorded so far ({@code mu/features}) and the replica in
+     * progress ({@link MaximalUpdateReplica#saveTo}); the batch schedule is a pure function of the
+     * seed and the step, and the hat families' random-stream positions are their ranks.
+     */
     @Override
-    public Trajectory run(Experiment e, Backend backend, StepListener listener) {
+    public Trajectory run(Experiment e, Backend backend, StepListener listener, Checkpoints checkpoints) {
         validate(e, backend);
         int steps = e.training().steps();
         int replicas = e.simulation().replicas();
         int layers = e.network().hiddenLayers();
         double[] targets = e.data().allTargets();
         TrajectoryRecorder recorder = new TrajectoryRecorder(e.training(), replicas, e.data().train().size());
+        CheckpointPlan plan = new CheckpointPlan(e, checkpoints, recorder);
         int[] recorded = recorder.steps();
         double[][][][] features = new double[recorded.length][layers + 1][replicas][];
-        for (int r = 0; r < replicas; r++) {
+        if (plan.resumed() != null) {
+            restoreFeatures(plan.resumed(), features);
+        }
+        for (int r = plan.firstReplica(); r < replicas; r++) {
             BatchSchedule schedule = new BatchSchedule(e.training(), e.data().train().size(), e.simulation().seed());
             try (MaximalUpdateReplica replica = new MaximalUpdateReplica(e, backend,
                     new RandomKey(e.simulation().seed(), r), dotTerms)) {
+                int first = plan.firstStep(r);
+                StateReader saved = plan.replicaState(r);
+                if (saved != null) {
+                    replica.restoreFrom(saved);
+                }
                 int k = 0;
-                for (int t = 0; t <= steps; t++) {
+                while (k < recorded.length && recorded[k] < first) {
+                    k++;
+                }
+                for (int t = first; t <= steps; t++) {
                     double[] f = replica.forward();
                     if (!recorder.offer(r, t, f)) {
                         break;
@@ -136,9 +157,14 @@ public final class MaximalUpdateEngine implements Engine {
                     }
                     int[] batch = schedule.batch(t);
                     replica.train(e.loss().errorSignal(f, targets, batch), batch, t);
+                    plan.afterUpdate(r, t + 1, w -> {
+                        saveFeatures(w, features);
+                        replica.saveTo(w);
+                    });
                     listener.stepDone(r, t, steps);
                 }
             }
+            plan.afterReplica(r, w -> saveFeatures(w, features));
         }
         // steps at or after a divergence lack some replicas' kernels; finish() drops them
         for (int k = 0; k < recorded.length; k++) {
@@ -147,5 +173,36 @@ public final class MaximalUpdateEngine implements Engine {
             }
         }
         return recorder.finish(Map.of());
+    }
+
+    /** {@code mu/features}: {@code features[k][l][r]} at index {@code (k (L + 1) + l) R + r}, null where not recorded. */
+    private static void saveFeatures(StateWriter w, double[][][][] features) {
+        w.jagged("mu/features", flatten(features));
+    }
+
+    private static void restoreFeatures(StateReader in, double[][][][] features) {
+        double[][] flat = in.jagged("mu/features");
+        if (flat.length != flatten(features).length) {
+            throw new IllegalStateException("the saved mu/features hold " + flat.length + " kernels, not "
+                    + flatten(features).length);
+        }
+        int i = 0;
+        for (double[][][] perStep : features) {
+            for (double[][] perLayer : perStep) {
+                for (int r = 0; r < perLayer.length; r++) {
+                    perLayer[r] = flat[i++];
+                }
+            }
+        }
+    }
+
+    private static double[][] flatten(double[][][][] features) {
+        java.util.List<double[]> flat = new java.util.ArrayList<>();
+        for (double[][][] perStep : features) {
+            for (double[][] perLayer : perStep) {
+                flat.addAll(java.util.Arrays.asList(perLayer));
+            }
+        }
+        return flat.toArray(new double[0][]);
     }
 }

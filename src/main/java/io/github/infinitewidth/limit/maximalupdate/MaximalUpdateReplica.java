@@ -9,6 +9,8 @@ import io.github.infinitewidth.network.InitStd;
 import io.github.infinitewidth.optim.LayerMultipliers;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.RandomKey;
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
 
 /**
  * One replica of the maximal update limit: N particles of the input and output weights
@@ -79,15 +81,56 @@ final class MaximalUpdateReplica implements AutoCloseable {
         }
     }
 
-    /** The forward pass of step t at the current state; returns {@code f_t(xi_j) = E[v x^L_j]} for all inputs. */
+    /**
+     * The forward pass of step t at the current state; returns {@code f_t(xi_j) = E[v x^L_j]} for all
+     * inputs, or NaN for every input when a pre-activation ket is non-finite (the run diverged even if
+     * a saturating activation keeps the outputs finite).
+     */
     double[] forward() {
         backend.gemm(false, false, 1.0, u, inputs, 0.0, h[1]);
+        boolean finite = backend.allFinite(h[1]);
         backend.activation(phi, h[1], x[1]);
         for (int l = 2; l <= layers; l++) {
             hidden[l].forward(x[l - 1], h[l]);
+            finite &= backend.allFinite(h[l]);
             backend.activation(phi, h[l], x[l]);
         }
-        return backend.gram(v, x[layers]);
+        double[] f = backend.gram(v, x[layers]);
+        if (!finite) {
+            java.util.Arrays.fill(f, Double.NaN);
+        }
+        return f;
+    }
+
+    /**
+     * Saves the replica's state before the forward pass of its next step (a checkpoint):
+     * {@code mu/u}, {@code mu/v}, their optimizer state {@code mu/state/u/<k>} and {@code mu/state/v/<k>},
+     * and every hidden matrix under {@code mu/layer<l>}. The pre-activations and activations are
+     * recomputed by the next forward pass.
+     */
+    void saveTo(StateWriter out) {
+        out.matrix("mu/u", u);
+        out.matrix("mu/v", v);
+        for (int s = 0; s < stateU.length; s++) {
+            out.matrix("mu/state/u/" + s, stateU[s]);
+            out.matrix("mu/state/v/" + s, stateV[s]);
+        }
+        for (int l = 2; l <= layers; l++) {
+            hidden[l].saveTo(out, "mu/layer" + l);
+        }
+    }
+
+    /** Restores what {@link #saveTo} saved. */
+    void restoreFrom(StateReader in) {
+        in.matrix("mu/u", u);
+        in.matrix("mu/v", v);
+        for (int s = 0; s < stateU.length; s++) {
+            in.matrix("mu/state/u/" + s, stateU[s]);
+            in.matrix("mu/state/v/" + s, stateV[s]);
+        }
+        for (int l = 2; l <= layers; l++) {
+            hidden[l].restoreFrom(in, "mu/layer" + l);
+        }
     }
 
     /** The feature kernel {@code E[x^l_i x^l_j]} of the last forward pass (m x m). */

@@ -3,6 +3,8 @@ package io.github.infinitewidth.limit.maximalupdate;
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.optim.UpdateFunction;
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
 
 /**
  * {@code DeltaW} for nonlinear Q (LIMITS.md section 5): the {@code N x N} pair matrix
@@ -62,6 +64,26 @@ final class PairDeltaW implements DeltaW {
         }
         backend.update(q, t, gradient, 1.0, pairs, state);
         backend.setDiagonal(pairs, 0.0);
+    }
+
+    /**
+     * {@code prefix/pairs} (the N x N pair matrix) and {@code prefix/state/<k>} (every pair's optimizer
+     * state, memoryful Q); the gradient matrix is scratch.
+     */
+    @Override
+    public void saveTo(StateWriter out, String prefix) {
+        out.matrix(prefix + "/pairs", pairs);
+        for (int s = 0; s < state.length; s++) {
+            out.matrix(prefix + "/state/" + s, state[s]);
+        }
+    }
+
+    @Override
+    public void restoreFrom(StateReader in, String prefix) {
+        in.matrix(prefix + "/pairs", pairs);
+        for (int s = 0; s < state.length; s++) {
+            in.matrix(prefix + "/state/" + s, state[s]);
+        }
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.github.infinitewidth.limit.neuraltangent;
 
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
+
 /**
  * One step of the NT-limit dynamics {@code f_{t+1} = f_t - eta K_t} (LIMITS.md section 3):
  * computes {@code K_t(i)} for every input i from the error signal {@code chi_t}. Implementations
@@ -9,6 +12,12 @@ interface FunctionSpaceStep extends AutoCloseable {
 
     /** {@code K_t}, length m (train then test inputs). */
     double[] kernel(double[] chi, int t);
+
+    /** Saves the step's optimizer state (a checkpoint); the kets are rebuilt, not saved. */
+    void saveTo(StateWriter out);
+
+    /** Restores what {@link #saveTo} saved, so the next step continues exactly. */
+    void restoreFrom(StateReader in);
 
     @Override
     void close();

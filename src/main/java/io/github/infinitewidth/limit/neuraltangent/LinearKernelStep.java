@@ -1,6 +1,8 @@
 package io.github.infinitewidth.limit.neuraltangent;
 
 import io.github.infinitewidth.optim.UpdateFunction;
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
 
 /**
  * The NT-limit step for update functions that are linear in the gradient history, with the
@@ -40,6 +42,21 @@ final class LinearKernelStep implements FunctionSpaceStep {
             k[i] = s;
         }
         return k;
+    }
+
+    /** {@code nt/history}: the accumulated error signal {@code B_t}. */
+    @Override
+    public void saveTo(StateWriter out) {
+        out.doubles("nt/history", history);
+    }
+
+    @Override
+    public void restoreFrom(StateReader in) {
+        double[] saved = in.doubles("nt/history");
+        if (saved.length != m) {
+            throw new IllegalStateException("the saved nt/history has " + saved.length + " entries, not " + m);
+        }
+        System.arraycopy(saved, 0, history, 0, m);
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.github.infinitewidth.limit.neuraltangent;
 
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.Precision;
+import io.github.infinitewidth.engine.CheckpointPlan;
+import io.github.infinitewidth.engine.Checkpoints;
 import io.github.infinitewidth.engine.Engine;
 import io.github.infinitewidth.engine.MemoryPlan;
 import io.github.infinitewidth.engine.Experiment;
@@ -14,6 +16,8 @@ import io.github.infinitewidth.network.DualActivation;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.GaussianStream;
 import io.github.infinitewidth.random.RandomKey;
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
 import io.github.infinitewidth.train.BatchSchedule;
 import io.github.infinitewidth.util.InvalidSpecException;
 import java.util.Map;
@@ -60,8 +64,14 @@ public final class NeuralTangentEngine implements Engine {
                 .with("optimizer", optimizer * precision.bytes());
     }
 
+    /**
+     * Checkpoints hold the per-replica kernels of the replicas run so far ({@code nt/nngp},
+     * {@code nt/ntk}, {@code nt/features<l>}), and for the replica in progress {@code nt/f} (the
+     * function at the saved step) and the step's optimizer state. The kets are not saved: they are
+     * a pure function of the seed, the replica and the job, and are rebuilt exactly.
+     */
     @Override
-    public Trajectory run(Experiment e, Backend backend, StepListener listener) {
+    public Trajectory run(Experiment e, Backend backend, StepListener listener, Checkpoints checkpoints) {
         validate(e, backend);
         int steps = e.training().steps();
         int replicas = e.simulation().replicas();
@@ -75,10 +85,18 @@ public final class NeuralTangentEngine implements Engine {
                 ? new ExactKernels(e.data().allInputs(), e.network().activation(), e.network().initStd(), layers)
                 : null;
         TrajectoryRecorder recorder = new TrajectoryRecorder(e.training(), replicas, e.data().train().size());
+        CheckpointPlan plan = new CheckpointPlan(e, checkpoints, recorder);
         double[][] nngp = new double[replicas][];
         double[][] ntk = new double[replicas][];
         double[][][] features = new double[layers + 1][replicas][];
-        for (int r = 0; r < replicas; r++) {
+        if (plan.resumed() != null) {
+            nngp = plan.resumed().jagged("nt/nngp");
+            ntk = plan.resumed().jagged("nt/ntk");
+            for (int l = 1; l <= layers; l++) {
+                features[l] = plan.resumed().jagged("nt/features" + l);
+            }
+        }
+        for (int r = plan.firstReplica(); r < replicas; r++) {
             RandomKey key = new RandomKey(e.simulation().seed(), r);
             BatchSchedule schedule = new BatchSchedule(e.training(), e.data().train().size(), e.simulation().seed());
             try (NeuralTangentKets kets = new NeuralTangentKets(e, backend, key, exact)) {
@@ -91,7 +109,14 @@ public final class NeuralTangentEngine implements Engine {
                 try (FunctionSpaceStep step = q.isLinear() || q.kind() == UpdateFunction.Kind.MOMENTUM
                         ? new LinearKernelStep(ntk[r], m, q)
                         : new ParticleStep(kets, q, e.optimizer().multipliers(), backend)) {
-                    for (int t = 0; t <= steps; t++) {
+                    StateReader saved = plan.replicaState(r);
+                    if (saved != null) {
+                        step.restoreFrom(saved);
+                        f = saved.doubles("nt/f");
+                    }
+                    double[][] nngpSoFar = nngp;
+                    double[][] ntkSoFar = ntk;
+                    for (int t = plan.firstStep(r); t <= steps; t++) {
                         if (!recorder.offer(r, t, f) || t == steps) {
                             break;
                         }
@@ -99,10 +124,19 @@ public final class NeuralTangentEngine implements Engine {
                         for (int i = 0; i < m; i++) {
                             f[i] -= eta * k[i];
                         }
+                        double[] current = f;
+                        plan.afterUpdate(r, t + 1, w -> {
+                            saveKernels(w, nngpSoFar, ntkSoFar, features);
+                            w.doubles("nt/f", current);
+                            step.saveTo(w);
+                        });
                         listener.stepDone(r, t, steps);
                     }
                 }
             }
+            double[][] nngpSoFar = nngp;
+            double[][] ntkSoFar = ntk;
+            plan.afterReplica(r, w -> saveKernels(w, nngpSoFar, ntkSoFar, features));
         }
         // the kets are frozen: the feature kernels are the same at every recorded step
         for (int step : recorder.steps()) {
@@ -111,6 +145,14 @@ public final class NeuralTangentEngine implements Engine {
             }
         }
         return recorder.finish(Map.of("nngp", nngp, "ntk", ntk));
+    }
+
+    private static void saveKernels(StateWriter w, double[][] nngp, double[][] ntk, double[][][] features) {
+        w.jagged("nt/nngp", nngp);
+        w.jagged("nt/ntk", ntk);
+        for (int l = 1; l < features.length; l++) {
+            w.jagged("nt/features" + l, features[l]);
+        }
     }
 
     /** {@code f_0 ~ N(0, NNGP)}: one Gaussian draw per input from the replica's own stream. */

@@ -6,6 +6,8 @@ import io.github.infinitewidth.backend.MatrixScope;
 import io.github.infinitewidth.ket.CovarianceFactor;
 import io.github.infinitewidth.optim.LayerMultipliers;
 import io.github.infinitewidth.optim.UpdateFunction;
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -157,6 +159,38 @@ final class ParticleStep implements FunctionSpaceStep {
         }
     }
 
+    /**
+     * {@code nt/state/v/<k>} and {@code nt/state/u/<k>}: the optimizer state of the output and
+     * input weights; {@code nt/adam/first} and {@code nt/adam/second}: Adam's pair moments
+     * {@code M_t} and {@code V_t}.
+     */
+    @Override
+    public void saveTo(StateWriter out) {
+        for (int s = 0; s < stateV.length; s++) {
+            out.matrix("nt/state/v/" + s, stateV[s]);
+            out.matrix("nt/state/u/" + s, stateU[s]);
+        }
+        out.doubles("nt/adam/first", firstMoment);
+        out.doubles("nt/adam/second", secondMoment);
+    }
+
+    @Override
+    public void restoreFrom(StateReader in) {
+        for (int s = 0; s < stateV.length; s++) {
+            in.matrix("nt/state/v/" + s, stateV[s]);
+            in.matrix("nt/state/u/" + s, stateU[s]);
+        }
+        copyInto(in.doubles("nt/adam/first"), firstMoment, "nt/adam/first");
+        copyInto(in.doubles("nt/adam/second"), secondMoment, "nt/adam/second");
+    }
+
+    private static void copyInto(double[] saved, double[] into, String name) {
+        if (saved.length != into.length) {
+            throw new IllegalStateException("the saved " + name + " has " + saved.length + " entries, not "
+                    + into.length);
+        }
+        System.arraycopy(saved, 0, into, 0, into.length);
+    }
 
     @Override
     public void close() {

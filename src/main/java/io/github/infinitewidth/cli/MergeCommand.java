@@ -1,0 +1,67 @@
+package io.github.infinitewidth.cli;
+
+import io.github.infinitewidth.job.SweepOutputs;
+import io.github.infinitewidth.util.InvalidSpecException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code infinitewidth merge DIR1 DIR2 ... --out DIR} (JOB-SPEC.md, "Sweeps"): one
+ * {@code sweep.csv} from the shard folders of one sweep, rows in task order. Shards of different
+ * sweeps, or a task found in two shards, are bad input (exit status 2). Missing tasks are listed,
+ * not an error: a merge may be taken while shards still run.
+ */
+@Command(name = "merge", mixinStandardHelpOptions = true,
+        description = "Combines the sweep.csv of the shard folders of one sweep into one.")
+final class MergeCommand implements Callable<Integer> {
+    /** How many missing task ids are named before "and N more". */
+    private static final int NAMED = 5;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0..*", arity = "1..*", paramLabel = "DIR", description = "Shard output folders.")
+    private List<Path> inputs;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Where the merged sweep.csv goes.")
+    private Path out;
+
+    @Option(names = "--quiet", description = "Print errors only.")
+    private boolean quiet;
+
+    @Override
+    public Integer call() {
+        try {
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw new InvalidSpecException("--out", out + " exists and is not a directory");
+            }
+            SweepOutputs.Merged merged = SweepOutputs.merge(inputs, out);
+            if (!quiet) {
+                spec.commandLine().getOut().println("merged " + merged.rows() + " of " + merged.tasks() + " tasks from "
+                        + inputs.size() + " folder" + (inputs.size() == 1 ? "" : "s") + " into "
+                        + out.resolve(SweepOutputs.TABLE));
+                if (!merged.missing().isEmpty()) {
+                    List<String> named = merged.missing().subList(0, Math.min(NAMED, merged.missing().size()));
+                    int more = merged.missing().size() - named.size();
+                    spec.commandLine().getOut().println("missing: " + String.join(", ", named)
+                            + (more > 0 ? " and " + more + " more" : ""));
+                }
+            }
+            return Main.OK;
+        } catch (InvalidSpecException e) {
+            spec.commandLine().getErr().println(Main.oneLine(e.getMessage()));
+            return Main.BAD_INPUT;
+        } catch (IOException e) {
+            spec.commandLine().getErr().println(Main.oneLine("could not write " + out + ": " + e.getMessage()));
+            return Main.FAILED;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.github.infinitewidth.engine;
+
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
+import java.util.function.Consumer;
+
+/**
+ * The checkpoint schedule every engine follows, and where a resumed run picks up. A replica
+ * saves after every {@code simulation.checkpointEvery}-th update (step k, 2k, ... below the
+ * last), and the run saves again when a replica is finished; every checkpoint holds the
+ * {@link TrajectoryRecorder}'s state and whatever the engine adds (the replica in progress,
+ * per-replica kernels). A position is (replica r, step s): replicas before r are finished and
+ * r has made s updates, so it continues with the forward pass of step s. With
+ * {@link Checkpoints#NONE} or {@code checkpointEvery = 0} nothing is saved.
+ */
+public final class CheckpointPlan {
+    private final Checkpoints store;
+    private final TrajectoryRecorder recorder;
+    private final int every;
+    private final int steps;
+    private final int replicas;
+    private final StateReader resumed;
+    private final int firstReplica;
+    private final int firstStep;
+
+    /** Restores {@code recorder} from the checkpoint to resume from, if there is one. */
+    public CheckpointPlan(Experiment e, Checkpoints store, TrajectoryRecorder recorder) {
+        this.store = store;
+        this.recorder = recorder;
+        this.every = store == Checkpoints.NONE ? 0 : e.simulation().checkpointEvery();
+        this.steps = e.training().steps();
+        this.replicas = e.simulation().replicas();
+        this.resumed = store.resumeFrom();
+        if (resumed == null) {
+            firstReplica = 0;
+            firstStep = 0;
+            return;
+        }
+        int[] position = resumed.ints("position");
+        if (position.length != 2 || position[0] < 0 || position[0] >= replicas || position[1] < 0
+                || position[1] >= steps) {
+            throw new IllegalStateException("the saved position " + java.util.Arrays.toString(position)
+                    + " does not fit " + replicas + " replicas of " + steps + " steps");
+        }
+        firstReplica = position[0];
+        firstStep = position[1];
+        recorder.restoreFrom(resumed);
+    }
+
+    /** The first replica to run: 0, or the one in progress when the checkpoint was saved. */
+    public int firstReplica() {
+        return firstReplica;
+    }
+
+    /** The step replica r starts at: the saved one for the replica in progress, 0 otherwise. */
+    public int firstStep(int replica) {
+        return replica == firstReplica ? firstStep : 0;
+    }
+
+    /**
+     * The saved state of replica r in progress, to restore before its first forward pass; null
+     * when r starts from its initialization.
+     */
+    public StateReader replicaState(int replica) {
+        return resumed != null && replica == firstReplica && firstStep > 0 ? resumed : null;
+    }
+
+    /** The checkpoint resumed from, for the engine's own per-replica records; null for a fresh run. */
+    public StateReader resumed() {
+        return resumed;
+    }
+
+    /** True when the engine saves at all (so it may skip preparing what it would save). */
+    public boolean active() {
+        return every > 0;
+    }
+
+    /**
+     * Called when replica r has made {@code step} updates: saves when {@code step} is a multiple
+     * of {@code checkpointEvery} below {@code steps}. {@code state} adds the engine's arrays.
+     */
+    public void afterUpdate(int replica, int step, Consumer<StateWriter> state) {
+        if (every > 0 && step % every == 0 && step < steps) {
+            save(replica, step, state);
+        }
+    }
+
+    /** Called when replica r is finished (completed or diverged): saves the position (r + 1, 0). */
+    public void afterReplica(int replica, Consumer<StateWriter> state) {
+        if (every > 0 && replica + 1 < replicas) {
+            save(replica + 1, 0, state);
+        }
+    }
+
+    private void save(int replica, int step, Consumer<StateWriter> state) {
+        store.save(replica, step, w -> {
+            w.ints("position", replica, step);
+            recorder.saveTo(w);
+            state.accept(w);
+        });
+    }
+}

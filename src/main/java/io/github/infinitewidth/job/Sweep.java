@@ -1,0 +1,359 @@
+package io.github.infinitewidth.job;
+
+import io.github.infinitewidth.util.InvalidSpecException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A sweep file (JOB-SPEC.md, "Sweeps"): a base job and a grid of job fields to lists of values.
+ * Every grid point is a task, a complete job of its own:
+ * <pre>
+ * base: job.yaml                       # relative to the sweep file
+ * grid:
+ *   optimizer.learningRate: [0.01, 0.1, 1]
+ *   engine: [mu-limit, nt-limit, finite]
+ *   network.width: [256, 1024]
+ * </pre>
+ * <ul>
+ *   <li><b>Order.</b> Tasks are the cartesian product of the grid with the first field varying
+ *   slowest (nested loops in the order the fields are written); task i is the i-th point left after
+ *   dropping repeats (below).</li>
+ *   <li><b>Fields that do not apply</b> are ignored for a task and left blank in {@code sweep.csv}:
+ *   {@code network.width} and {@code parametrization} apply to {@code finite} only;
+ *   {@code simulation.particles} to the limit engines; {@code simulation.kernels} to {@code nt-limit};
+ *   {@code simulation.centerOutput} to {@code nt-limit} and {@code finite} with {@code ntp};
+ *   {@code optimizer.epsilon} to smoothsign and adam, {@code beta1} to momentum and adam,
+ *   {@code beta2} to adam. Grid points that differ only in ignored fields are the same task, which
+ *   runs once (the first point in the order). For a limit engine the base's {@code parametrization}
+ *   is dropped too (the limit implies its own).</li>
+ *   <li><b>Task ids</b> are the index, zero-padded to at least 4 digits, then {@code _name=value}
+ *   for every applicable grid field with more than one value, with {@code name} the last part of the
+ *   dotted field (the whole field when two grid fields end alike) and characters other than {@code A-Z a-z 0-9 . + -}
+ *   replaced by {@code _}, the description cut at 100 characters:
+ *   {@code 0007_learningRate=0.1_engine=mu-limit}.</li>
+ *   <li><b>Seeds.</b> Task seeds are {@link #seed derived} from the base job's {@code simulation.seed}
+ *   and the task's own grid values, never from its index or shard, so every shard split, every
+ *   {@code --parallel} and every extension of the grid by more values gives each task the same seed.
+ *   A grid over {@code simulation.seed} itself sets the seed as given.</li>
+ * </ul>
+ *
+ * @param file the sweep file
+ * @param base the base job file
+ * @param grid the grid fields in file order
+ * @param tasks every task of the sweep, in order
+ */
+public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
+    /** The grid fields a sweep can vary, in the order JOB-SPEC.md lists them. */
+    public static final List<String> FIELDS = List.of("engine", "parametrization", "loss",
+            "network.hiddenLayers", "network.activation", "network.width",
+            "network.initStd.input", "network.initStd.hidden", "network.initStd.output",
+            "optimizer.type", "optimizer.learningRate",
+            "optimizer.layerMultipliers.input", "optimizer.layerMultipliers.hidden", "optimizer.layerMultipliers.output",
+            "optimizer.epsilon", "optimizer.beta1", "optimizer.beta2",
+            "training.steps", "training.batchSize", "training.shuffle", "training.recordEvery",
+            "simulation.particles", "simulation.replicas", "simulation.seed", "simulation.backend",
+            "simulation.precision", "simulation.centerOutput", "simulation.kernels", "simulation.memoryLimitMiB",
+            "simulation.checkpointEvery");
+    /** Descriptions longer than this are cut (the index keeps ids unique). */
+    private static final int DESCRIPTION_LIMIT = 100;
+    private static final String SEED_FIELD = "simulation.seed";
+
+    /** One grid field and its values, as written. */
+    public record Field(String name, List<JsonNode> values) { }
+
+    /**
+     * One task: its position in the sweep, its id, the grid values that apply to it (grid order),
+     * its seed and its job.
+     */
+    public record Task(int index, String id, Map<String, JsonNode> values, long seed, Job job) {
+        /** The grid value of {@code field} as text, or "" when the field does not apply to this task. */
+        public String value(String field) {
+            JsonNode v = values.get(field);
+            return v == null ? "" : text(v);
+        }
+    }
+
+    /**
+     * Reads a sweep file and builds every task's job.
+     *
+     * @throws InvalidSpecException naming the field ({@code grid.optimizer.learningRate}, {@code base},
+     *     {@code sweep file}) or the task ({@code task 0003_engine=finite}) and the problem
+     */
+    public static Sweep read(Path file) {
+        ObjectNode root = JobFile.tree(file, "sweep file", "base, grid");
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!name.equals("base") && !name.equals("grid")) {
+                throw new InvalidSpecException(name, "is not a known field of a sweep file (allowed: base, grid)");
+            }
+        }
+        JsonNode baseNode = root.get("base");
+        if (baseNode == null || baseNode.isNull()) {
+            throw new InvalidSpecException("base", "is required (the job file the grid varies, relative to the sweep file)");
+        }
+        if (!baseNode.isTextual() || baseNode.textValue().isBlank()) {
+            throw new InvalidSpecException("base", "must be the path of a job file, got " + Section.describe(baseNode));
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        Path base = file.getParent() == null ? Path.of(baseNode.textValue()) : file.getParent().resolve(baseNode.textValue());
+        if (!java.nio.file.Files.isRegularFile(base)) {
+            throw new InvalidSpecException("base", base + " does not exist (paths are relative to the sweep file's folder "
+                    + dir + ")");
+        }
+        List<Field> grid = grid(root.get("grid"));
+        ObjectNode baseTree = JobFile.tree(base, "job file", "engine, network, ...");
+        return new Sweep(file, base, grid, tasks(grid, baseTree, base));
+    }
+
+    private static List<Field> grid(JsonNode node) {
+        if (node == null || node.isNull()) {
+            throw new InvalidSpecException("grid", "is required (job fields mapped to lists of values, e.g."
+                    + " optimizer.learningRate: [0.01, 0.1])");
+        }
+        if (!node.isObject()) {
+            throw new InvalidSpecException("grid", "must be a mapping of job fields to lists of values, got "
+                    + Section.describe(node));
+        }
+        if (node.isEmpty()) {
+            throw new InvalidSpecException("grid", "is empty: name at least one job field and its values");
+        }
+        List<Field> grid = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String field = "grid." + e.getKey();
+            if (!FIELDS.contains(e.getKey())) {
+                throw new InvalidSpecException(field, "is not a job field a sweep can vary (allowed: "
+                        + String.join(", ", FIELDS) + ")");
+            }
+            JsonNode list = e.getValue();
+            if (!list.isArray()) {
+                throw new InvalidSpecException(field, "must be a list of values, got " + Section.describe(list));
+            }
+            if (list.isEmpty()) {
+                throw new InvalidSpecException(field, "is an empty list: give at least one value");
+            }
+            List<JsonNode> values = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < list.size(); i++) {
+                JsonNode v = list.get(i);
+                if (!v.isValueNode() || v.isNull()) {
+                    throw new InvalidSpecException(field + "[" + i + "]", "must be a single value, got "
+                            + (v.isNull() ? "null" : Section.describe(v)));
+                }
+                if (!seen.add(text(v))) {
+                    throw new InvalidSpecException(field, "lists " + text(v) + " twice");
+                }
+                values.add(v);
+            }
+            grid.add(new Field(e.getKey(), List.copyOf(values)));
+        }
+        return List.copyOf(grid);
+    }
+
+    private static List<Task> tasks(List<Field> grid, ObjectNode baseTree, Path base) {
+        long points = 1;
+        for (Field f : grid) {
+            points *= f.values().size();
+            if (points > 1_000_000) {
+                throw new InvalidSpecException("grid", "has more than 1000000 points");
+            }
+        }
+        Map<String, String> shortNames = shortNames(grid);
+        long baseSeed = baseSeed(baseTree);
+        List<Map<String, JsonNode>> assignments = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        int[] position = new int[grid.size()];
+        for (long p = 0; p < points; p++) {
+            long rest = p;
+            for (int g = grid.size() - 1; g >= 0; g--) {
+                int n = grid.get(g).values().size();
+                position[g] = (int) (rest % n);
+                rest /= n;
+            }
+            Map<String, JsonNode> all = new LinkedHashMap<>();
+            for (int g = 0; g < grid.size(); g++) {
+                all.put(grid.get(g).name(), grid.get(g).values().get(position[g]));
+            }
+            Map<String, JsonNode> applicable = applicable(all, baseTree);
+            StringBuilder key = new StringBuilder();
+            applicable.forEach((k, v) -> key.append(k).append('=').append(text(v)).append('\n'));
+            if (seen.add(key.toString())) {
+                assignments.add(applicable);
+            }
+        }
+        int width = Math.max(4, Integer.toString(assignments.size() - 1).length());
+        List<Task> tasks = new ArrayList<>();
+        for (int i = 0; i < assignments.size(); i++) {
+            Map<String, JsonNode> values = assignments.get(i);
+            String id = id(i, width, values, shortNames);
+            long seed = values.containsKey(SEED_FIELD) ? values.get(SEED_FIELD).asLong() : seed(baseSeed, values);
+            ObjectNode tree = baseTree.deepCopy();
+            if (!"finite".equals(engine(values, tree))) {
+                tree.remove("parametrization");
+            }
+            values.forEach((field, value) -> set(tree, field, value));
+            section(tree, "simulation").put("seed", seed);
+            Job job;
+            try {
+                job = JobFile.read(tree, base);
+            } catch (InvalidSpecException e) {
+                throw new InvalidSpecException("task " + id, "has a problem: " + e.getMessage());
+            }
+            tasks.add(new Task(i, id, java.util.Collections.unmodifiableMap(values), seed, job));
+        }
+        return List.copyOf(tasks);
+    }
+
+    /**
+     * A task's seed: the first 8 bytes of the SHA-256 of the UTF-8 text
+     * {@code "infinitewidth sweep seed v1\n" + baseSeed + "\n"} followed by one line
+     * {@code field=value\n} per grid field that applies to the task, in grid order, as a big-endian
+     * number, of which the low 53 bits are kept (a non-negative seed that every JSON reader holds
+     * exactly). Values are written as in {@code sweep.csv}: numbers as JSON writes them
+     * ({@code 0.1}, {@code 256}), strings and booleans as they are.
+     */
+    public static long seed(long baseSeed, Map<String, JsonNode> values) {
+        StringBuilder text = new StringBuilder("infinitewidth sweep seed v1\n").append(baseSeed).append('\n');
+        values.forEach((field, value) -> {
+            if (!field.equals(SEED_FIELD)) {
+                text.append(field).append('=').append(text(value)).append('\n');
+            }
+        });
+        byte[] hash = HexFormat.of().parseHex(JobIdentity.sha256(text.toString().getBytes(StandardCharsets.UTF_8)));
+        return ByteBuffer.wrap(hash).getLong() & ((1L << 53) - 1);
+    }
+
+    /** The grid fields that apply to a grid point, given the base job's engine, optimizer and parametrization. */
+    private static Map<String, JsonNode> applicable(Map<String, JsonNode> all, ObjectNode base) {
+        String engine = engine(all, base);
+        String optimizer = all.containsKey("optimizer.type") ? text(all.get("optimizer.type"))
+                : base.path("optimizer").path("type").asText("sgd");
+        String parametrization = all.containsKey("parametrization") ? text(all.get("parametrization"))
+                : base.path("parametrization").asText("");
+        Map<String, JsonNode> kept = new LinkedHashMap<>();
+        all.forEach((field, value) -> {
+            boolean applies = switch (field) {
+                case "network.width", "parametrization" -> engine.equals("finite");
+                case "simulation.particles" -> !engine.equals("finite");
+                case "simulation.kernels" -> engine.equals("nt-limit");
+                case "simulation.centerOutput" -> engine.equals("nt-limit")
+                        || engine.equals("finite") && parametrization.equals("ntp");
+                case "optimizer.epsilon" -> optimizer.equals("smoothsign") || optimizer.equals("adam");
+                case "optimizer.beta1" -> optimizer.equals("momentum") || optimizer.equals("adam");
+                case "optimizer.beta2" -> optimizer.equals("adam");
+                default -> true;
+            };
+            if (applies) {
+                kept.put(field, value);
+            }
+        });
+        return kept;
+    }
+
+    private static String engine(Map<String, JsonNode> values, ObjectNode base) {
+        return values.containsKey("engine") ? text(values.get("engine")) : base.path("engine").asText("");
+    }
+
+    private static long baseSeed(ObjectNode base) {
+        JsonNode seed = base.path("simulation").path("seed");
+        if (seed.isMissingNode() || seed.isNull()) {
+            return io.github.infinitewidth.engine.SimulationSpec.defaults().seed();
+        }
+        if (!seed.isIntegralNumber() || !seed.canConvertToLong()) {
+            throw new InvalidSpecException("simulation.seed", "must be a whole number, got " + Section.describe(seed));
+        }
+        return seed.longValue();
+    }
+
+    /** The names task ids use for the grid fields with more than one value. */
+    private static Map<String, String> shortNames(List<Field> grid) {
+        List<Field> varied = grid.stream().filter(f -> f.values().size() > 1).toList();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (Field f : varied) {
+            counts.merge(last(f.name()), 1, Integer::sum);
+        }
+        Map<String, String> names = new LinkedHashMap<>();
+        for (Field f : varied) {
+            names.put(f.name(), counts.get(last(f.name())) > 1 ? f.name() : last(f.name()));
+        }
+        return names;
+    }
+
+    private static String last(String dotted) {
+        return dotted.substring(dotted.lastIndexOf('.') + 1);
+    }
+
+    private static String id(int index, int width, Map<String, JsonNode> values, Map<String, String> shortNames) {
+        StringBuilder description = new StringBuilder();
+        values.forEach((field, value) -> {
+            if (shortNames.containsKey(field)) {
+                description.append('_').append(shortNames.get(field)).append('=')
+                        .append(text(value).replaceAll("[^A-Za-z0-9.+-]", "_"));
+            }
+        });
+        String d = description.length() > DESCRIPTION_LIMIT ? description.substring(0, DESCRIPTION_LIMIT)
+                : description.toString();
+        return String.format("%0" + width + "d", index) + d;
+    }
+
+    /** The task index at the start of a task id. */
+    public static int index(String taskId) {
+        int end = 0;
+        while (end < taskId.length() && Character.isDigit(taskId.charAt(end))) {
+            end++;
+        }
+        if (end == 0 || end > 9) {
+            throw new IllegalArgumentException("not a task id: " + taskId);
+        }
+        return Integer.parseInt(taskId.substring(0, end));
+    }
+
+    /** A grid value as text: numbers as JSON writes them, strings and booleans as they are. */
+    static String text(JsonNode value) {
+        return value.isTextual() ? value.textValue() : value.toString();
+    }
+
+    private static void set(ObjectNode tree, String dotted, JsonNode value) {
+        String[] parts = dotted.split("\\.");
+        ObjectNode node = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            node = section(node, parts[i]);
+        }
+        node.set(parts[parts.length - 1], value);
+    }
+
+    /** The named mapping, created when absent; a non-mapping is left for the job reader to report. */
+    private static ObjectNode section(ObjectNode node, String name) {
+        JsonNode existing = node.get(name);
+        if (existing == null || existing.isNull()) {
+            return node.putObject(name);
+        }
+        return existing.isObject() ? (ObjectNode) existing : JsonNodeFactory.instance.objectNode();
+    }
+
+    /**
+     * The sweep's fingerprint: SHA-256 over one line per task, {@code id seed jobSha256}, with the
+     * job's identity hash ({@link JobIdentity}). Shards of one sweep share it; {@code merge} and a
+     * sweep continuing in an existing folder compare it.
+     */
+    public String sha256() {
+        StringBuilder lines = new StringBuilder();
+        for (Task t : tasks) {
+            lines.append(t.id()).append(' ').append(t.seed()).append(' ')
+                    .append(JobIdentity.sha256(JobIdentity.of(t.job()))).append('\n');
+        }
+        return JobIdentity.sha256(lines.toString().getBytes(StandardCharsets.UTF_8));
+    }
+}

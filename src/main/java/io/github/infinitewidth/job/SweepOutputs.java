@@ -1,0 +1,318 @@
+package io.github.infinitewidth.job;
+
+import io.github.infinitewidth.util.InvalidSpecException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The files of a sweep folder (JOB-SPEC.md, "Sweeps"): {@code sweep.json} (which sweep this is),
+ * {@code sweep.csv} (one row per task with results in the folder) and {@code tasks/<task id>/},
+ * each a run folder as {@code run} writes it, plus {@code error.txt} when the task failed.
+ * Everything is derived from the task folders, so {@code sweep.csv} can be rebuilt at any time
+ * and shards may share one folder.
+ */
+public final class SweepOutputs {
+    /** The table of results. */
+    public static final String TABLE = "sweep.csv";
+    /** Which sweep the folder holds. */
+    public static final String DESCRIPTION = "sweep.json";
+    /** The folder of the task folders. */
+    public static final String TASKS = "tasks";
+    /** In a task folder: why the task failed. */
+    public static final String ERROR = "error.txt";
+    /** The columns after the task id and the grid values. */
+    public static final List<String> RESULT_COLUMNS = List.of("final_train_loss", "final_train_loss_stderr",
+            "final_test_loss", "final_test_loss_stderr", "status");
+    static final String FORMAT = "infinitewidth-sweep";
+    static final int VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SweepOutputs() {}
+
+    /** What a task's folder says about it. */
+    public enum State {
+        /** Nothing yet, or a checkpoint to resume from. */
+        PENDING,
+        /** {@code summary.json} with status completed. */
+        COMPLETED,
+        /** {@code summary.json} with status diverged. */
+        DIVERGED,
+        /** {@code error.txt} and no summary. */
+        FAILED;
+
+        public String spelling() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The folder of task {@code task} in the sweep folder {@code dir}. */
+    public static Path taskFolder(Path dir, Sweep.Task task) {
+        return dir.resolve(TASKS).resolve(task.id());
+    }
+
+    /** The header of {@code sweep.csv}: {@code task}, the grid fields, then {@link #RESULT_COLUMNS}. */
+    public static List<String> columns(Sweep sweep) {
+        List<String> columns = new ArrayList<>();
+        columns.add("task");
+        sweep.grid().forEach(f -> columns.add(f.name()));
+        columns.addAll(RESULT_COLUMNS);
+        return columns;
+    }
+
+    /**
+     * The state of a task from its folder.
+     *
+     * @throws InvalidSpecException when the folder holds the finished run of a different job
+     */
+    public static State state(Path dir, Sweep.Task task) {
+        Path folder = taskFolder(dir, task);
+        JsonNode summary = summary(folder);
+        if (summary != null) {
+            String different = JobIdentity.difference(JobIdentity.of(summary.path("job")), JobIdentity.of(task.job()));
+            if (different != null) {
+                throw new InvalidSpecException("task " + task.id(), "in " + folder + " is the run of a different job ("
+                        + different + "); use another --out for a changed sweep");
+            }
+            return "diverged".equals(summary.path("status").asText()) ? State.DIVERGED : State.COMPLETED;
+        }
+        return Files.exists(folder.resolve(ERROR)) ? State.FAILED : State.PENDING;
+    }
+
+    /** Records why a task failed: the message, then the stack trace. */
+    public static void writeError(Path dir, Sweep.Task task, Throwable e) throws IOException {
+        StringWriter text = new StringWriter();
+        try (PrintWriter out = new PrintWriter(text)) {
+            e.printStackTrace(out);
+        }
+        Path folder = Files.createDirectories(taskFolder(dir, task));
+        AtomicFiles.write(folder, ERROR, w -> w.write(text.toString()));
+    }
+
+    /** Removes a task's earlier failure before it runs again. */
+    public static void clearError(Path dir, Sweep.Task task) throws IOException {
+        Files.deleteIfExists(taskFolder(dir, task).resolve(ERROR));
+    }
+
+    /**
+     * Refuses a folder that holds another sweep (a different sweep file, base job or version), so
+     * that continuing a sweep never mixes the results of two.
+     */
+    public static void requireSameSweep(Path dir, Sweep sweep) {
+        Path file = dir.resolve(DESCRIPTION);
+        if (!Files.exists(file)) {
+            return;
+        }
+        JsonNode there = readDescription(file);
+        if (!sweep.sha256().equals(there.path("sweepSha256").asText())) {
+            throw new InvalidSpecException("--out", dir + " holds the outputs of a different sweep (" + DESCRIPTION
+                    + " does not match this sweep file and its base job); use another --out");
+        }
+    }
+
+    /** Writes {@code sweep.json}: format, version, fingerprint, files, grid, columns and every task's id and seed. */
+    public static void writeDescription(Path dir, Sweep sweep) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("version", VERSION);
+        root.put("sweepSha256", sweep.sha256());
+        root.put("sweepFile", sweep.file().toString());
+        root.put("base", sweep.base().toString());
+        ObjectNode grid = root.putObject("grid");
+        for (Sweep.Field f : sweep.grid()) {
+            ArrayNode values = grid.putArray(f.name());
+            f.values().forEach(values::add);
+        }
+        ArrayNode columns = root.putArray("columns");
+        columns(sweep).forEach(columns::add);
+        ArrayNode tasks = root.putArray("tasks");
+        for (Sweep.Task t : sweep.tasks()) {
+            ObjectNode task = tasks.addObject();
+            task.put("id", t.id());
+            task.put("seed", t.seed());
+        }
+        String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        writeShared(dir, DESCRIPTION, text);
+    }
+
+    /**
+     * Rewrites {@code sweep.csv} from the task folders: one row per task that completed, diverged or
+     * failed, in task order. Safe when several shards share the folder: each writes a complete table
+     * under a name of its own and renames it into place.
+     *
+     * @return the number of rows by state
+     */
+    public static Map<State, Integer> writeTable(Path dir, Sweep sweep) throws IOException {
+        Map<State, Integer> counts = new TreeMap<>();
+        StringBuilder text = new StringBuilder(csvLine(columns(sweep)));
+        for (Sweep.Task task : sweep.tasks()) {
+            State state = state(dir, task);
+            if (state == State.PENDING) {
+                continue;
+            }
+            counts.merge(state, 1, Integer::sum);
+            List<String> cells = new ArrayList<>();
+            cells.add(task.id());
+            sweep.grid().forEach(f -> cells.add(task.value(f.name())));
+            JsonNode loss = state == State.FAILED ? null : summary(taskFolder(dir, task)).path("finalLoss");
+            for (String split : List.of("train", "test")) {
+                cells.add(number(loss == null ? null : loss.path(split).path("mean")));
+                cells.add(number(loss == null ? null : loss.path(split).path("stderr")));
+            }
+            cells.add(state.spelling());
+            text.append(csvLine(cells));
+        }
+        writeShared(dir, TABLE, text.toString());
+        return counts;
+    }
+
+    /** What {@link #merge} did. */
+    public record Merged(int rows, int tasks, List<String> missing) { }
+
+    /**
+     * Combines the {@code sweep.csv} of shard folders of one sweep into {@code out/sweep.csv} (rows in
+     * task order) and copies {@code sweep.json}. Every input is read before anything is written.
+     *
+     * @throws InvalidSpecException when an input is not a sweep folder, the inputs hold different
+     *     sweeps, or a task appears in two of them
+     */
+    public static Merged merge(List<Path> inputs, Path out) throws IOException {
+        String firstSha = null;
+        JsonNode description = null;
+        String header = null;
+        Map<Integer, String> rows = new TreeMap<>();
+        Map<Integer, Path> from = new TreeMap<>();
+        for (Path input : inputs) {
+            Path file = input.resolve(DESCRIPTION);
+            if (!Files.isRegularFile(file) || !Files.isRegularFile(input.resolve(TABLE))) {
+                throw new InvalidSpecException("merge", input + " is not a sweep folder (it has no " + DESCRIPTION
+                        + " and " + TABLE + ")");
+            }
+            JsonNode d = readDescription(file);
+            String sha = d.path("sweepSha256").asText();
+            if (firstSha == null) {
+                firstSha = sha;
+                description = d;
+            } else if (!firstSha.equals(sha)) {
+                throw new InvalidSpecException("merge", input + " holds a different sweep than " + inputs.get(0)
+                        + " (their " + DESCRIPTION + " differ); merge the shards of one sweep only");
+            }
+            List<String> lines = Files.readAllLines(input.resolve(TABLE), StandardCharsets.UTF_8);
+            if (lines.isEmpty()) {
+                throw new InvalidSpecException("merge", input.resolve(TABLE) + " is empty");
+            }
+            if (header == null) {
+                header = lines.get(0);
+            } else if (!header.equals(lines.get(0))) {
+                throw new InvalidSpecException("merge", input.resolve(TABLE) + " has other columns than "
+                        + inputs.get(0).resolve(TABLE));
+            }
+            for (String line : lines.subList(1, lines.size())) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                int index;
+                try {
+                    index = Sweep.index(line);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidSpecException("merge", input.resolve(TABLE) + " has a row that starts with no"
+                            + " task id: " + line);
+                }
+                if (rows.containsKey(index)) {
+                    throw new InvalidSpecException("merge", "task " + line.substring(0, line.indexOf(','))
+                            + " is in both " + from.get(index) + " and " + input + "; merge each shard once");
+                }
+                rows.put(index, line);
+                from.put(index, input);
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        JsonNode tasks = description.path("tasks");
+        for (int i = 0; i < tasks.size(); i++) {
+            if (!rows.containsKey(i)) {
+                missing.add(tasks.get(i).path("id").asText());
+            }
+        }
+        Files.createDirectories(out);
+        StringBuilder text = new StringBuilder(header).append('\n');
+        rows.values().forEach(r -> text.append(r).append('\n'));
+        writeShared(out, DESCRIPTION, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(description) + "\n");
+        writeShared(out, TABLE, text.toString());
+        return new Merged(rows.size(), tasks.size(), missing);
+    }
+
+    private static JsonNode summary(Path folder) {
+        Path file = folder.resolve(RunOutputs.SUMMARY);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            JsonNode summary = JSON.readTree(file.toFile());
+            return summary != null && summary.has("status") ? summary : null;
+        } catch (IOException e) {
+            return null;   // written atomically, so only a foreign file is unreadable: not a result
+        }
+    }
+
+    private static JsonNode readDescription(Path file) {
+        try {
+            JsonNode d = JSON.readTree(file.toFile());
+            if (d == null || !FORMAT.equals(d.path("format").asText())) {
+                throw new InvalidSpecException(DESCRIPTION, file + " is not a " + FORMAT + " description");
+            }
+            return d;
+        } catch (IOException e) {
+            throw new InvalidSpecException(DESCRIPTION, file + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** A number cell: the JSON number as Java writes it, {@code NaN} for null or absent. */
+    private static String number(JsonNode value) {
+        return value == null || !value.isNumber() ? "NaN" : Double.toString(value.doubleValue());
+    }
+
+    /** One CSV line; cells with a comma, quote or line break are quoted (RFC 4180). */
+    static String csvLine(List<String> cells) {
+        StringBuilder line = new StringBuilder();
+        for (String cell : cells) {
+            if (line.length() > 0) {
+                line.append(',');
+            }
+            if (cell.contains(",") || cell.contains("\"") || cell.contains("\n") || cell.contains("\r")) {
+                line.append('"').append(cell.replace("\"", "\"\"")).append('"');
+            } else {
+                line.append(cell);
+            }
+        }
+        return line.append('\n').toString();
+    }
+
+    /**
+     * Writes a file atomically under a temporary name unique to this writer, so that processes
+     * sharing the folder never write into each other's temporary file.
+     */
+    private static void writeShared(Path dir, String name, String text) throws IOException {
+        Path tmp = Files.createTempFile(dir, name + ".", ".tmp");
+        try {
+            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                out.write(text);
+            }
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
