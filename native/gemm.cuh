@@ -1,0 +1,81 @@
+// The GEMM used where cuBLAS does not load (CUDA-13-only machines; DESIGN.md "Backends"):
+// C = alpha op(A) op(B) + beta C, column-major, accumulated in double for both precisions.
+// A block of 16 x 16 threads computes a 64 x 64 tile of C, each thread a 4 x 4 micro-tile
+// strided by 16 so that neighbouring threads touch neighbouring rows (coalesced stores,
+// conflict-free shared reads). K advances in slices of GEMM_K staged in shared memory.
+// Every entry of C sums over k in ascending order, so results are reproducible.
+#pragma once
+#include "common.cuh"
+
+// CudaLaunch.GEMM_TILE must agree with GEMM_TILE.
+#define GEMM_TILE 64
+#define GEMM_K 8
+#define GEMM_THREADS 256
+
+template <typename T>
+__device__ void gemm(int trans_a, int trans_b, int m, int n, int k, double alpha, const T* a, int lda,
+                     const T* b, int ldb, double beta, T* c, int ldc) {
+    __shared__ double as[GEMM_K][GEMM_TILE];
+    __shared__ double bs[GEMM_K][GEMM_TILE];
+    int tx = threadIdx.x % 16;
+    int ty = threadIdx.x / 16;
+    int i0 = blockIdx.x * GEMM_TILE;
+    int j0 = blockIdx.y * GEMM_TILE;
+    double acc[4][4] = {};
+    for (int k0 = 0; k0 < k; k0 += GEMM_K) {
+        // 512 entries of each slice, two per thread
+        for (int e = threadIdx.x; e < GEMM_K * GEMM_TILE; e += GEMM_THREADS) {
+            // op(A)(i, kk): read along i when A is not transposed, along k when it is
+            int ii = trans_a ? e / GEMM_K : e % GEMM_TILE;
+            int kk = trans_a ? e % GEMM_K : e / GEMM_TILE;
+            int i = i0 + ii;
+            int kg = k0 + kk;
+            double av = 0;
+            if (i < m && kg < k) {
+                av = (double) (trans_a ? a[kg + (long long) i * lda] : a[i + (long long) kg * lda]);
+            }
+            as[kk][ii] = av;
+            // op(B)(kk, j): read along k when B is not transposed, along j when it is
+            int jj = trans_b ? e % GEMM_TILE : e / GEMM_K;
+            int kb = trans_b ? e / GEMM_TILE : e % GEMM_K;
+            int j = j0 + jj;
+            int kgb = k0 + kb;
+            double bv = 0;
+            if (j < n && kgb < k) {
+                bv = (double) (trans_b ? b[j + (long long) kgb * ldb] : b[kgb + (long long) j * ldb]);
+            }
+            bs[kb][jj] = bv;
+        }
+        __syncthreads();
+        for (int kk = 0; kk < GEMM_K; kk++) {
+            double ar[4];
+            double br[4];
+            for (int r = 0; r < 4; r++) {
+                ar[r] = as[kk][tx + 16 * r];
+                br[r] = bs[kk][ty + 16 * r];
+            }
+            for (int r = 0; r < 4; r++) {
+                for (int s = 0; s < 4; s++) {
+                    acc[r][s] += ar[r] * br[s];
+                }
+            }
+        }
+        __syncthreads();
+    }
+    for (int s = 0; s < 4; s++) {
+        int j = j0 + ty + 16 * s;
+        for (int r = 0; r < 4; r++) {
+            int i = i0 + tx + 16 * r;
+            if (i < m && j < n) {
+                long long at = i + (long long) j * ldc;
+                // beta 0 ignores the old C, NaN included, as BLAS and the CPU backend do
+                double old = beta == 0 ? 0.0 : beta * (double) c[at];
+                c[at] = (T) (alpha * acc[r][s] + old);
+            }
+        }
+    }
+}
+FOR_BOTH_PRECISIONS(gemm,
+    (int trans_a, int trans_b, int m, int n, int k, double alpha, const void* a, int lda, const void* b, int ldb,
+     double beta, void* c, int ldc),
+    (trans_a, trans_b, m, n, k, alpha, (const T*) a, lda, (const T*) b, ldb, beta, (T*) c, ldc))
