@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code infinitewidth env} (JOB-SPEC.md): what a run on this machine would use: version, Java,
- * processors and heap, the CPU backend, and whether CUDA can be used or why not.
+ * processors and heap, the CPU backend, and whether CUDA can be used (the GPU, whether the
+ * kernels loaded, and which GEMM runs: cuBLAS or the own kernel, with why) or why not.
  */
 @Command(name = "env", mixinStandardHelpOptions = true,
         description = "Prints the version, Java, CPU threads, memory and CUDA status.")
@@ -33,6 +34,9 @@ final class EnvCommand implements Callable<Integer> {
             out.println(cpu.description());
         }
         out.println("cuda: " + Backends.cudaStatus());
+        if (Backends.cudaGemm() != null) {
+            out.println("cuda gemm: " + Backends.cudaGemm());
+        }
         return Main.OK;
     }
 }

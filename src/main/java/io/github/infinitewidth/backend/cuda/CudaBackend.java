@@ -1,0 +1,620 @@
+package io.github.infinitewidth.backend.cuda;
+
+import static io.github.infinitewidth.backend.cuda.CudaCalls.check;
+import static io.github.infinitewidth.backend.cuda.CudaShapes.shape;
+
+import io.github.infinitewidth.backend.Backend;
+import io.github.infinitewidth.backend.DeviceMatrix;
+import io.github.infinitewidth.backend.Precision;
+import io.github.infinitewidth.network.Activation;
+import io.github.infinitewidth.optim.UpdateFunction;
+import io.github.infinitewidth.random.RandomKey;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import jcuda.Pointer;
+import jcuda.Sizeof;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * The GPU backend (DESIGN.md, "Backends"): the JCuda driver API on {@code libcuda.so.1} only,
+ * the device's primary context (shared with cuBLAS), one stream per backend, and the kernels of
+ * {@code native/} loaded from the classpath ({@link KernelImage}). Matrices are stored in the
+ * backend's precision and every kernel computes in float64, like the CPU backend, so the two
+ * agree to the rounding of the stored values; Gaussian fills agree bit for bit (LIMITS.md
+ * section 6). GEMM runs on cuBLAS when {@code libcublas.so.12} loads and on the own kernel
+ * otherwise ({@link #gemmImplementation()}).
+ *
+ * <p>Every operation ends by synchronizing the stream, so it is synchronous as the contract
+ * says, host arrays passed in may be reused at once, and a failing kernel is reported as a
+ * {@link CudaFailure} naming the operation and shapes that launched it. Operations of one
+ * backend are serialized; several backends (for example {@code sweep --parallel}) each have
+ * their own stream and share the GPU.
+ */
+public final class CudaBackend implements Backend {
+    private final Precision precision;
+    private final CudaDevice device;
+    private final CUcontext context = new CUcontext();
+    private final CUstream stream = new CUstream();
+    private final CudaKernels kernels;
+    private final DeviceScratch scratch = new DeviceScratch();
+    private final GemmRoute gemm;
+    private final String cublasProblem;
+    private final Set<DeviceAllocation> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    private boolean closed;
+
+    /**
+     * Opens device 0 in {@code precision}.
+     *
+     * @throws LinkageError when JCuda's native library or the NVIDIA driver does not load
+     * @throws io.github.infinitewidth.backend.BackendUnavailableException when there is no usable GPU
+     * @throws CudaFailure when a driver call fails, for example loading the kernels
+     */
+    public CudaBackend(Precision precision) {
+        this.precision = precision;
+        this.device = CudaDevice.first();
+        check(JCudaDriver.cuDevicePrimaryCtxRetain(context, device.handle()), "open", "cuDevicePrimaryCtxRetain");
+        CudaKernels loaded = null;
+        try {
+            check(JCudaDriver.cuCtxSetCurrent(context), "open", "cuCtxSetCurrent");
+            // Blocking (not CU_STREAM_NON_BLOCKING): the synchronous copies run on the legacy default
+            // stream and must be ordered with this stream's kernels.
+            check(JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT), "open", "cuStreamCreate");
+            loaded = new CudaKernels(precision, stream);
+        } catch (RuntimeException | LinkageError e) {
+            JCudaDriver.cuDevicePrimaryCtxRelease(device.handle());
+            throw e;
+        }
+        this.kernels = loaded;
+        GemmRoute route;
+        String problem;
+        try {
+            route = CublasGemm.open(precision, stream);
+            problem = null;
+        } catch (LinkageError | CudaFailure e) {
+            route = new KernelGemm(kernels);
+            problem = CudaProblems.cublas(e);
+        }
+        this.gemm = route;
+        this.cublasProblem = problem;
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    @Override
+    public String gemmImplementation() {
+        return gemm.name();
+    }
+
+    /** Why cuBLAS is not used, or null when it is. */
+    public String cublasProblem() {
+        return cublasProblem;
+    }
+
+    @Override
+    public String description() {
+        return "cuda: " + device.describe() + ", " + precision.spelling() + ", gemm " + gemm.name();
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
+    }
+
+    /** Free device memory as the driver reports it (other processes on a shared GPU count against it). */
+    @Override
+    public synchronized long freeMemoryBytes() {
+        enter("freeMemoryBytes");
+        long[] free = new long[1];
+        long[] total = new long[1];
+        check(JCudaDriver.cuMemGetInfo(free, total), "freeMemoryBytes", "cuMemGetInfo");
+        return free[0];
+    }
+
+    // ---- memory ---------------------------------------------------------------------------
+
+    @Override
+    public synchronized DeviceMatrix allocate(int rows, int cols) {
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException("allocate: negative shape " + rows + " x " + cols);
+        }
+        String op = "allocate (" + rows + " x " + cols + ")";
+        enter(op);
+        long bytes = (long) rows * cols * precision.bytes();
+        DeviceAllocation allocation;
+        if (bytes == 0) {
+            allocation = new DeviceAllocation(null, 0);
+        } else {
+            CUdeviceptr p = new CUdeviceptr();
+            check(JCudaDriver.cuMemAlloc(p, bytes), op, "cuMemAlloc of " + bytes + " bytes");
+            allocation = new DeviceAllocation(p, bytes);
+            live.add(allocation);
+            int zero = JCudaDriver.cuMemsetD8(p, (byte) 0, bytes);
+            if (zero != 0) {
+                free(allocation);
+                check(zero, op, "cuMemsetD8");
+            }
+            finish(op);
+        }
+        return new CudaMatrix(this, allocation, 0, rows, cols, true);
+    }
+
+    @Override
+    public synchronized DeviceMatrix upload(int rows, int cols, double[] columnMajor) {
+        DeviceMatrix m = allocate(rows, cols);
+        try {
+            upload(columnMajor, m);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+        return m;
+    }
+
+    @Override
+    public synchronized void upload(double[] columnMajor, DeviceMatrix dst) {
+        CudaMatrix d = mine("upload", dst);
+        int length = CudaShapes.hostLength("upload", d);
+        if (columnMajor.length != length) {
+            throw new IllegalArgumentException("upload: " + columnMajor.length + " values into a " + shape(d)
+                    + " matrix");
+        }
+        if (length == 0) {
+            return;
+        }
+        String op = "upload (" + shape(d) + ")";
+        enter(op);
+        Pointer host;
+        if (precision == Precision.FLOAT64) {
+            host = Pointer.to(columnMajor);
+        } else {
+            float[] rounded = new float[length];
+            for (int i = 0; i < length; i++) {
+                rounded[i] = (float) columnMajor[i];
+            }
+            host = Pointer.to(rounded);
+        }
+        check(JCudaDriver.cuMemcpyHtoD(d.pointer(), host, d.bytes()), op, "cuMemcpyHtoD");
+        finish(op);
+    }
+
+    @Override
+    public synchronized double[] download(DeviceMatrix m) {
+        CudaMatrix c = mine("download", m);
+        int length = CudaShapes.hostLength("download", c);
+        double[] out = new double[length];
+        if (length == 0) {
+            return out;
+        }
+        String op = "download (" + shape(c) + ")";
+        enter(op);
+        if (precision == Precision.FLOAT64) {
+            check(JCudaDriver.cuMemcpyDtoH(Pointer.to(out), c.pointer(), c.bytes()), op, "cuMemcpyDtoH");
+        } else {
+            float[] stored = new float[length];
+            check(JCudaDriver.cuMemcpyDtoH(Pointer.to(stored), c.pointer(), c.bytes()), op, "cuMemcpyDtoH");
+            for (int i = 0; i < length; i++) {
+                out[i] = stored[i];
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void copy(DeviceMatrix src, DeviceMatrix dst) {
+        CudaMatrix s = mine("copy", src);
+        CudaMatrix d = mine("copy", dst);
+        CudaShapes.same("copy", s, d);
+        if (s.size() == 0) {
+            return;
+        }
+        String op = "copy (" + shape(s) + ")";
+        enter(op);
+        check(JCudaDriver.cuMemcpyDtoD(d.pointer(), s.pointer(), s.bytes()), op, "cuMemcpyDtoD");
+        finish(op);
+    }
+
+    @Override
+    public synchronized void fill(DeviceMatrix m, double value) {
+        CudaMatrix c = mine("fill", m);
+        elementwise("fill", c, new KernelArgs().ptr(c.pointer()).l(c.size()).d(value));
+    }
+
+    // ---- random numbers -------------------------------------------------------------------
+
+    @Override
+    public synchronized void fillGaussian(DeviceMatrix out, RandomKey key, long stream, int firstDraw, double std) {
+        CudaMatrix o = mine("fillGaussian", out);
+        if (firstDraw < 0 || (long) firstDraw + o.cols() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("fillGaussian: draws " + firstDraw + " to " + ((long) firstDraw + o.cols())
+                    + " must lie between 0 and " + Integer.MAX_VALUE);
+        }
+        elementwise("fill_gaussian", o, new KernelArgs().ptr(o.pointer()).i(o.rows()).l(o.size()).i(key.key0())
+                .i(key.key1()).l(stream).i(firstDraw).d(std));
+    }
+
+    // ---- linear algebra ---------------------------------------------------------------------
+
+    @Override
+    public synchronized void gemm(boolean transA, boolean transB, double alpha, DeviceMatrix a, DeviceMatrix b,
+                                  double beta, DeviceMatrix c) {
+        CudaMatrix ma = mine("gemm", a);
+        CudaMatrix mb = mine("gemm", b);
+        CudaMatrix mc = mine("gemm", c);
+        int m = transA ? ma.cols() : ma.rows();
+        int k = transA ? ma.rows() : ma.cols();
+        int kb = transB ? mb.cols() : mb.rows();
+        int n = transB ? mb.rows() : mb.cols();
+        if (k != kb || mc.rows() != m || mc.cols() != n) {
+            throw new IllegalArgumentException("gemm: op(A) " + m + " x " + k + ", op(B) " + kb + " x " + n
+                    + ", C " + mc.rows() + " x " + mc.cols() + " do not fit");
+        }
+        if (mc.sharesStorageWith(ma) || mc.sharesStorageWith(mb)) {
+            throw new IllegalArgumentException("gemm: C must not share storage with A or B");
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        String op = "gemm (op(A) " + m + " x " + k + ", op(B) " + k + " x " + n + ")";
+        enter(op);
+        gemm.gemm(op, transA, transB, m, n, k, alpha, ma.pointer(), Math.max(1, ma.rows()), mb.pointer(),
+                Math.max(1, mb.rows()), beta, mc.pointer(), mc.rows());
+        finish(op);
+    }
+
+    @Override
+    public synchronized double[] gram(DeviceMatrix a, DeviceMatrix b) {
+        CudaMatrix ma = mine("gram", a);
+        CudaMatrix mb = mine("gram", b);
+        if (ma.rows() != mb.rows()) {
+            throw new IllegalArgumentException("gram: " + shape(ma) + " and " + shape(mb)
+                    + " have different row counts");
+        }
+        return columnReduction("gram (" + shape(ma) + ", " + shape(mb) + ")", ma, mb);
+    }
+
+    @Override
+    public synchronized double[] columnMeans(DeviceMatrix m) {
+        CudaMatrix c = mine("columnMeans", m);
+        return columnReduction("columnMeans (" + shape(c) + ")", c, null);
+    }
+
+    /** {@code (1/N) a^T b}, or the column means of a when b is null, in float64 (reductions.cuh). */
+    private double[] columnReduction(String op, CudaMatrix a, CudaMatrix b) {
+        long entries = (long) a.cols() * (b == null ? 1 : b.cols());
+        if (entries > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(op + ": the result has more entries than one Java array can hold");
+        }
+        double[] total = new double[(int) entries];
+        if (entries == 0) {
+            return total;
+        }
+        enter(op);
+        int chunks = CudaLaunch.reduceChunks(a.rows());
+        CUdeviceptr partial = scratch.reserve(op, entries * (chunks + 1));
+        CUdeviceptr sums = partial.withByteOffset(entries * chunks * Sizeof.DOUBLE);
+        kernels.launch(op, "column_partials", CudaLaunch.reduce(entries, chunks), new KernelArgs()
+                .ptr(a.pointer()).i(a.cols()).ptr(b == null ? new CUdeviceptr() : b.pointer())
+                .i(b == null ? 1 : b.cols()).i(a.rows()).i(chunks).ptr(partial));
+        kernels.launchExact(op, "column_finish", CudaLaunch.elementwise(entries), new KernelArgs()
+                .ptr(partial).l(entries).i(chunks).i(a.rows()).ptr(sums));
+        check(JCudaDriver.cuMemcpyDtoH(Pointer.to(total), sums, entries * Sizeof.DOUBLE), op, "cuMemcpyDtoH");
+        finish(op);
+        return total;
+    }
+
+    @Override
+    public synchronized boolean allFinite(DeviceMatrix m) {
+        CudaMatrix c = mine("allFinite", m);
+        if (c.size() == 0) {
+            return true;
+        }
+        String op = "allFinite (" + shape(c) + ")";
+        enter(op);
+        CUdeviceptr flag = scratch.reserve(op, 1);
+        check(JCudaDriver.cuMemsetD32(flag, 0, 1), op, "cuMemsetD32");
+        kernels.launch(op, "find_non_finite", CudaLaunch.elementwise(c.size()),
+                new KernelArgs().ptr(c.pointer()).l(c.size()).ptr(flag));
+        int[] found = new int[1];
+        check(JCudaDriver.cuMemcpyDtoH(Pointer.to(found), flag, Sizeof.INT), op, "cuMemcpyDtoH");
+        finish(op);
+        return found[0] == 0;
+    }
+
+    // ---- elementwise ------------------------------------------------------------------------
+
+    @Override
+    public synchronized void activation(Activation phi, DeviceMatrix in, DeviceMatrix out) {
+        activation("activation", phi, false, in, out);
+    }
+
+    @Override
+    public synchronized void activationDerivative(Activation phi, DeviceMatrix in, DeviceMatrix out) {
+        activation("activationDerivative", phi, true, in, out);
+    }
+
+    private void activation(String name, Activation phi, boolean derivative, DeviceMatrix in, DeviceMatrix out) {
+        CudaMatrix i = mine(name, in);
+        CudaMatrix o = mine(name, out);
+        CudaShapes.same(name, i, o);
+        elementwise("activation", i, new KernelArgs().i(phi.ordinal()).flag(derivative).ptr(i.pointer())
+                .ptr(o.pointer()).l(i.size()));
+    }
+
+    @Override
+    public synchronized void hadamard(DeviceMatrix a, DeviceMatrix b, DeviceMatrix out) {
+        CudaMatrix ma = mine("hadamard", a);
+        CudaMatrix mb = mine("hadamard", b);
+        CudaMatrix mo = mine("hadamard", out);
+        CudaShapes.same("hadamard", ma, mb);
+        CudaShapes.same("hadamard", ma, mo);
+        elementwise("hadamard", ma, new KernelArgs().ptr(ma.pointer()).ptr(mb.pointer()).ptr(mo.pointer())
+                .l(ma.size()));
+    }
+
+    @Override
+    public synchronized void scaleRows(DeviceMatrix s, DeviceMatrix b, DeviceMatrix out) {
+        CudaMatrix ms = mine("scaleRows", s);
+        CudaMatrix mb = mine("scaleRows", b);
+        CudaMatrix mo = mine("scaleRows", out);
+        if (ms.cols() != 1 || ms.rows() != mb.rows()) {
+            throw new IllegalArgumentException("scaleRows: s " + shape(ms) + " must be a column of length "
+                    + mb.rows());
+        }
+        CudaShapes.same("scaleRows", mb, mo);
+        elementwise("scale_rows", mb, new KernelArgs().ptr(ms.pointer()).ptr(mb.pointer()).ptr(mo.pointer())
+                .i(mb.rows()).l(mb.size()));
+    }
+
+    @Override
+    public synchronized void scaleColumns(double[] c, DeviceMatrix b, DeviceMatrix out) {
+        CudaMatrix mb = mine("scaleColumns", b);
+        CudaMatrix mo = mine("scaleColumns", out);
+        if (c.length != mb.cols()) {
+            throw new IllegalArgumentException("scaleColumns: " + c.length + " factors for a " + shape(mb) + " matrix");
+        }
+        CudaShapes.same("scaleColumns", mb, mo);
+        if (mb.size() == 0) {
+            return;
+        }
+        String op = "scaleColumns (" + shape(mb) + ")";
+        enter(op);
+        CUdeviceptr factors = scratch.upload(op, c);
+        launchElementwise(op, "scale_columns", mb.size(), new KernelArgs().ptr(factors).ptr(mb.pointer())
+                .ptr(mo.pointer()).i(mb.rows()).l(mb.size()));
+        finish(op);
+    }
+
+    @Override
+    public synchronized void axpy(double alpha, DeviceMatrix x, DeviceMatrix y) {
+        CudaMatrix mx = mine("axpy", x);
+        CudaMatrix my = mine("axpy", y);
+        CudaShapes.same("axpy", mx, my);
+        elementwise("axpy", mx, new KernelArgs().d(alpha).ptr(mx.pointer()).ptr(my.pointer()).l(mx.size()));
+    }
+
+    @Override
+    public synchronized void scale(double alpha, DeviceMatrix x) {
+        CudaMatrix mx = mine("scale", x);
+        elementwise("scale", mx, new KernelArgs().d(alpha).ptr(mx.pointer()).l(mx.size()));
+    }
+
+    @Override
+    public synchronized void setDiagonal(DeviceMatrix m, double value) {
+        CudaMatrix c = mine("setDiagonal", m);
+        if (c.rows() != c.cols()) {
+            throw new IllegalArgumentException("setDiagonal: " + shape(c) + " is not square");
+        }
+        if (c.rows() == 0) {
+            return;
+        }
+        String op = "setDiagonal (" + shape(c) + ")";
+        enter(op);
+        launchElementwise(op, "set_diagonal", c.rows(), new KernelArgs().ptr(c.pointer()).i(c.rows()).d(value));
+        finish(op);
+    }
+
+    @Override
+    public synchronized void update(UpdateFunction q, int step, DeviceMatrix grad, double alpha, DeviceMatrix param,
+                                    DeviceMatrix... state) {
+        CudaMatrix g = mine("update", grad);
+        CudaMatrix p = mine("update", param);
+        CudaShapes.same("update", g, p);
+        if (state.length != q.stateSize()) {
+            throw new IllegalArgumentException("update: " + q.kind().spelling() + " needs " + q.stateSize()
+                    + " state matrices, got " + state.length);
+        }
+        CUdeviceptr[] s = {new CUdeviceptr(), new CUdeviceptr()};
+        for (int k = 0; k < state.length; k++) {
+            CudaMatrix sk = mine("update", state[k]);
+            CudaShapes.same("update", g, sk);
+            s[k] = sk.pointer();
+        }
+        // LIMITS.md section 1; the bias corrections come from the same Math.pow as on the CPU
+        elementwise("update", g, new KernelArgs().i(q.kind().ordinal()).d(q.epsilon()).d(q.beta1()).d(q.beta2())
+                .d(q.firstBiasCorrection(step)).d(q.secondBiasCorrection(step)).ptr(g.pointer()).d(alpha)
+                .ptr(p.pointer()).ptr(s[0]).ptr(s[1]).l(g.size()));
+    }
+
+    // ---- nonlinear outer product ------------------------------------------------------------
+
+    @Override
+    public synchronized void nonlinearOuterProduct(UpdateFunction q, double[] c, DeviceMatrix a, DeviceMatrix b,
+                                                   DeviceMatrix cm, double alpha, boolean excludeDiagonal,
+                                                   DeviceMatrix out) {
+        String name = "nonlinearOuterProduct";
+        CudaMatrix ma = mine(name, a);
+        CudaMatrix mb = mine(name, b);
+        CudaMatrix mc = mine(name, cm);
+        CudaMatrix mo = mine(name, out);
+        requireMemoryless(q);
+        CudaShapes.pairs(name, c, ma, mb, excludeDiagonal);
+        CudaShapes.outputs(name, ma, mb, mc, mo);
+        pairOuter(name, q.kind().ordinal(), q.epsilon(), 1, 1, 0, c, ma, mb, mc, alpha, excludeDiagonal, mo);
+    }
+
+    @Override
+    public synchronized void accumulatePairs(UpdateFunction q, double[] c, DeviceMatrix a, DeviceMatrix b,
+                                             double alpha, boolean excludeDiagonal, DeviceMatrix pairs) {
+        String name = "accumulatePairs";
+        CudaMatrix ma = mine(name, a);
+        CudaMatrix mb = mine(name, b);
+        CudaMatrix mp = mine(name, pairs);
+        requireMemoryless(q);
+        CudaShapes.pairs(name, c, ma, mb, excludeDiagonal);
+        if (mp.rows() != ma.rows() || mp.cols() != mb.rows()) {
+            throw new IllegalArgumentException(name + ": A " + shape(ma) + ", B " + shape(mb) + " need a "
+                    + ma.rows() + " x " + mb.rows() + " pair matrix, got " + shape(mp));
+        }
+        String op = name + " (A " + shape(ma) + ", B " + shape(mb) + ")";
+        CudaLaunch.Grid grid = CudaLaunch.pairAccumulate(op, ma.rows(), mb.rows());
+        if (grid.empty()) {
+            return;
+        }
+        enter(op);
+        CUdeviceptr coefs = scratch.upload(op, c);
+        kernels.launch(op, "pair_accumulate", grid, new KernelArgs().i(q.kind().ordinal()).d(q.epsilon())
+                .ptr(coefs).ptr(ma.pointer()).i(ma.rows()).ptr(mb.pointer()).i(mb.rows()).i(ma.cols()).d(alpha)
+                .flag(excludeDiagonal).ptr(mp.pointer()));
+        finish(op);
+    }
+
+    @Override
+    public synchronized void adamOuterProduct(UpdateFunction adam, int step, double[] first, double[][] second,
+                                              DeviceMatrix a, DeviceMatrix b, DeviceMatrix cm, double alpha,
+                                              boolean excludeDiagonal, DeviceMatrix out) {
+        String name = "adamOuterProduct";
+        CudaMatrix ma = mine(name, a);
+        CudaMatrix mb = mine(name, b);
+        CudaMatrix mc = mine(name, cm);
+        CudaMatrix mo = mine(name, out);
+        if (adam.kind() != UpdateFunction.Kind.ADAM) {
+            throw new IllegalArgumentException(name + ": needs adam, got " + adam.kind().spelling());
+        }
+        CudaShapes.pairs(name, first, ma, mb, excludeDiagonal);
+        for (double[] factor : second) {
+            CudaShapes.pairs(name, factor, ma, mb, excludeDiagonal);
+        }
+        CudaShapes.outputs(name, ma, mb, mc, mo);
+        // coefficient rows: first, then each factor of the second moment (pair_products.cuh, q_tile)
+        int m = first.length;
+        double[] coefs = new double[m * (1 + second.length)];
+        System.arraycopy(first, 0, coefs, 0, m);
+        for (int r = 0; r < second.length; r++) {
+            System.arraycopy(second[r], 0, coefs, (r + 1) * m, m);
+        }
+        pairOuter(name, UpdateFunction.Kind.ADAM.ordinal(), adam.epsilon(), adam.firstBiasCorrection(step),
+                adam.secondBiasCorrection(step), second.length, coefs, ma, mb, mc, alpha, excludeDiagonal, mo);
+    }
+
+    /** Launches pair_outer (pair_products.cuh) with coefficient rows {@code coefs}. */
+    private void pairOuter(String name, int qKind, double epsilon, double c1, double c2, int secondRank,
+                           double[] coefs, CudaMatrix a, CudaMatrix b, CudaMatrix cm, double alpha,
+                           boolean excludeDiagonal, CudaMatrix out) {
+        String op = name + " (A " + shape(a) + ", B " + shape(b) + ", C " + shape(cm) + ")";
+        CudaLaunch.Grid grid = CudaLaunch.pairOuter(op, a.rows(), cm.cols());
+        if (grid.empty()) {
+            return;
+        }
+        enter(op);
+        CUdeviceptr coefficients = scratch.upload(op, coefs);
+        kernels.launch(op, "pair_outer", grid, new KernelArgs().i(qKind).d(epsilon).d(c1).d(c2).i(secondRank)
+                .ptr(coefficients).ptr(a.pointer()).i(a.rows()).ptr(b.pointer()).i(b.rows()).i(a.cols())
+                .ptr(cm.pointer()).i(cm.cols()).d(alpha).flag(excludeDiagonal).ptr(out.pointer()));
+        finish(op);
+    }
+
+    private static void requireMemoryless(UpdateFunction q) {
+        if (q.hasMemory()) {
+            throw new IllegalArgumentException("the nonlinear outer product needs a memoryless Q, got "
+                    + q.kind().spelling());
+        }
+    }
+
+    // ---- lifecycle --------------------------------------------------------------------------
+
+    /** Frees a matrix's block; called by {@link CudaMatrix#close()}. */
+    synchronized void free(DeviceAllocation allocation) {
+        boolean held = !allocation.freed() && allocation.bytes() > 0;
+        allocation.markFreed();
+        if (held) {
+            live.remove(allocation);
+            enter("free");
+            check(JCudaDriver.cuMemFree(allocation.pointer()), "free (" + allocation.bytes() + " bytes)", "cuMemFree");
+        }
+    }
+
+    /**
+     * Frees what is left (matrices still open, on a shared GPU, would otherwise stay allocated
+     * until the process ends), then the module, cuBLAS, the stream and the context reference.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        enter("close");
+        for (DeviceAllocation allocation : live) {
+            allocation.markFreed();
+            check(JCudaDriver.cuMemFree(allocation.pointer()), "close", "cuMemFree");
+        }
+        live.clear();
+        closed = true;
+        gemm.close();
+        scratch.close();
+        kernels.close();
+        check(JCudaDriver.cuStreamDestroy(stream), "close", "cuStreamDestroy");
+        check(JCudaDriver.cuDevicePrimaryCtxRelease(device.handle()), "close", "cuDevicePrimaryCtxRelease");
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    /** Makes the primary context current on the calling thread (contexts are per thread). */
+    private void enter(String op) {
+        if (closed) {
+            throw new IllegalStateException(op + ": the CUDA backend is closed");
+        }
+        check(JCudaDriver.cuCtxSetCurrent(context), op, "cuCtxSetCurrent");
+    }
+
+    /** Waits for the operation's work; errors of its kernels surface here, named by {@code op}. */
+    private void finish(String op) {
+        check(JCudaDriver.cuStreamSynchronize(stream), op, "cuStreamSynchronize");
+    }
+
+    /** One elementwise kernel over all entries of {@code m}, as a whole operation. */
+    private void elementwise(String kernel, CudaMatrix m, KernelArgs args) {
+        if (m.size() == 0) {
+            return;
+        }
+        String op = kernel + " (" + shape(m) + ")";
+        enter(op);
+        launchElementwise(op, kernel, m.size(), args);
+        finish(op);
+    }
+
+    private void launchElementwise(String op, String kernel, long elements, KernelArgs args) {
+        kernels.launch(op, kernel, CudaLaunch.elementwise(elements), args);
+    }
+
+    private CudaMatrix mine(String op, DeviceMatrix m) {
+        if (!(m instanceof CudaMatrix) || m.backend() != this) {
+            throw new IllegalArgumentException(op + ": the matrix belongs to another backend");
+        }
+        CudaMatrix c = (CudaMatrix) m;
+        c.requireOpen();
+        return c;
+    }
+
+    @Override
+    public String toString() {
+        return description();
+    }
+}
