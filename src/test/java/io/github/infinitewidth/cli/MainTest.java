@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.infinitewidth.backend.Backends;
 import io.github.infinitewidth.job.Version;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,9 +15,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIf;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command line end to end on the CPU backend (JOB-SPEC.md, "Command line" and "Outputs"). */
+/** The command line end to end, on the backend auto picks here (JOB-SPEC.md, "Command line" and "Outputs"). */
 class MainTest {
     /** A tiny finite job: width 64, 3 steps, 2 replicas, 3 train inputs and 1 test input. */
     private static final String TINY = """
@@ -43,7 +46,8 @@ class MainTest {
         assertEquals("", cli.err());
         List<String> printed = cli.out().lines().toList();
         assertEquals(2, printed.size(), cli.out());
-        assertTrue(printed.get(0).startsWith("running finite on cpu: pure Java"), printed.get(0));
+        assertTrue(printed.get(0).startsWith("running finite on " + (Backends.cudaUsable() ? "cuda: " : "cpu: pure Java")),
+                printed.get(0));
         assertTrue(printed.get(0).contains("; needs "), printed.get(0));
         assertEquals("wrote " + out + " (trajectory.csv, loss.csv, summary.json)", printed.get(1));
         List<String> trajectory = Files.readAllLines(out.resolve("trajectory.csv"));
@@ -60,8 +64,10 @@ class MainTest {
         assertEquals("finite", summary.get("engine").textValue());
         assertEquals("completed", summary.get("status").textValue());
         assertFalse(summary.has("divergedStep"));
-        assertEquals("cpu", summary.get("backend").textValue(), "auto picks the CPU in this build");
-        assertEquals("java", summary.get("gemm").textValue());
+        // auto picks CUDA where it is usable; the GEMM that ran is cuBLAS or the own kernel there
+        assertEquals(Backends.cudaUsable() ? "cuda" : "cpu", summary.get("backend").textValue());
+        assertEquals(Backends.cudaUsable() ? Backends.cudaGemm().split(" ")[0] : "java",
+                summary.get("gemm").textValue());
         assertEquals("float64", summary.get("precision").textValue());
         assertEquals(4096, summary.get("particles").intValue());
         assertEquals(2, summary.get("replicas").intValue());
@@ -115,13 +121,38 @@ class MainTest {
     }
 
     @Test
+    @DisabledIf("io.github.infinitewidth.backend.Backends#cudaUsable")
     void cudaOnAMachineWithoutItExitsWith3AndWritesNothing() throws IOException {
         Path out = dir.resolve("out");
         Cli cli = Cli.run("run", job(TINY).toString(), "--out", out.toString(), "--backend", "cuda");
         assertEquals(Main.BACKEND_UNAVAILABLE, cli.status());
         assertEquals(1, cli.err().lines().count());
-        assertTrue(cli.err().startsWith("backend cuda is unavailable"), cli.err());
+        assertEquals("backend cuda is unavailable: " + Backends.cudaStatus().substring("unavailable: ".length())
+                + System.lineSeparator(), cli.err());
         assertFalse(Files.exists(out));
+    }
+
+    @Test
+    @DisabledIf("io.github.infinitewidth.backend.Backends#cudaUsable")
+    void cudaAskedForInTheJobFileOnAMachineWithoutItExitsWith3() throws IOException {
+        Path out = dir.resolve("out");
+        Cli cli = Cli.run("run", job(TINY.replace("seed: 5}", "seed: 5, backend: cuda}")).toString(), "--out",
+                out.toString());
+        assertEquals(Main.BACKEND_UNAVAILABLE, cli.status());
+        assertEquals(1, cli.err().lines().count());
+        assertTrue(cli.err().startsWith("backend cuda is unavailable: "), cli.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    @EnabledIf("io.github.infinitewidth.backend.Backends#cudaUsable")
+    void aCudaRunReportsTheBackendAndTheGemmThatRanInTheSummary() throws IOException {
+        Path out = dir.resolve("out");
+        Cli cli = Cli.run("run", job(TINY).toString(), "--out", out.toString(), "--backend", "cuda", "--quiet");
+        assertEquals(Main.OK, cli.status(), cli.err());
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals("cuda", summary.get("backend").textValue());
+        assertEquals(Backends.cudaGemm().split(" ")[0], summary.get("gemm").textValue());
     }
 
     @Test
@@ -167,7 +198,7 @@ class MainTest {
     }
 
     @Test
-    void envReportsJavaTheCpuBackendAndWhyCudaIsUnavailable() {
+    void envReportsJavaTheCpuBackendAndWhetherCudaIsUsable() {
         Cli cli = Cli.run("env");
         assertEquals(Main.OK, cli.status());
         List<String> lines = cli.out().lines().toList();
@@ -176,7 +207,13 @@ class MainTest {
         assertEquals("processors: " + Runtime.getRuntime().availableProcessors(), lines.get(2));
         assertTrue(lines.get(3).matches("max heap: \\d+ MiB"));
         assertTrue(lines.get(4).startsWith("cpu: "));
-        assertTrue(lines.get(5).startsWith("cuda: unavailable"), lines.get(5));
+        assertEquals("cuda: " + Backends.cudaStatus(), lines.get(5));
+        if (Backends.cudaUsable()) {
+            assertTrue(lines.get(6).matches("cuda gemm: (cublas|kernel \\(cuBLAS not used: .*\\))"), lines.get(6));
+        } else {
+            assertEquals(6, lines.size(), cli.out());
+            assertTrue(lines.get(5).startsWith("cuda: unavailable: "), lines.get(5));
+        }
         assertEquals("", cli.err());
     }
 

@@ -28,12 +28,32 @@ final class CublasGemm implements GemmRoute {
         this.precision = precision;
     }
 
+    /** Whether JCublas2's native library loaded, tried once per process (a failed class initialization is final). */
+    private static final class Library {
+        static final String PROBLEM = load();
+
+        private static String load() {
+            try {
+                JCublas2.initialize();
+                JCublas2.setExceptionsEnabled(false);
+                return null;
+            } catch (LinkageError e) {
+                return CudaProblems.cublas(e);
+            }
+        }
+    }
+
+    /** Why cuBLAS cannot be used in this process (for example {@code libcublas.so.12 did not load}), or null. */
+    static String libraryProblem() {
+        return Library.PROBLEM;
+    }
+
     /**
-     * cuBLAS on {@code stream}, or the reason it cannot be used as a {@link CudaFailure} or
-     * {@link LinkageError} (the JCublas2 native library did not load).
+     * cuBLAS on {@code stream}; call only when {@link #libraryProblem()} is null.
+     *
+     * @throws CudaFailure when cuBLAS does not start on this device
      */
     static CublasGemm open(Precision precision, CUstream stream) {
-        JCublas2.setExceptionsEnabled(false);
         cublasHandle handle = new cublasHandle();
         checkCublas(JCublas2.cublasCreate(handle), "open", "cublasCreate");
         int status = JCublas2.cublasSetStream(handle, new cudaStream_t(stream));

@@ -55,6 +55,11 @@ public final class CudaBackend implements Backend {
      * @throws CudaFailure when a driver call fails, for example loading the kernels
      */
     public CudaBackend(Precision precision) {
+        this(precision, true);
+    }
+
+    /** Opens device 0; with {@code tryCublas} false GEMM always runs on the own kernel (tests compare both). */
+    CudaBackend(Precision precision, boolean tryCublas) {
         this.precision = precision;
         this.device = CudaDevice.first();
         check(JCudaDriver.cuDevicePrimaryCtxRetain(context, device.handle()), "open", "cuDevicePrimaryCtxRetain");
@@ -70,14 +75,17 @@ public final class CudaBackend implements Backend {
             throw e;
         }
         this.kernels = loaded;
-        GemmRoute route;
-        String problem;
-        try {
-            route = CublasGemm.open(precision, stream);
-            problem = null;
-        } catch (LinkageError | CudaFailure e) {
+        String problem = tryCublas ? CublasGemm.libraryProblem() : "not asked for";
+        GemmRoute route = null;
+        if (problem == null) {
+            try {
+                route = CublasGemm.open(precision, stream);
+            } catch (CudaFailure e) {
+                problem = CudaProblems.cublas(e);
+            }
+        }
+        if (route == null) {
             route = new KernelGemm(kernels);
-            problem = CudaProblems.cublas(e);
         }
         this.gemm = route;
         this.cublasProblem = problem;

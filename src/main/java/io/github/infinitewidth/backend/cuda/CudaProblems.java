@@ -1,6 +1,8 @@
 package io.github.infinitewidth.backend.cuda;
 
 import io.github.infinitewidth.backend.BackendUnavailableException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One-line reasons why CUDA or cuBLAS cannot be used, from what opening them threw. Native
@@ -8,6 +10,10 @@ import io.github.infinitewidth.backend.BackendUnavailableException;
  * a user acts on: which library did not load, or which call failed how.
  */
 final class CudaProblems {
+    /** The library the dynamic loader could not find, in its standard message. */
+    private static final Pattern MISSING_LIBRARY =
+            Pattern.compile("(lib[\\w.+-]+\\.so[.\\d]*): cannot open shared object file");
+
     private CudaProblems() {}
 
     /** Why the backend did not open. */
@@ -28,11 +34,9 @@ final class CudaProblems {
     /** Why cuBLAS is not used and the own GEMM kernel runs instead. */
     static String cublas(Throwable t) {
         if (t instanceof LinkageError) {
-            String message = String.valueOf(t.getMessage());
-            if (message.contains("libcublas")) {
-                return "libcublas.so.12 did not load";
-            }
-            return "JCublas2 did not load: " + firstLine(message);
+            Matcher missing = MISSING_LIBRARY.matcher(String.valueOf(t.getMessage()));
+            return missing.find() ? missing.group(1) + " did not load"
+                    : "JCublas2 did not load: " + firstLine(t.getMessage());
         }
         return firstLine(t.getMessage());
     }

@@ -1,0 +1,15 @@
+package io.github.infinitewidth.backend.cuda;
+
+import io.github.infinitewidth.backend.Backend;
+import io.github.infinitewidth.backend.BackendContractTest;
+import io.github.infinitewidth.backend.Precision;
+import org.junit.jupiter.api.condition.EnabledIf;
+
+/** The backend contract for the CUDA backend storing float32, as the engines use it on GPUs. Skipped without a usable GPU. */
+@EnabledIf("io.github.infinitewidth.backend.Backends#cudaUsable")
+class CudaBackendTest extends BackendContractTest {
+    @Override
+    protected Backend createBackend() {
+        return new CudaBackend(Precision.FLOAT32);
+    }
+}

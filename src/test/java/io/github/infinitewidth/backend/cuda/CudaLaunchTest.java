@@ -1,0 +1,69 @@
+package io.github.infinitewidth.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Launch geometry, checked without a GPU, and its agreement with the tile sizes compiled into the kernels. */
+class CudaLaunchTest {
+
+    @Test
+    void elementwiseLaunchesOneThreadPerElementUpToTheCap() {
+        assertEquals(new CudaLaunch.Grid(1, 1), CudaLaunch.elementwise(1));
+        assertEquals(new CudaLaunch.Grid(1, 1), CudaLaunch.elementwise(256));
+        assertEquals(new CudaLaunch.Grid(2, 1), CudaLaunch.elementwise(257));
+        assertTrue(CudaLaunch.elementwise(0).empty());
+        // a 65536 x 65536 pair matrix: the grid is capped and the kernels stride over the rest
+        assertEquals(new CudaLaunch.Grid(CudaLaunch.MAX_ELEMENTWISE_BLOCKS, 1), CudaLaunch.elementwise(1L << 32));
+    }
+
+    @Test
+    void reductionsCutParticlesIntoFixedChunks() {
+        assertEquals(0, CudaLaunch.reduceChunks(0));
+        assertEquals(1, CudaLaunch.reduceChunks(4096));
+        assertEquals(2, CudaLaunch.reduceChunks(4097));
+        assertEquals(new CudaLaunch.Grid(6 * 2, 1), CudaLaunch.reduce(6, 2));
+        assertEquals(new CudaLaunch.Grid(CudaLaunch.MAX_ELEMENTWISE_BLOCKS, 1), CudaLaunch.reduce(65536, 16));
+    }
+
+    @Test
+    void tiledKernelsCoverEveryEntryWithWholeTiles() {
+        assertEquals(new CudaLaunch.Grid(3, 2), CudaLaunch.gemm("gemm", 131, 67));
+        assertEquals(new CudaLaunch.Grid(1, 1), CudaLaunch.gemm("gemm", 64, 64));
+        assertEquals(new CudaLaunch.Grid(3, 1), CudaLaunch.pairOuter("pairs", 150, 2));
+        assertEquals(new CudaLaunch.Grid(3, 2), CudaLaunch.pairOuter("pairs", 150, 17));
+        assertEquals(new CudaLaunch.Grid(2, 3), CudaLaunch.pairAccumulate("pairs", 70, 130));
+        assertTrue(CudaLaunch.pairOuter("pairs", 0, 3).empty());
+    }
+
+    @Test
+    void aGridBeyondCudasLimitIsRefusedNamingTheOperation() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CudaLaunch.gemm("gemm (op(A) 4 x 1, op(B) 1 x 5000000)", 4, 5_000_000));
+        assertTrue(e.getMessage().startsWith("gemm (op(A) 4 x 1"), e.getMessage());
+    }
+
+    @Test
+    void tileSizesAgreeWithTheKernelSources() throws IOException {
+        assertEquals(CudaLaunch.REDUCE_CHUNK, define("reductions.cuh", "REDUCE_CHUNK"));
+        assertEquals(CudaLaunch.THREADS, define("reductions.cuh", "REDUCE_THREADS"));
+        assertEquals(CudaLaunch.GEMM_TILE, define("gemm.cuh", "GEMM_TILE"));
+        assertEquals(CudaLaunch.THREADS, define("gemm.cuh", "GEMM_THREADS"));
+        assertEquals(CudaLaunch.PAIR_TILE, define("pair_products.cuh", "PAIR_TILE"));
+        assertEquals(CudaLaunch.PAIR_COLS, define("pair_products.cuh", "PAIR_COLS"));
+        assertEquals(CudaLaunch.THREADS, define("pair_products.cuh", "PAIR_THREADS"));
+    }
+
+    private static int define(String file, String name) throws IOException {
+        Matcher m = Pattern.compile("(?m)^#define " + name + " (\\d+)$").matcher(Files.readString(Path.of("native", file)));
+        assertTrue(m.find(), name + " in native/" + file);
+        return Integer.parseInt(m.group(1));
+    }
+}
