@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Checks and times the CUDA backend on a GPU machine in one command, from a distribution made
+# on a build machine with
+#     scripts/make-dist.sh --with-tests
+# and copied to the GPU machine (no JDK, Maven or network needed there):
+#     infinitewidth/bin/gpu-check.sh [OUT_DIR]
+# It writes into OUT_DIR (default gpu-check-<host>-<UTC time>): nvidia-smi.txt, env.txt,
+# tests.txt and junit/ (the backend tests, CUDA ones included, and the command-line tests),
+# timings.md (CudaKernelTimings: the backend's operations), engines.md (the example jobs on the
+# CPU and the GPU, wallSeconds from summary.json), and the runs themselves. docs/performance.md
+# says where the numbers go. Exit status: that of the tests.
+set -uo pipefail
+home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+java="$home/runtime/bin/java"
+out="${1:-gpu-check-$(hostname)-$(date -u +%Y%m%dT%H%M%SZ)}"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+if [ ! -d "$home/tests" ]; then
+  echo "gpu-check: $home has no tests/; build the distribution with scripts/make-dist.sh --with-tests" >&2
+  exit 2
+fi
+native="-Djava.library.path=$home/lib/native"
+cp="$home/lib/infinitewidth.jar:$home/tests/classes"
+
+(command -v nvidia-smi >/dev/null && nvidia-smi || echo "no nvidia-smi") > "$out/nvidia-smi.txt" 2>&1
+"$home/bin/infinitewidth" env > "$out/env.txt" 2>&1
+cat "$out/env.txt"
+
+# The tests that read the source tree (native/) cannot run from a distribution.
+(cd "$home" && "$java" "$native" -jar "$home/tests/junit-platform-console-standalone.jar" execute \
+  --class-path "$cp" --select-package io.github.infinitewidth.backend \
+  --select-class io.github.infinitewidth.cli.MainTest \
+  --exclude-classname '.*\.(KernelImageTest|CudaLaunchTest)' \
+  --reports-dir "$out/junit" --details=summary --disable-banner) > "$out/tests.txt" 2>&1
+tests=$?
+tail -n 20 "$out/tests.txt"
+
+"$java" "$native" -cp "$cp" io.github.infinitewidth.backend.cuda.CudaKernelTimings > "$out/timings.md" 2>&1
+cat "$out/timings.md"
+
+# The example jobs on both backends, and on the GPU with more particles, where it should pull
+# ahead; each run is cut off after 5 minutes so the check stays short.
+mkdir -p "$out/runs"
+{
+  echo "| job | backend | particles | wallSeconds |"
+  echo "|---|---|---|---|"
+  for job in quickstart nt-limit-signsgd mu-limit-adam; do
+    for particles in default 16384; do
+      for backend in cpu cuda; do
+        [ "$particles" != default ] && { [ "$job" = quickstart ] || [ "$backend" = cpu ]; } && continue
+        run="$out/runs/$job-$backend-$particles"
+        extra=()
+        [ "$particles" != default ] && extra=(--particles "$particles")
+        if timeout 300 "$home/bin/infinitewidth" run "$home/examples/$job.yaml" --out "$run" --backend "$backend" --quiet \
+             ${extra[@]+"${extra[@]}"} 2> "$run.err"; then
+          wall=$(grep -o '"wallSeconds" *: *[0-9.eE+-]*' "$run/summary.json" | sed 's/.*: *//')
+        else
+          wall="failed: $(head -c 300 "$run.err")"
+        fi
+        echo "| $job | $backend | $particles | $wall |"
+      done
+    done
+  done
+} > "$out/engines.md"
+cat "$out/engines.md"
+echo "gpu-check: results in $out (tests exit status $tests)"
+exit $tests
