@@ -232,7 +232,7 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized void fill(DeviceMatrix m, double value) {
         CudaMatrix c = mine("fill", m);
-        elementwise("fill", c, new KernelArgs().ptr(c.pointer()).l(c.size()).d(value));
+        elementwise("fill", "fill", c, new KernelArgs().ptr(c.pointer()).l(c.size()).d(value));
     }
 
     // ---- random numbers -------------------------------------------------------------------
@@ -244,7 +244,7 @@ public final class CudaBackend implements Backend {
             throw new IllegalArgumentException("fillGaussian: draws " + firstDraw + " to " + ((long) firstDraw + o.cols())
                     + " must lie between 0 and " + Integer.MAX_VALUE);
         }
-        elementwise("fill_gaussian", o, new KernelArgs().ptr(o.pointer()).i(o.rows()).l(o.size()).i(key.key0())
+        elementwise("fillGaussian", "fill_gaussian", o, new KernelArgs().ptr(o.pointer()).i(o.rows()).l(o.size()).i(key.key0())
                 .i(key.key1()).l(stream).i(firstDraw).d(std));
     }
 
@@ -352,7 +352,7 @@ public final class CudaBackend implements Backend {
         CudaMatrix i = mine(name, in);
         CudaMatrix o = mine(name, out);
         CudaShapes.same(name, i, o);
-        elementwise("activation", i, new KernelArgs().i(phi.ordinal()).flag(derivative).ptr(i.pointer())
+        elementwise(name, "activation", i, new KernelArgs().i(phi.ordinal()).flag(derivative).ptr(i.pointer())
                 .ptr(o.pointer()).l(i.size()));
     }
 
@@ -363,7 +363,7 @@ public final class CudaBackend implements Backend {
         CudaMatrix mo = mine("hadamard", out);
         CudaShapes.same("hadamard", ma, mb);
         CudaShapes.same("hadamard", ma, mo);
-        elementwise("hadamard", ma, new KernelArgs().ptr(ma.pointer()).ptr(mb.pointer()).ptr(mo.pointer())
+        elementwise("hadamard", "hadamard", ma, new KernelArgs().ptr(ma.pointer()).ptr(mb.pointer()).ptr(mo.pointer())
                 .l(ma.size()));
     }
 
@@ -377,7 +377,7 @@ public final class CudaBackend implements Backend {
                     + mb.rows());
         }
         CudaShapes.same("scaleRows", mb, mo);
-        elementwise("scale_rows", mb, new KernelArgs().ptr(ms.pointer()).ptr(mb.pointer()).ptr(mo.pointer())
+        elementwise("scaleRows", "scale_rows", mb, new KernelArgs().ptr(ms.pointer()).ptr(mb.pointer()).ptr(mo.pointer())
                 .i(mb.rows()).l(mb.size()));
     }
 
@@ -405,13 +405,13 @@ public final class CudaBackend implements Backend {
         CudaMatrix mx = mine("axpy", x);
         CudaMatrix my = mine("axpy", y);
         CudaShapes.same("axpy", mx, my);
-        elementwise("axpy", mx, new KernelArgs().d(alpha).ptr(mx.pointer()).ptr(my.pointer()).l(mx.size()));
+        elementwise("axpy", "axpy", mx, new KernelArgs().d(alpha).ptr(mx.pointer()).ptr(my.pointer()).l(mx.size()));
     }
 
     @Override
     public synchronized void scale(double alpha, DeviceMatrix x) {
         CudaMatrix mx = mine("scale", x);
-        elementwise("scale", mx, new KernelArgs().d(alpha).ptr(mx.pointer()).l(mx.size()));
+        elementwise("scale", "scale", mx, new KernelArgs().d(alpha).ptr(mx.pointer()).l(mx.size()));
     }
 
     @Override
@@ -446,7 +446,7 @@ public final class CudaBackend implements Backend {
             s[k] = sk.pointer();
         }
         // LIMITS.md section 1; the bias corrections come from the same Math.pow as on the CPU
-        elementwise("update", g, new KernelArgs().i(q.kind().ordinal()).d(q.epsilon()).d(q.beta1()).d(q.beta2())
+        elementwise("update", "update", g, new KernelArgs().i(q.kind().ordinal()).d(q.epsilon()).d(q.beta1()).d(q.beta2())
                 .d(q.firstBiasCorrection(step)).d(q.secondBiasCorrection(step)).ptr(g.pointer()).d(alpha)
                 .ptr(p.pointer()).ptr(s[0]).ptr(s[1]).l(g.size()));
     }
@@ -597,12 +597,12 @@ public final class CudaBackend implements Backend {
         check(JCudaDriver.cuStreamSynchronize(stream), op, "cuStreamSynchronize");
     }
 
-    /** One elementwise kernel over all entries of {@code m}, as a whole operation. */
-    private void elementwise(String kernel, CudaMatrix m, KernelArgs args) {
+    /** One elementwise kernel over all entries of {@code m}, as the whole operation {@code name}. */
+    private void elementwise(String name, String kernel, CudaMatrix m, KernelArgs args) {
         if (m.size() == 0) {
             return;
         }
-        String op = kernel + " (" + shape(m) + ")";
+        String op = name + " (" + shape(m) + ")";
         enter(op);
         launchElementwise(op, kernel, m.size(), args);
         finish(op);
