@@ -8,9 +8,6 @@ import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.random.RandomKey;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,44 +18,27 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Gaussian fill kernel's source (native/philox_gaussian.cuh) draws exactly what the CPU
  * backend draws (LIMITS.md section 6), checked without a GPU: the kernel body is compiled as
- * host C++ with the CUDA round-to-nearest intrinsics mapped to IEEE double operations and
- * contraction off, which is what those intrinsics are, and run as one thread. A transcription
- * slip (an operation out of order, a wrong constant, a wrong counter or index) shows up here.
- * Runs where g++ is installed.
+ * host C++ ({@code cuda_on_host.h}: the round-to-nearest intrinsics are the IEEE double operations
+ * they stand for, and nothing is fused) and run over the fill's whole grid. A transcription slip
+ * (an operation out of order, a wrong constant, counter or index) shows up here. Runs where g++ is
+ * installed.
  */
-@EnabledIf("gccAvailable")
+@EnabledIf("io.github.infinitewidth.backend.cuda.HostCompiler#available")
 class GaussianKernelOnHostTest {
     @TempDir
     Path dir;
 
-    static boolean gccAvailable() {
-        try {
-            return new ProcessBuilder("g++", "--version").redirectErrorStream(true).start().waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     @Test
     void kernelSourceDrawsTheCpuBackendsSamplesBitForBit() throws IOException, InterruptedException {
-        Path source = dir.resolve("gaussian_on_host.cpp");
-        try (InputStream in = getClass().getResourceAsStream("gaussian_on_host.cpp")) {
-            Files.copy(in, source);
-        }
-        Path program = dir.resolve("gaussian_on_host");
-        run("g++", "-O2", "-std=c++17", "-ffp-contract=off", "-I", Path.of("native").toAbsolutePath().toString(),
-                source.toString(), "-o", program.toString());
+        Path program = HostCompiler.compile(dir, "gaussian_on_host");
         // seeds with both key words in use, a stream above 2^32, odd and even first draws
         long[][] cases = {{42, 3, 9, 4}, {-3, 9, 0xdeadbeefcafeL, 1001}, {1L << 40, 0, 1, 0}};
         for (long[] c : cases) {
             RandomKey key = new RandomKey(c[0], (int) c[1]);
             for (Precision precision : Precision.values()) {
                 List<String> expected = cpuBits(precision, key, c[2], (int) c[3]);
-                List<String> actual = run(program.toString(), precision == Precision.FLOAT64 ? "f64" : "f32", "37",
-                        "5", Integer.toUnsignedString(key.key0()), Integer.toUnsignedString(key.key1()),
+                List<String> actual = HostCompiler.run(program.toString(),
+                        precision == Precision.FLOAT64 ? "f64" : "f32", "37", "5", Integer.toUnsignedString(key.key0()), Integer.toUnsignedString(key.key1()),
                         Long.toUnsignedString(c[2]), Long.toString(c[3]), "0.75");
                 assertEquals(expected, actual, "seed " + c[0] + ", replica " + c[1] + ", stream " + c[2] + ", "
                         + precision.spelling());
@@ -78,10 +58,4 @@ class GaussianKernelOnHostTest {
         return bits;
     }
 
-    private static List<String> run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), String.join(" ", command) + ":\n" + output);
-        return output.lines().toList();
-    }
 }

@@ -1,31 +1,19 @@
-// Runs the Gaussian fill kernel of native/philox_gaussian.cuh on the host, one thread doing every
-// element, for GaussianKernelOnHostTest. The CUDA intrinsics become IEEE double operations;
-// compile with -ffp-contract=off so that, like the intrinsics, nothing is fused.
+// Runs the Gaussian fill kernel of native/philox_gaussian.cuh on the host (cuda_on_host.h), for
+// GaussianKernelOnHostTest.
 // Usage: gaussian_on_host f32|f64 rows cols key0 key1 stream firstDraw std
 // Prints the raw bits of every stored value, column-major, one per line in hex.
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <vector>
 
-#define __device__
-#define __global__
-struct Dim { unsigned x; };
-static const Dim blockIdx = {0}, threadIdx = {0}, blockDim = {1}, gridDim = {1};
-static double __dadd_rn(double a, double b) { return a + b; }
-static double __dmul_rn(double a, double b) { return a * b; }
-static double __ddiv_rn(double a, double b) { return a / b; }
-static double __dsqrt_rn(double a) { return std::sqrt(a); }
-static long long __double_as_longlong(double x) { long long b; std::memcpy(&b, &x, 8); return b; }
-static double __longlong_as_double(long long b) { double x; std::memcpy(&x, &b, 8); return x; }
-
+#include "cuda_on_host.h"
 #include "philox_gaussian.cuh"
 
 template <typename T, typename Bits>
 static void run(int rows, int cols, unsigned key0, unsigned key1, unsigned long long stream, int first, double std) {
     std::vector<T> out((size_t) rows * cols);
-    fill_gaussian<T>(out.data(), rows, (long long) rows * cols, key0, key1, stream, first, std);
+    long long size = (long long) rows * cols;
+    launch((unsigned) ((size + 255) / 256), 1, 256,
+           [&] { fill_gaussian<T>(out.data(), rows, size, key0, key1, stream, first, std); });
     for (T v : out) {
         Bits b;
         std::memcpy(&b, &v, sizeof b);

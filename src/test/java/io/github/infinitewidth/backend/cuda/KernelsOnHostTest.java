@@ -1,0 +1,35 @@
+package io.github.infinitewidth.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every kernel of native/ computes what the Backend contract says, checked without a GPU: the
+ * kernel sources are compiled as host C++ ({@code cuda_on_host.h} runs each block as 256 threads
+ * meeting at barriers, with shared memory shared) and {@code kernels_on_host.cpp} runs them with
+ * CudaLaunch's geometry on shapes that cut tiles, column blocks and reduction chunks on every
+ * side, comparing with plain loops in double: activations and derivatives, arithmetic, the five
+ * update functions over three steps, the float64 reductions, the GEMM for every transposition,
+ * and the pair products (sgd, sign, smoothsign, Adam's variant, with and without the diagonal).
+ * This checks indexing, tiling and synchronization; what it cannot check is the GPU itself
+ * (docs/design-notes.md, "Unverified"). Runs where g++ is installed.
+ */
+@EnabledIf("io.github.infinitewidth.backend.cuda.HostCompiler#available")
+class KernelsOnHostTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyKernelMatchesPlainLoopsOnTheHost() throws IOException, InterruptedException {
+        List<String> lines = HostCompiler.run(HostCompiler.compile(dir, "kernels_on_host").toString());
+        assertEquals(130, lines.size(), String.join("\n", lines));
+        assertTrue(lines.stream().allMatch(line -> line.startsWith("ok ")), String.join("\n", lines));
+    }
+}
