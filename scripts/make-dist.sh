@@ -49,7 +49,8 @@ jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --
 cp "$jar" "$dist/lib/infinitewidth.jar"
 # The natives go beside the jar so JCuda loads them from java.library.path instead of
 # unpacking them into a temporary folder, which cluster nodes often mount noexec.
-unzip -q -j -o "$jar" 'lib/libJCudaDriver-*-linux-x86_64.so' 'lib/libJCublas2-*-linux-x86_64.so' -d "$dist/lib/native"
+natives=$(jar tf "$jar" | grep -E '^lib/lib(JCudaDriver|JCublas2)-.*-linux-x86_64\.so$')
+(cd "$dist/lib" && jar xf "$jar" $natives && mv lib/*.so native/ && rmdir lib)
 cp bin/infinitewidth "$dist/bin/"
 cp scripts/gpu-check.sh "$dist/bin/"
 cp -r examples "$dist/"

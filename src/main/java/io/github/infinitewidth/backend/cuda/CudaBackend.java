@@ -111,6 +111,11 @@ public final class CudaBackend implements Backend {
         return "cuda: " + device.describe() + ", " + precision.spelling() + ", gemm " + gemm.name();
     }
 
+    /** The GPU alone, for example {@code NVIDIA H200 (compute 9.0, 140.4 GiB, driver CUDA 13.0)}. */
+    String deviceDescription() {
+        return device.describe();
+    }
+
     @Override
     public Precision precision() {
         return precision;

@@ -38,7 +38,7 @@ public final class CudaProbe {
             String gemm = backend.cublasProblem() == null ? "cublas"
                     : "kernel (cuBLAS not used: " + backend.cublasProblem() + ")";
             String fatbin = KernelImage.hashes().getOrDefault("fatbin", "unknown");
-            return new Result(true, backend.description().substring("cuda: ".length())
+            return new Result(true, backend.deviceDescription()
                     + String.format(Locale.ROOT, "; kernels loaded (kernels.fatbin sha256 %.12s)", fatbin), gemm, false);
         } catch (RuntimeException | LinkageError e) {
             return Result.unusable(CudaProblems.backend(e), CudaProblems.noGpuHere(e));
