@@ -102,7 +102,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** Why cuBLAS is not used, or null when it is. */
-    public String cublasProblem() {
+    String cublasProblem() {
         return cublasProblem;
     }
 

@@ -13,14 +13,14 @@ import java.util.stream.Collectors;
  * {@code kernels.sha256}, which records the hash of the sources it was built from, its own
  * hash and the nvcc that built it. nvcc never runs at run time (DESIGN.md, "Backends").
  */
-public final class KernelImage {
+final class KernelImage {
     static final String FATBIN = "kernels.fatbin";
     static final String HASHES = "kernels.sha256";
 
     private KernelImage() {}
 
     /** The fatbin's bytes, as {@code cuModuleLoadData} takes them. */
-    public static byte[] fatbin() {
+    static byte[] fatbin() {
         return read(FATBIN);
     }
 
@@ -28,7 +28,7 @@ public final class KernelImage {
      * The records of {@code kernels.sha256}: {@code sources} (hash of native/), {@code fatbin}
      * (hash of the fatbin) and {@code nvcc} (the compiler's version line).
      */
-    public static Map<String, String> hashes() {
+    static Map<String, String> hashes() {
         String text = new String(read(HASHES), StandardCharsets.UTF_8);
         return text.lines().filter(line -> line.contains(" "))
                 .collect(Collectors.toMap(line -> line.substring(0, line.indexOf(' ')),
