@@ -192,7 +192,7 @@ final class RunCommand implements Callable<Integer> {
             return fail(Main.oneLine(e.getMessage()), Main.FAILED);
         }
         double wallSeconds = checkpoints.wallSecondsBefore() + (System.nanoTime() - start) * 1e-9;
-        List<String> files;
+        RunOutputs.Written files;
         try {
             files = RunOutputs.write(dir, job, trajectory, backend, wallSeconds);
             CheckpointFiles.delete(dir);
@@ -200,7 +200,8 @@ final class RunCommand implements Callable<Integer> {
             return fail("could not write the outputs to " + dir + ": " + e.getClass().getSimpleName() + " "
                     + e.getMessage(), Main.FAILED);
         }
-        String written = dir + " (" + String.join(", ", files) + ")";
+        files.problems().forEach(problem -> spec.commandLine().getErr().println("warning: " + Main.oneLine(problem)));
+        String written = dir + " (" + String.join(", ", files.files()) + ")";
         if (trajectory.status() == Trajectory.Status.DIVERGED) {
             return fail("run diverged at step " + trajectory.divergedStep()
                     + " (non-finite outputs); the steps recorded before it are in " + written, Main.DIVERGED);

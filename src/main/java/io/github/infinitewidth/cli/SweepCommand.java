@@ -75,6 +75,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print errors only.")
     private boolean quiet;
 
+    private boolean plotProblemSaid;
+
     @Override
     public Integer call() {
         try {
@@ -181,7 +183,7 @@ final class SweepCommand implements Callable<Integer> {
                 + (parallel > 1 ? ", " + parallel + " at a time" : ""));
         Files.createDirectories(dir.resolve(SweepOutputs.TASKS));
         SweepOutputs.writeDescription(dir, sweep);
-        SweepOutputs.writeTable(dir, sweep);
+        writeTableNow(sweep, dir);
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         int failed = 0;
         try {
@@ -235,7 +237,8 @@ final class SweepCommand implements Callable<Integer> {
                 Trajectory trajectory = engine.run(job.experiment(), backend, hook == null ? StepListener.NONE : hook,
                         checkpoints);
                 double wall = checkpoints.wallSecondsBefore() + (System.nanoTime() - start) * 1e-9;
-                RunOutputs.write(folder, job, trajectory, backend, wall);
+                RunOutputs.Written written = RunOutputs.write(folder, job, trajectory, backend, wall);
+                written.problems().forEach(problem -> warn("task " + t.id() + ": " + problem));
                 CheckpointFiles.delete(folder);
                 state = trajectory.status() == Trajectory.Status.DIVERGED ? SweepOutputs.State.DIVERGED
                         : SweepOutputs.State.COMPLETED;
@@ -268,9 +271,17 @@ final class SweepCommand implements Callable<Integer> {
         return state;
     }
 
-    /** The table is rewritten after every task; one writer at a time within this process. */
+    /**
+     * The table and its plot are rewritten after every task, so that both show a long sweep's results
+     * so far; one writer at a time within this process. A plot that cannot be drawn is said once.
+     */
     private synchronized Map<SweepOutputs.State, Integer> writeTableNow(Sweep sweep, Path dir) throws IOException {
-        return SweepOutputs.writeTable(dir, sweep);
+        Map<SweepOutputs.State, Integer> counts = SweepOutputs.writeTable(dir, sweep);
+        SweepOutputs.writePlot(dir).filter(problem -> !plotProblemSaid).ifPresent(problem -> {
+            plotProblemSaid = true;
+            warn(problem);
+        });
+        return counts;
     }
 
     /**
@@ -291,6 +302,10 @@ final class SweepCommand implements Callable<Integer> {
             PrintWriter o = spec.commandLine().getOut();
             o.println(line);
         }
+    }
+
+    private synchronized void warn(String problem) {
+        spec.commandLine().getErr().println("warning: " + Main.oneLine(problem));
     }
 
     private int fail(String message, int status) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.infinitewidth.job.Version;
+import io.github.infinitewidth.report.Pngs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -45,7 +46,8 @@ class MainTest {
         assertEquals(2, printed.size(), cli.out());
         assertTrue(printed.get(0).startsWith("running finite on cpu: pure Java"), printed.get(0));
         assertTrue(printed.get(0).contains("; needs "), printed.get(0));
-        assertEquals("wrote " + out + " (trajectory.csv, loss.csv, summary.json)", printed.get(1));
+        assertEquals("wrote " + out + " (trajectory.csv, loss.csv, loss.png, trajectory.png, summary.json)",
+                printed.get(1));
         List<String> trajectory = Files.readAllLines(out.resolve("trajectory.csv"));
         assertEquals("step,split,index,output,stderr", trajectory.get(0));
         assertEquals(1 + 4 * 4, trajectory.size(), "steps 0..3 times 4 inputs");
@@ -54,7 +56,11 @@ class MainTest {
         List<String> loss = Files.readAllLines(out.resolve("loss.csv"));
         assertEquals("step,split,loss,stderr", loss.get(0));
         assertEquals(1 + 4 * 2, loss.size(), "steps 0..3 times train and test");
-        assertEquals(List.of("loss.csv", "summary.json", "trajectory.csv"), listing(out), "no .tmp files left");
+        assertEquals(List.of("loss.csv", "loss.png", "summary.json", "trajectory.csv", "trajectory.png"), listing(out),
+                "no .tmp files left; no features.png from the finite engine, which has no feature kernels");
+
+        Pngs.assertPlot(out.resolve("loss.png"), 1);
+        Pngs.assertPlot(out.resolve("trajectory.png"), 1);
 
         JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         assertEquals("finite", summary.get("engine").textValue());
@@ -108,7 +114,8 @@ class MainTest {
         int divergedStep = summary.get("divergedStep").intValue();
         assertTrue(divergedStep > 0 && divergedStep <= 20, "diverged at " + divergedStep);
         assertEquals("run diverged at step " + divergedStep + " (non-finite outputs); the steps recorded before it"
-                + " are in " + out + " (trajectory.csv, loss.csv, summary.json)" + System.lineSeparator(), cli.err());
+                + " are in " + out + " (trajectory.csv, loss.csv, loss.png, trajectory.png, summary.json)"
+                + System.lineSeparator(), cli.err());
         List<String> trajectory = Files.readAllLines(out.resolve("trajectory.csv"));
         assertEquals(1 + divergedStep * 4, trajectory.size(), "steps 0.." + (divergedStep - 1) + " times 4 inputs");
         assertEquals(divergedStep - 1, summary.get("finalStep").intValue());

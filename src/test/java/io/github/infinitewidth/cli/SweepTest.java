@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.infinitewidth.job.CheckpointFiles;
+import io.github.infinitewidth.report.Pngs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -105,6 +106,11 @@ class SweepTest {
         for (String f : List.of("trajectory.csv", "loss.csv", "summary.json")) {
             assertTrue(Files.exists(task.resolve(f)), f);
         }
+        Pngs.assertPlot(task.resolve("loss.png"), 1);
+        Pngs.assertPlot(task.resolve("trajectory.png"), 1);
+        assertFalse(Files.exists(task.resolve("features.png")), "the finite engine has no feature kernels");
+        Pngs.assertPlot(out.resolve("tasks").resolve(ids.get(0)).resolve("features.png"), 1);
+        Pngs.assertPlot(out.resolve("sweep.png"), 2);
         assertFalse(Files.exists(task.resolve("checkpoint")), "finished tasks keep no checkpoint");
         JsonNode summary = new ObjectMapper().readTree(task.resolve("summary.json").toFile());
         assertEquals(16, summary.at("/job/network/width").intValue());
@@ -168,6 +174,7 @@ class SweepTest {
                 merged.toString());
         assertEquals("merged 8 of 8 tasks from 3 folders into " + merged.resolve("sweep.csv"), merge.out().strip());
         assertArrayEquals(Files.readAllBytes(whole.resolve("sweep.csv")), Files.readAllBytes(merged.resolve("sweep.csv")));
+        Pngs.assertPlot(merged.resolve("sweep.png"), 2);
         try (Stream<Path> tasks = Files.list(whole.resolve("tasks"))) {
             for (Path task : tasks.toList()) {
                 int index = Integer.parseInt(task.getFileName().toString().substring(0, 4));
@@ -228,6 +235,7 @@ class SweepTest {
         assertEquals("diverged", summary.get("status").textValue());
         assertTrue(summary.get("divergedStep").intValue() > 0);
         assertEquals("", cli.err());
+        Pngs.assertPlot(out.resolve("sweep.png"), 2);
     }
 
     @Test
