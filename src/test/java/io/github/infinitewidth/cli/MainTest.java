@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,6 +165,27 @@ class MainTest {
         assertEquals(-3, summary.at("/job/simulation/seed").longValue());
         assertEquals("cpu", summary.at("/job/simulation/backend").textValue());
         assertTrue(summary.at("/finalLoss/train/stderr").isNull(), "one replica has no standard error");
+    }
+
+    @Test
+    void aLongRunLogsItsProgressOnStderrUnlessQuiet() throws IOException {
+        // every look at the clock finds it 5 s later: each of the 3 x 2 steps seems to take 5 s
+        AtomicLong clock = new AtomicLong();
+        ProgressSettings log = new ProgressSettings(false, () -> clock.addAndGet(5_000_000_000L));
+        Cli cli = Cli.run(log, "run", job(TINY).toString(), "--out", dir.resolve("out").toString());
+        assertEquals(Main.OK, cli.status(), cli.err());
+        List<String> lines = cli.err().lines().toList();
+        assertTrue(lines.size() >= 2, cli.err());
+        assertTrue(lines.stream().allMatch(l -> l.startsWith("progress: ")), "plain lines, no bar: " + cli.err());
+        assertTrue(lines.get(0).matches("progress: +\\d+%  \\d/3 steps of replica \\d/2  5\\.0 s/step  ETA \\d:\\d\\d"),
+                lines.get(0));
+        assertTrue(lines.get(lines.size() - 1).startsWith("progress: finished 3/3 steps of replica 2/2 in "),
+                lines.get(lines.size() - 1));
+        assertEquals(2, cli.out().lines().count(), "progress goes to stderr only");
+
+        Cli quiet = Cli.run(log, "run", job(TINY).toString(), "--out", dir.resolve("quiet").toString(), "--quiet");
+        assertEquals(Main.OK, quiet.status());
+        assertEquals("", quiet.out() + quiet.err());
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -236,6 +237,30 @@ class SweepTest {
         assertTrue(summary.get("divergedStep").intValue() > 0);
         assertEquals("", cli.err());
         Pngs.assertPlot(out.resolve("sweep.png"), 2);
+    }
+
+    @Test
+    void aLongSweepLogsTasksDoneAndTimeLeftUnlessQuiet() throws IOException {
+        Path file = sweep("""
+                base: base.yaml
+                grid:
+                  optimizer.learningRate: [0.05, 0.1, 0.2]
+                """);
+        // every look at the clock finds it 5 s later
+        AtomicLong clock = new AtomicLong();
+        ProgressSettings log = new ProgressSettings(false, () -> clock.addAndGet(5_000_000_000L));
+        Cli cli = Cli.run(log, "sweep", file.toString(), "--out", dir.resolve("out").toString());
+        assertEquals(Main.OK, cli.status(), cli.err());
+        List<String> lines = cli.err().lines().toList();
+        assertTrue(lines.size() >= 2, cli.err());
+        assertTrue(lines.stream().allMatch(l -> l.startsWith("progress: ")), cli.err());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("progress: +\\d+%  \\d/3 tasks(, 1 running)?  .* ETA \\d+:\\d\\d")),
+                cli.err());
+        assertTrue(lines.get(lines.size() - 1).startsWith("progress: finished 3/3 tasks in "), cli.err());
+
+        Cli quiet = Cli.run(log, "sweep", file.toString(), "--out", dir.resolve("quiet").toString(), "--quiet");
+        assertEquals(Main.OK, quiet.status());
+        assertEquals("", quiet.out() + quiet.err());
     }
 
     @Test
