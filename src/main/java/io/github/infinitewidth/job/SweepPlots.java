@@ -84,7 +84,7 @@ final class SweepPlots {
     }
 
     /** The learning rate when it varies, else the first varied field of numbers only, else null. */
-    private static String xField(Map<String, List<String>> grid, List<String> varied) {
+    static String xField(Map<String, List<String>> grid, List<String> varied) {
         if (varied.contains(LEARNING_RATE)) {
             return LEARNING_RATE;
         }
