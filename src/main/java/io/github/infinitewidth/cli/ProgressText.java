@@ -33,7 +33,7 @@ final class ProgressText {
 
     /** {@code [##########..............]}, the part done filled. */
     static String bar(double fraction) {
-        int filled = (int) Math.round(Math.max(0, Math.min(1, fraction)) * BAR_WIDTH);
+        int filled = (int) Math.floor(Math.max(0, Math.min(1, fraction)) * BAR_WIDTH);   // full only when done
         return "[" + "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled) + "]";
     }
 

@@ -33,6 +33,8 @@ final class Charts {
         new Color(230, 159, 0), new Color(86, 180, 233), new Color(0, 0, 0), new Color(240, 228, 66),
     };
     private static final int BAND_ALPHA = 60;
+    /** On a log axis a band or bar ends at most this factor below its mean. */
+    private static final double LOG_FLOOR = 10;
 
     static {
         // Plots are drawn on servers and in CI without a display; Java2D must not look for one. Only
@@ -69,8 +71,10 @@ final class Charts {
     /**
      * Adds the curve's band (a filled polygon, mean + s.e. forward then mean - s.e. back, left out of
      * the legend) and then its line, so that the line is drawn over the band.
+     *
+     * @param log whether the y axis is logarithmic (see {@link #lowerEdge})
      */
-    static void addCurve(XYChart chart, Curve curve, Color color, boolean dashed) {
+    static void addCurve(XYChart chart, Curve curve, Color color, boolean dashed, boolean log) {
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
         for (int k = 0; k < curve.x().length; k++) {
@@ -90,7 +94,7 @@ final class Charts {
                 if (finitePoint(curve, k)) {
                     bandX.add(curve.x()[k]);
                     bandY.add(curve.mean()[k] + curve.stderr()[k]);
-                    lower.add(curve.mean()[k] - curve.stderr()[k]);
+                    lower.add(lowerEdge(curve.mean()[k], curve.stderr()[k], log));
                 }
             }
             for (int k = lower.size() - 1; k >= 0; k--) {
@@ -112,6 +116,30 @@ final class Charts {
         line.setMarkerColor(color);
     }
 
+    /**
+     * A vertical error bar from {@code mean - stderr} to {@code mean + stderr} (lower end as
+     * {@link #lowerEdge} says), left out of the legend. Drawn as a series of its own because the
+     * chart library's error bars are symmetric and refuse a log axis they would cross zero on.
+     */
+    static void addErrorBar(XYChart chart, String name, double x, double mean, double stderr, Color color,
+                            boolean log) {
+        XYSeries bar = chart.addSeries(name, new double[] {x, x},
+                new double[] {lowerEdge(mean, stderr, log), mean + stderr});
+        bar.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        bar.setLineColor(color);
+        bar.setLineStyle(SeriesLines.SOLID);
+        bar.setMarker(SeriesMarkers.NONE);
+        bar.setShowInLegend(false);
+    }
+
+    /**
+     * The lower end of a band or bar. On a log axis one that reaches zero cannot be drawn: it stops a
+     * decade below the mean, which already says that the standard error is as large as the value.
+     */
+    static double lowerEdge(double mean, double stderr, boolean log) {
+        return log ? Math.max(mean - stderr, mean / LOG_FLOOR) : mean - stderr;
+    }
+
     /** A horizontal reference line (a target, a limit) across {@code [from, to]}, not in the legend. */
     static void addLevel(XYChart chart, String name, double level, double from, double to, Color color,
                          BasicStroke stroke, boolean inLegend) {
@@ -129,8 +157,7 @@ final class Charts {
 
     /**
      * Whether values are best read on a log axis: every finite one positive, spanning at least
-     * {@code span} (largest over smallest). Callers pass the lower edges of bands too, since a band
-     * reaching zero cannot be drawn on a log axis.
+     * {@code span} (largest over smallest).
      */
     static boolean logFits(DoubleStream values, double span) {
         double[] finite = values.filter(Double::isFinite).toArray();
@@ -140,16 +167,9 @@ final class Charts {
         return Arrays.stream(finite).max().orElseThrow() / Arrays.stream(finite).min().orElseThrow() >= span;
     }
 
-    /** The means of the curves and the lower edges of their bands, for {@link #logFits}. */
-    static DoubleStream meansAndLowerEdges(List<Curve> curves) {
-        DoubleStream.Builder values = DoubleStream.builder();
-        for (Curve c : curves) {
-            for (int k = 0; k < c.x().length; k++) {
-                values.add(c.mean()[k]);
-                values.add(c.mean()[k] - c.stderr()[k]);   // NaN without a standard error: ignored
-            }
-        }
-        return values.build();
+    /** The means of the curves, for {@link #logFits}. */
+    static DoubleStream means(List<Curve> curves) {
+        return curves.stream().flatMapToDouble(c -> Arrays.stream(c.mean()));
     }
 
     /**

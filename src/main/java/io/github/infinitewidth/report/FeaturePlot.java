@@ -21,7 +21,7 @@ public final class FeaturePlot {
         XYChart chart = Charts.chart(title, "step",
                 "feature kernel change |K_t - K_0|_F / |K_0|_F; band: +-1 s.e. over replicas");
         for (int i = 0; i < layers.size(); i++) {
-            Charts.addCurve(chart, layers.get(i), Charts.color(i), false);
+            Charts.addCurve(chart, layers.get(i), Charts.color(i), false, false);
         }
         Charts.writePng(dir, FILE, List.of(chart));
     }

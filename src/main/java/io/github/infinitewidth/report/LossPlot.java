@@ -17,12 +17,12 @@ public final class LossPlot {
 
     /** Draws the curves, one per split, into {@code dir/loss.png}. */
     public static void write(Path dir, String title, List<Curve> splits) throws IOException {
-        boolean log = Charts.logFits(Charts.meansAndLowerEdges(splits), LOG_SPAN);
+        boolean log = Charts.logFits(Charts.means(splits), LOG_SPAN);
         XYChart chart = Charts.chart(title, "step", "loss" + (log ? " (log scale)" : "")
                 + ", mean over inputs; band: +-1 s.e. over replicas");
         chart.getStyler().setYAxisLogarithmic(log);
         for (int i = 0; i < splits.size(); i++) {
-            Charts.addCurve(chart, splits.get(i), Charts.color(i), false);
+            Charts.addCurve(chart, splits.get(i), Charts.color(i), false, log);
         }
         Charts.writePng(dir, FILE, List.of(chart));
     }

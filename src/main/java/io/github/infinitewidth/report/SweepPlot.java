@@ -68,12 +68,10 @@ public final class SweepPlot {
         List<Point> drawn = finished.stream().filter(p -> !(loss.applyAsDouble(p) > ceiling)).toList();
         List<Point> marked = points.stream().filter(p -> p.diverged() || loss.applyAsDouble(p) > ceiling).toList();
         boolean logX = Charts.logFits(points.stream().mapToDouble(Point::x), LOG_SPAN_X);
-        boolean logY = Charts.logFits(drawn.stream().flatMapToDouble(p -> DoubleStream.of(loss.applyAsDouble(p),
-                loss.applyAsDouble(p) - stderr.applyAsDouble(p))), LOG_SPAN_Y);
+        boolean logY = Charts.logFits(drawn.stream().mapToDouble(loss), LOG_SPAN_Y);
         XYChart chart = Charts.chart(panelTitle + title, xTitle + (logX ? " (log scale)" : ""),
                 yTitle + (logY ? " (log scale)" : "") + "; bars: +-1 s.e. over replicas");
         chart.getStyler().setXAxisLogarithmic(logX).setYAxisLogarithmic(logY);
-        chart.getStyler().setErrorBarsColorSeriesColor(true);
         double[] xRange = range(points.stream().mapToDouble(Point::x));
         Map<String, List<Point>> bySeries = new LinkedHashMap<>();
         points.forEach(p -> bySeries.computeIfAbsent(p.series(), s -> new ArrayList<>()));
@@ -86,12 +84,18 @@ public final class SweepPlot {
             if (!placed.isEmpty()) {
                 double[] x = placed.stream().mapToDouble(Point::x).toArray();
                 double[] y = placed.stream().mapToDouble(loss).toArray();
-                double[] bars = placed.stream().mapToDouble(p -> errorBar(stderr.applyAsDouble(p))).toArray();
-                XYSeries s = chart.addSeries(series.getKey(), x, y, bars);
+                XYSeries s = chart.addSeries(series.getKey(), x, y);
                 s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
                 s.setLineColor(color);
+                s.setLineStyle(SeriesLines.SOLID);
                 s.setMarkerColor(color);
                 s.setMarker(SeriesMarkers.CIRCLE);
+                for (Point p : placed) {
+                    if (Double.isFinite(stderr.applyAsDouble(p))) {
+                        Charts.addErrorBar(chart, series.getKey() + " bar " + p.x(), p.x(), loss.applyAsDouble(p),
+                                stderr.applyAsDouble(p), color, logY);
+                    }
+                }
             }
             // series names must be unique; only the first line of a series without points is in the legend
             int level = 0;
@@ -107,11 +111,6 @@ public final class SweepPlot {
         }
         addMarked(chart, marked, drawn.stream().mapToDouble(loss), logY);
         return chart;
-    }
-
-    /** No bar where there is no standard error (one replica). */
-    private static double errorBar(double stderr) {
-        return Double.isFinite(stderr) ? stderr : 0;
     }
 
     /** Crosses at the top of the panel for the diverged and off-scale tasks that have an x value. */

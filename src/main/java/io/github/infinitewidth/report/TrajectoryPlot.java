@@ -30,7 +30,7 @@ public final class TrajectoryPlot {
         for (int i = 0; i < inputs.size(); i++) {
             Input input = inputs.get(i);
             double[] x = input.output().x();
-            Charts.addCurve(chart, input.output(), Charts.color(i), input.test());
+            Charts.addCurve(chart, input.output(), Charts.color(i), input.test(), false);
             if (x.length > 0) {
                 Charts.addLevel(chart, input.output().name() + " target", input.target(), x[0], x[x.length - 1],
                         Charts.color(i), DOTTED, false);

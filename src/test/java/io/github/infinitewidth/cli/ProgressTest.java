@@ -81,7 +81,7 @@ class ProgressTest {
         clock.set(2 * SECOND + SECOND / 4);
         p.update(4, "4/100 steps");
         String bar3 = "[" + ".".repeat(24) + "]    2%  2/100 steps  1.0 steps/s  ETA 1:38";
-        String bar4 = "[#" + ".".repeat(23) + "]    4%  4/100 steps  2.4 steps/s  ETA 0:40";
+        String bar4 = "[" + ".".repeat(24) + "]    4%  4/100 steps  2.4 steps/s  ETA 0:40";
         assertEquals("\r" + bar3 + "\r" + bar4, err.toString());
 
         p.aboveBar(() -> err.write("task 0001 completed\n"));

@@ -1,9 +1,9 @@
 package io.github.infinitewidth.report;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.stream.DoubleStream;
 import org.junit.jupiter.api.Test;
 
@@ -19,13 +19,9 @@ class ChartsTest {
     }
 
     @Test
-    void aBandReachingZeroKeepsTheAxisLinear() {
-        Curve wide = new Curve("train", new double[] {0, 1}, new double[] {1, 0.001}, new double[] {0.1, 0.002});
-        Curve narrow = new Curve("train", new double[] {0, 1}, new double[] {1, 0.001}, new double[] {0.1, 0.0001});
-        Curve single = new Curve("train", new double[] {0, 1}, new double[] {1, 0.001},
-                new double[] {Double.NaN, Double.NaN});
-        assertFalse(Charts.logFits(Charts.meansAndLowerEdges(List.of(wide)), 100));
-        assertTrue(Charts.logFits(Charts.meansAndLowerEdges(List.of(narrow)), 100));
-        assertTrue(Charts.logFits(Charts.meansAndLowerEdges(List.of(single)), 100), "one replica draws no band");
+    void onALogAxisBandsAndBarsStopADecadeBelowTheMean() {
+        assertEquals(0.5, Charts.lowerEdge(1, 0.5, true));
+        assertEquals(0.1, Charts.lowerEdge(1, 2, true), "would reach below zero");
+        assertEquals(-1, Charts.lowerEdge(1, 2, false), "a linear axis shows the whole band");
     }
 }
