@@ -27,7 +27,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class SweepPlot {
     public static final String FILE = "sweep.png";
-    private static final double LOG_SPAN_Y = 100;
+    /** Lower than for loss.png: the differences that matter are near the best learning rate, at the bottom. */
+    private static final double LOG_SPAN_Y = 10;
     private static final double LOG_SPAN_X = 10;
     private static final BasicStroke DASHED = SeriesLines.DASH_DASH;
     static final Color DIVERGED = new Color(180, 0, 0);
