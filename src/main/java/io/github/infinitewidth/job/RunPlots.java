@@ -7,7 +7,6 @@ import io.github.infinitewidth.report.Curve;
 import io.github.infinitewidth.report.FeaturePlot;
 import io.github.infinitewidth.report.LossPlot;
 import io.github.infinitewidth.report.TrajectoryPlot;
-import java.awt.AWTError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,12 +26,6 @@ final class RunPlots {
     static final List<String> FILES = List.of(LossPlot.FILE, TrajectoryPlot.FILE, FeaturePlot.FILE);
 
     private RunPlots() {}
-
-    /** Draws one plot file; throws what drawing throws. */
-    @FunctionalInterface
-    private interface Drawing {
-        void draw() throws IOException;
-    }
 
     /**
      * Draws the run's plots into {@code dir}; a plot that fails is left out, its reason added to
@@ -65,14 +58,8 @@ final class RunPlots {
         return written;
     }
 
-    private static void draw(String file, Drawing drawing, List<String> written, List<String> problems) {
-        try {
-            drawing.draw();
-            written.add(file);
-        } catch (IOException | RuntimeException | LinkageError | AWTError e) {
-            // LinkageError and AWTError: a Java runtime without its font or imaging libraries
-            problems.add(file + " was not drawn (" + e + ")");
-        }
+    private static void draw(String file, PlotDrawing.Drawing drawing, List<String> written, List<String> problems) {
+        PlotDrawing.draw(file, drawing).ifPresentOrElse(problems::add, () -> written.add(file));
     }
 
     /** What ran, in a few words: engine, network, optimizer and ensemble. */

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.awt.AWTError;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -295,13 +294,7 @@ public final class SweepOutputs {
      * @return why the plot was not drawn, or empty when it was
      */
     public static Optional<String> writePlot(Path dir) {
-        try {
-            SweepPlots.write(dir);
-            return Optional.empty();
-        } catch (IOException | RuntimeException | LinkageError | AWTError e) {
-            // LinkageError and AWTError: a Java runtime without its font or imaging libraries
-            return Optional.of(SweepPlot.FILE + " was not drawn (" + e + ")");
-        }
+        return PlotDrawing.draw(SweepPlot.FILE, () -> SweepPlots.write(dir));
     }
 
     /** The cells of one line that {@link #csvLine} wrote. */
