@@ -294,7 +294,7 @@ public abstract class BackendContractTest {
 
     @Test
     void nonlinearOuterProductMatchesThePairSum() {
-        int na = 150;
+        int na = 300;
         int nb = 203;
         int m = 3;
         int p = 2;
