@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Launch geometry, checked without a GPU, and its agreement with the tile sizes compiled into the kernels. */
+@Tag("sources")
 class CudaLaunchTest {
 
     @Test

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (an operation out of order, a wrong constant, counter or index) shows up here. Runs where g++ is
  * installed.
  */
+@Tag("sources")
 @EnabledIf("io.github.infinitewidth.backend.cuda.HostCompiler#available")
 class GaussianKernelOnHostTest {
     @TempDir

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * directly: each {@code new KernelArgs()} chain with the kernel name it is launched with, against
  * the parameters of {@code FOR_BOTH_PRECISIONS(name, (...), ...)} or {@code extern "C" __global__}.
  */
+@Tag("sources")
 class KernelArgumentsTest {
     private static final Path JAVA = Path.of("src/main/java/io/github/infinitewidth/backend/cuda");
 

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * use it (DESIGN.md, "Backends"), so a source change committed without the rebuilt fatbin must
  * fail here. {@code native/build-kernels.sh} computes the sources' hash the same way.
  */
+@Tag("sources")
 class KernelImageTest {
     private static final Path NATIVE = Path.of("native");
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * This checks indexing, tiling and synchronization; what it cannot check is the GPU itself
  * (docs/design-notes.md, "Unverified"). Runs where g++ is installed.
  */
+@Tag("sources")
 @EnabledIf("io.github.infinitewidth.backend.cuda.HostCompiler#available")
 class KernelsOnHostTest {
     @TempDir
