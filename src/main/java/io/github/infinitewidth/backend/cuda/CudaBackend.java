@@ -4,6 +4,7 @@ import static io.github.infinitewidth.backend.cuda.CudaCalls.check;
 import static io.github.infinitewidth.backend.cuda.CudaShapes.shape;
 
 import io.github.infinitewidth.backend.Backend;
+import io.github.infinitewidth.backend.BackendUnavailableException;
 import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.network.Activation;
@@ -63,13 +64,13 @@ public final class CudaBackend implements Backend {
         this.precision = precision;
         this.device = CudaDevice.first();
         check(JCudaDriver.cuDevicePrimaryCtxRetain(context, device.handle()), "open", "cuDevicePrimaryCtxRetain");
-        CudaKernels loaded = null;
+        CudaKernels loaded;
         try {
             check(JCudaDriver.cuCtxSetCurrent(context), "open", "cuCtxSetCurrent");
             // Blocking (not CU_STREAM_NON_BLOCKING): the synchronous copies run on the legacy default
             // stream and must be ordered with this stream's kernels.
             check(JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT), "open", "cuStreamCreate");
-            loaded = new CudaKernels(precision, stream);
+            loaded = loadKernels(precision);
         } catch (RuntimeException | LinkageError e) {
             JCudaDriver.cuDevicePrimaryCtxRelease(device.handle());
             throw e;
@@ -89,6 +90,22 @@ public final class CudaBackend implements Backend {
         }
         this.gemm = route;
         this.cublasProblem = problem;
+    }
+
+    /**
+     * The kernel module. nvcc 13 builds it, and NVIDIA guarantees such code only on drivers for
+     * CUDA 13 and newer (R580), so when the driver is older the failure says so.
+     */
+    private CudaKernels loadKernels(Precision precision) {
+        try {
+            return new CudaKernels(precision, stream);
+        } catch (CudaFailure e) {
+            int needed = KernelImage.nvccCudaVersion();
+            String why = device.driverVersion() >= needed ? "" : ": built by nvcc " + CudaDevice.version(needed)
+                    + ", they need a driver for that CUDA version or newer, and this one is for CUDA "
+                    + CudaDevice.version(device.driverVersion());
+            throw new BackendUnavailableException("the CUDA kernels did not load (" + e.error() + ")" + why);
+        }
     }
 
     @Override

@@ -57,9 +57,13 @@ record CudaDevice(CUdevice handle, String name, int computeMajor, int computeMin
 
     /** For example {@code NVIDIA H200 (compute 9.0, 140.4 GiB, driver CUDA 13.0)}. */
     String describe() {
-        return String.format(java.util.Locale.ROOT, "%s (compute %d.%d, %.1f GiB, driver CUDA %d.%d)", name,
-                computeMajor, computeMinor, totalMemoryBytes / (double) (1L << 30), driverVersion / 1000,
-                driverVersion % 1000 / 10);
+        return String.format(java.util.Locale.ROOT, "%s (compute %d.%d, %.1f GiB, driver CUDA %s)", name,
+                computeMajor, computeMinor, totalMemoryBytes / (double) (1L << 30), version(driverVersion));
+    }
+
+    /** A CUDA version as the driver encodes it ({@code 1000 * major + 10 * minor}), written {@code major.minor}. */
+    static String version(int encoded) {
+        return encoded / 1000 + "." + encoded % 1000 / 10;
     }
 
     private static int attribute(CUdevice device, int attribute) {

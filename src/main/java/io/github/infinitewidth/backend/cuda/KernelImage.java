@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -33,6 +35,15 @@ final class KernelImage {
         return text.lines().filter(line -> line.contains(" "))
                 .collect(Collectors.toMap(line -> line.substring(0, line.indexOf(' ')),
                         line -> line.substring(line.indexOf(' ') + 1), (x, y) -> y));
+    }
+
+    /**
+     * The CUDA version of the nvcc that built the fatbin, encoded like the driver's
+     * ({@code 1000 * major + 10 * minor}, 13000 for 13.0); 0 when the hash file does not say.
+     */
+    static int nvccCudaVersion() {
+        Matcher m = Pattern.compile("cuda_(\\d+)\\.(\\d+)").matcher(hashes().getOrDefault("nvcc", ""));
+        return m.find() ? 1000 * Integer.parseInt(m.group(1)) + 10 * Integer.parseInt(m.group(2)) : 0;
     }
 
     private static byte[] read(String name) {

@@ -12,7 +12,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -45,9 +44,10 @@ class KernelImageTest {
     }
 
     @Test
-    void hashFileRecordsTheCompiler() {
-        Map<String, String> hashes = KernelImage.hashes();
-        assertTrue(hashes.getOrDefault("nvcc", "").contains("cuda"), hashes.toString());
+    void hashFileRecordsTheCompilersCudaVersion() {
+        int version = KernelImage.nvccCudaVersion();
+        assertTrue(version >= 12000, KernelImage.hashes().toString());
+        assertTrue(CudaDevice.version(version).matches("\\d+\\.\\d"), CudaDevice.version(version));
     }
 
     /**
