@@ -5,14 +5,12 @@ package io.github.infinitewidth.backend.cpu;
  * rows of C; every entry of C is a sum over k in ascending order whatever the blocking, so the
  * result does not depend on threads. Cost {@code O(M N K)}.
  *
- * <p>Without transposed A the inner loop is an axpy down a column of A (contiguous, which the
- * JIT vectorizes) into a {@code ROWS x COLS} tile of C that stays in cache while A streams
- * through once per tile column block. With transposed A each entry is a dot product of two
- * contiguous columns.
+ * <p>Without transposed A the inner loop is an axpy down a packed column of A (which the JIT
+ * vectorizes) into a column of C's block kept in cache. With transposed A each entry
+ * is a dot product of two contiguous columns.
  */
 final class CpuGemm {
     static final int ROWS = 128;
-    static final int COLS = 64;
 
     private CpuGemm() {}
 
@@ -50,26 +48,44 @@ final class CpuGemm {
         }
     }
 
+    /**
+     * One block of rows of C without transposed A, one column of C at a time. The block's rows of A
+     * are packed column by column into arrays of their own, so every inner loop
+     * reads and writes at the loop index, the only shape C2 vectorizes when arrays might alias
+     * (design-notes.md, "The CPU nonlinear outer product").
+     */
     private static void axpyRows(double[] a, int aOff, int lda, double[] b, int bOff, int k, int n,
                                  double alpha, double beta, double[] c, int cOff, int ldc, int i0, int i1) {
         int rows = i1 - i0;
-        double[] tile = new double[rows * COLS];
-        for (int j0 = 0; j0 < n; j0 += COLS) {
-            int j1 = Math.min(n, j0 + COLS);
-            java.util.Arrays.fill(tile, 0.0);
-            for (int kk = 0; kk < k; kk++) {
-                int aCol = aOff + kk * lda + i0;
-                for (int j = j0; j < j1; j++) {
-                    double bkj = b[bOff + j * k + kk];
-                    int t = (j - j0) * rows;
-                    for (int i = 0; i < rows; i++) {
-                        tile[t + i] += a[aCol + i] * bkj;
-                    }
+        double[][] panel = new double[k][rows];
+        for (int kk = 0; kk < k; kk++) {
+            System.arraycopy(a, aOff + kk * lda + i0, panel[kk], 0, rows);
+        }
+        double[] y = new double[rows];
+        for (int j = 0; j < n; j++) {
+            java.util.Arrays.fill(y, 0.0);
+            int bColumn = bOff + j * k;
+            int kk = 0;
+            for (; kk + 3 < k; kk += 4) {
+                addInOrder(y, panel[kk], b[bColumn + kk], panel[kk + 1], b[bColumn + kk + 1], panel[kk + 2],
+                        b[bColumn + kk + 2], panel[kk + 3], b[bColumn + kk + 3]);
+            }
+            for (; kk < k; kk++) {
+                double[] x = panel[kk];
+                double s = b[bColumn + kk];
+                for (int i = 0; i < rows; i++) {
+                    y[i] += x[i] * s;
                 }
             }
-            for (int j = j0; j < j1; j++) {
-                store(tile, (j - j0) * rows, c, cOff + j * ldc + i0, rows, alpha, beta);
-            }
+            store(y, 0, c, cOff + j * ldc + i0, rows, alpha, beta);
+        }
+    }
+
+    /** {@code y = (((y + x0 s0) + x1 s1) + x2 s2) + x3 s3}: four terms of the sum over k, added in ascending order. */
+    private static void addInOrder(double[] y, double[] x0, double s0, double[] x1, double s1, double[] x2, double s2,
+                                   double[] x3, double s3) {
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (((y[i] + x0[i] * s0) + x1[i] * s1) + x2[i] * s2) + x3[i] * s3;
         }
     }
 
