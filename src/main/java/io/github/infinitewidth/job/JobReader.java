@@ -2,6 +2,7 @@ package io.github.infinitewidth.job;
 
 import io.github.infinitewidth.backend.BackendChoice;
 import io.github.infinitewidth.backend.Precision;
+import io.github.infinitewidth.data.FashionMnist;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.engine.KernelSource;
 import io.github.infinitewidth.engine.SimulationSpec;
@@ -64,11 +65,16 @@ final class JobReader {
         Parametrization parametrization = parametrization(top, engine);
         OptimizerSpec optimizer = optimizer(top.section("optimizer"));
         Loss loss = top.choice("loss", LOSSES, Loss.MSE);
-        Data data = data(top.section("data"));
+        Section dataSection = top.section("data");
+        FashionMnist fashionMnist = fashionMnist(dataSection);
+        Data data = fashionMnist == null ? data(dataSection) : null;
         TrainingSpec training = training(top.section("training"));
         SimulationSpec simulation = simulation(top.section("simulation"));
+        if (fashionMnist != null) {
+            data = fashionMnist.load();   // last: reading the image files takes a second, typos are found first
+        }
         return new Job(engine, new Experiment(network, parametrization, optimizer, loss, data, training, simulation),
-                jobFile);
+                jobFile, fashionMnist);
     }
 
     private static NetworkSpec network(Section s) {
@@ -113,9 +119,21 @@ final class JobReader {
         return new OptimizerSpec(update, learningRate, multipliers);
     }
 
+    /** The {@code data.fashionMnist} section, or null when the data are inline or CSV. */
+    private FashionMnist fashionMnist(Section s) {
+        s.allowOnly("train", "test", "fashionMnist");
+        if (!s.has("fashionMnist")) {
+            return null;
+        }
+        if (s.has("train") || s.has("test")) {
+            throw new InvalidSpecException(s.field("fashionMnist"), "cannot be combined with data.train or data.test:"
+                    + " it makes both splits");
+        }
+        return FashionMnistSection.read(s.section("fashionMnist"), jobFile);
+    }
+
     private Data data(Section s) {
-        s.allowOnly("train", "test");
-        s.required("train", " (inline inputs and targets, or csv)");
+        s.required("train", " (inline inputs and targets, or csv; or data.fashionMnist instead)");
         return new Data(split(s.section("train"), true), split(s.section("test"), false));
     }
 
