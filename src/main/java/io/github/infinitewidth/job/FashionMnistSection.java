@@ -33,7 +33,7 @@ final class FashionMnistSection {
     static FashionMnist read(Section s, Path jobFile) {
         s.allowOnly("classes", "targets", "trainSize", "testSize", "seed", "standardize", "directory");
         List<FashionMnistClass> classes = classes(s);
-        Path directory = s.has("directory") ? jobFile.resolveSibling(s.text("directory")) : FashionMnist.PACKAGE_DIRECTORY;
+        Path directory = s.has("directory") ? JobReader.relative(jobFile, s.text("directory")) : FashionMnist.PACKAGE_DIRECTORY;
         return new FashionMnist(directory, classes, targets(s, classes.size()),
                 s.integer("trainSize", DEFAULT_TRAIN_SIZE), s.integer("testSize", DEFAULT_TEST_SIZE),
                 s.longInteger("seed", DEFAULT_SEED), s.choice("standardize", STANDARDIZATIONS, DEFAULT_STANDARDIZE));

@@ -52,9 +52,17 @@ final class JobReader {
 
     private final Path jobFile;
 
-    /** @param jobFile the job file, against whose folder {@code csv} paths are resolved */
+    /**
+     * @param jobFile the job file, against whose folder {@code csv} and {@code directory} paths are
+     *                resolved; null for a job built in code, whose paths are relative to the working directory
+     */
     JobReader(Path jobFile) {
         this.jobFile = jobFile;
+    }
+
+    /** A path written in the job file, relative to the job file's folder. */
+    static Path relative(Path jobFile, String path) {
+        return jobFile == null ? Path.of(path) : jobFile.resolveSibling(path);
     }
 
     Job read(JsonNode root) {
@@ -181,11 +189,12 @@ final class JobReader {
     }
 
     private static TrainingSpec training(Section s) {
-        s.allowOnly("steps", "batchSize", "shuffle", "recordEvery");
+        s.allowOnly("steps", "batchSize", "shuffle", "recordEvery", "recordKernels");
         return new TrainingSpec(s.integer("steps", DEFAULT_TRAINING.steps()),
                 s.integer("batchSize", DEFAULT_TRAINING.batchSize()),
                 s.bool("shuffle", DEFAULT_TRAINING.shuffle()),
-                s.integer("recordEvery", DEFAULT_TRAINING.recordEvery()));
+                s.integer("recordEvery", DEFAULT_TRAINING.recordEvery()),
+                s.bool("recordKernels", DEFAULT_TRAINING.recordKernels()));
     }
 
     private static SimulationSpec simulation(Section s) {

@@ -95,6 +95,7 @@ final class ResolvedJob {
         node.put("batchSize", t.batchSize());
         node.put("shuffle", t.shuffle());
         node.put("recordEvery", t.recordEvery());
+        node.put("recordKernels", t.recordKernels());
         return node;
     }
 

@@ -102,7 +102,7 @@ public final class NeuralTangentEngine implements Engine {
             try (NeuralTangentKets kets = new NeuralTangentKets(e, backend, key, exact)) {
                 nngp[r] = exact != null ? exact.nngp() : kets.nngp(sv2);
                 ntk[r] = exact != null ? exact.ntk(e.optimizer().multipliers()) : kets.ntk(e.optimizer().multipliers());
-                for (int l = 1; l <= layers; l++) {
+                for (int l = 1; l <= layers && e.training().recordKernels(); l++) {
                     features[l][r] = exact != null ? exact.features(l) : kets.features(l);
                 }
                 double[] f = e.simulation().centerOutput() ? new double[m] : initialOutputs(nngp[r], m, key);
@@ -139,6 +139,9 @@ public final class NeuralTangentEngine implements Engine {
             plan.afterReplica(r, w -> saveKernels(w, nngpSoFar, ntkSoFar, features));
         }
         // the kets are frozen: the feature kernels are the same at every recorded step
+        if (!e.training().recordKernels()) {
+            return recorder.finish(Map.of());
+        }
         for (int step : recorder.steps()) {
             for (int l = 1; l <= layers; l++) {
                 recorder.feature(step, l, features[l]);
