@@ -1,0 +1,76 @@
+package io.github.infinitewidth.api;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+
+/**
+ * Runs JShell source in this JVM (JShell's local execution engine) against the test class path, with
+ * its printing captured so that tests print nothing, and collects every snippet that was rejected or threw.
+ */
+final class JShellRunner {
+    private JShellRunner() {}
+
+    /** What running a script printed, and every snippet that was rejected or threw. */
+    record Outcome(String printed, List<String> problems) { }
+
+    static Outcome run(String source) {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        List<String> problems = new ArrayList<>();
+        PrintStream original = System.out;
+        try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8);
+             JShell shell = JShell.builder().out(out).err(out).executionEngine("local").build()) {
+            classPath().forEach(shell::addToClasspath);
+            System.setOut(out);
+            SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
+            String remaining = source;
+            while (!remaining.isBlank()) {
+                SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
+                if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
+                    break;   // only comments are left
+                }
+                if (!info.completeness().isComplete()) {
+                    problems.add("incomplete snippet: " + remaining.strip());
+                    break;
+                }
+                for (SnippetEvent event : shell.eval(info.source())) {
+                    problems.addAll(problems(shell, event));
+                }
+                remaining = info.remaining();
+            }
+        } finally {
+            System.setOut(original);
+        }
+        return new Outcome(captured.toString(StandardCharsets.UTF_8), problems);
+    }
+
+    private static List<String> problems(JShell shell, SnippetEvent event) {
+        List<String> problems = new ArrayList<>();
+        if (event.status() == Snippet.Status.REJECTED) {
+            problems.add("rejected: " + event.snippet().source().strip() + " -- " + shell.diagnostics(event.snippet())
+                    .map(d -> d.getMessage(null)).collect(Collectors.joining("; ")));
+        }
+        if (event.exception() != null) {
+            problems.add("threw " + event.exception() + ": " + event.snippet().source().strip());
+        }
+        return problems;
+    }
+
+    /**
+     * The test class path: surefire passes it in {@code surefire.test.class.path} (the JVM's own class path
+     * is a manifest-only jar there), an IDE in {@code java.class.path}.
+     */
+    private static List<String> classPath() {
+        String path = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return List.of(path.split(File.pathSeparator));
+    }
+
+}
