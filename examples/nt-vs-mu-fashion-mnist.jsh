@@ -10,13 +10,13 @@ if (!Datasets.fashionMnistInstalled()) {
 }
 
 // The job file's settings, read from it, then made smaller.
-Simulation base = Simulation.fromJobFile(java.nio.file.Path.of("examples/fashion-mnist-two-class.yaml"))
-        .data(Datasets.fashionMnist("t-shirt", "trouser").trainSize(64).testSize(200))
-        .particles(512).replicas(2);
+Simulation base = Simulation.fromJobFile(java.nio.file.Path.of("examples/fashion-mnist-two-class.yaml")).
+        data(Datasets.fashionMnist("t-shirt", "trouser").trainSize(64).testSize(200)).
+        particles(2048).replicas(2);
 
 Result nt = base.engine("nt-limit").run();
 Result mu = base.engine("mu-limit").run();
-Result finite = base.engine("finite").parametrization("mup").width(512).run();
+Result finite = base.engine("finite").parametrization("mup").width(256).run();
 
 for (Result r : new Result[] {nt, mu, finite}) {
     System.out.println(r);

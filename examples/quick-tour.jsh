@@ -6,11 +6,11 @@ import java.nio.file.*;
 // Four points of a 1-d regression and one held-out input.
 double[][] x = {{-1.0}, {-0.5}, {0.5}, {1.0}};
 double[] y = {-0.8, -0.4, 0.5, 0.9};
-var data = Datasets.inline(x, y).test(new double[][] {{0.0}}, new double[] {0.1});
+var data = Datasets.inline(x, y).test(new double[][] {{0.25}}, new double[] {0.3});
 
 // The muP limit of a 2-hidden-layer tanh network trained by Adam: a job written in code.
-Simulation limit = Simulation.muLimit().hiddenLayers(2).activation("tanh")
-        .optimizer(Optimizers.adam(0.05)).data(data).steps(20).particles(1024).replicas(4);
+Simulation limit = Simulation.muLimit().hiddenLayers(2).activation("tanh").
+        optimizer(Optimizers.adam(0.05)).data(data).steps(20).particles(1024).replicas(4);
 System.out.println(limit.toYaml());
 
 // Running it gives a printable result: final losses with standard errors over the replicas.

@@ -5,10 +5,10 @@ import io.github.infinitewidth.api.*;
 
 double[][] x = {{1.0, 0.4}, {-0.6, 0.9}, {0.3, -1.2}, {-1.0, -0.5}};
 double[] y = {0.8, -0.6, 0.5, -0.7};
-Simulation base = Simulation.muLimit().hiddenLayers(2).activation("tanh").initStd(1.0, 1.5, 1.0)
-        .optimizer(Optimizers.sgd(0.5))
-        .data(Datasets.inline(x, y).test(new double[][] {{0.6, 0.6}}, new double[] {0.4}))
-        .steps(6).batchSize(2).replicas(4).particles(2048);
+Simulation base = Simulation.muLimit().hiddenLayers(2).activation("tanh").initStd(1.0, 1.5, 1.0).
+        optimizer(Optimizers.sgd(0.5)).
+        data(Datasets.inline(x, y).test(new double[][] {{0.6, 0.6}}, new double[] {0.4})).
+        steps(6).batchSize(2).replicas(4).particles(2048);
 
 Result limit = base.run();
 System.out.printf("mu-limit      test loss %.4f ± %.4f%n", limit.finalLoss("test").mean(), limit.finalLoss("test").stderr());

@@ -47,6 +47,14 @@ class ExampleScriptsTest {
     }
 
     @Test
+    void aChainContinuedAfterACompleteLineFailsAsInTheJshellTool() {
+        List<String> problems = JShellRunner.run("String s = \"a\"\n    .repeat(2);\n").problems();
+
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("rejected: .repeat(2);"), problems.get(0));
+    }
+
+    @Test
     void aRejectedSnippetAndAnExceptionAreReported() {
         List<String> problems = JShellRunner.run("int x = 1;\nString s = x;\nInteger.parseInt(\"a\");\n").problems();
 

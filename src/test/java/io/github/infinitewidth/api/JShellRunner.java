@@ -13,8 +13,11 @@ import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 
 /**
- * Runs JShell source in this JVM (JShell's local execution engine) against the test class path, with
- * its printing captured so that tests print nothing, and collects every snippet that was rejected or threw.
+ * Runs JShell source as the {@code jshell} tool runs a script: line by line, each snippet evaluated as
+ * soon as its lines make it complete (so a chain of calls continued on the next line after a complete
+ * first line fails here as it fails there). It runs in this JVM (JShell's local execution engine) against
+ * the test class path, with its printing captured so that tests print nothing, and collects every
+ * snippet that was rejected or threw.
  */
 final class JShellRunner {
     private JShellRunner() {}
@@ -31,20 +34,23 @@ final class JShellRunner {
             classPath().forEach(shell::addToClasspath);
             System.setOut(out);
             SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
-            String remaining = source;
-            while (!remaining.isBlank()) {
-                SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
+            String pending = "";
+            for (String line : source.split("\n", -1)) {
+                pending += line + "\n";
+                SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(pending);
+                while (info.completeness().isComplete()) {
+                    for (SnippetEvent event : shell.eval(info.source())) {
+                        problems.addAll(problems(shell, event));
+                    }
+                    pending = info.remaining();
+                    info = analysis.analyzeCompletion(pending);
+                }
                 if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
-                    break;   // only comments are left
+                    pending = "";
                 }
-                if (!info.completeness().isComplete()) {
-                    problems.add("incomplete snippet: " + remaining.strip());
-                    break;
-                }
-                for (SnippetEvent event : shell.eval(info.source())) {
-                    problems.addAll(problems(shell, event));
-                }
-                remaining = info.remaining();
+            }
+            if (!pending.isBlank()) {
+                problems.add("incomplete snippet at the end: " + pending.strip());
             }
         } finally {
             System.setOut(original);
