@@ -2,6 +2,7 @@ package io.github.infinitewidth.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.infinitewidth.data.TinyFashionMnist;
 import java.io.IOException;
@@ -93,6 +94,28 @@ class FashionMnistBadInputTest {
         assertEquals(message.replace("{dir}", dir.toString()) + System.lineSeparator(), cli.err());
         assertEquals("", cli.out());
         assertFalse(Files.exists(dir.resolve("out")), "--out was created");
+    }
+
+    @Test
+    void aSweepWhoseDataWentMissingKeepsItsFinishedTasks() throws IOException {
+        run(VALID);
+        Files.writeString(dir.resolve("sweep.yaml"), "base: job.yaml\ngrid:\n  network.width: [4, 8]\n");
+        Path out = dir.resolve("sweep");
+        Cli first = Cli.run("sweep", dir.resolve("sweep.yaml").toString(), "--out", out.toString(), "--quiet");
+        assertEquals(Main.OK, first.status(), first.err());
+        String table = Files.readString(out.resolve("sweep.csv"));
+        for (String name : new String[] {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"}) {
+            Files.delete(dir.resolve("data").resolve(name));
+        }
+
+        Cli again = Cli.run("sweep", dir.resolve("sweep.yaml").toString(), "--out", out.toString(), "--quiet");
+
+        assertEquals(Main.BAD_INPUT, again.status(), again.err());
+        assertEquals(1, again.err().lines().count(), again.err());
+        assertTrue(again.err().contains("data.fashionMnist.directory has no"), again.err());
+        assertEquals(table, Files.readString(out.resolve("sweep.csv")));
+        assertTrue(Files.exists(out.resolve("tasks/0000_width=4/summary.json")));
+        assertTrue(Files.exists(out.resolve("tasks/0001_width=8/summary.json")));
     }
 
     @Test
