@@ -19,6 +19,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A job written in code: {@code Simulation.muLimit().hiddenLayers(2).optimizer(Optimizers.adam(0.05))
@@ -34,7 +35,7 @@ public final class Simulation {
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
     /** Turns numbers, strings and booleans into tree nodes. */
     private static final ObjectMapper VALUES = new ObjectMapper();
-    private static final java.util.List<String> LIMIT_ENGINES = java.util.List.of("mu-limit", "nt-limit");
+    private static final List<String> LIMIT_ENGINES = List.of("mu-limit", "nt-limit");
 
     /** The job tree; never modified once the simulation holds it. */
     private final ObjectNode tree;

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * A two-or-more-class problem cut out of Fashion-MNIST (JOB-SPEC.md, {@code data.fashionMnist}):
@@ -107,7 +108,7 @@ public record FashionMnist(Path directory, List<FashionMnistClass> classes, doub
      * file order.
      */
     private int[] pick(IdxFile labels, int size, String sizeField, String split, long stream) {
-        int[] candidates = java.util.stream.IntStream.range(0, labels.count())
+        int[] candidates = IntStream.range(0, labels.count())
                 .filter(i -> classIndex(labels.value(i, 0)) >= 0).toArray();
         if (size > candidates.length) {
             throw new InvalidSpecException(FIELD + "." + sizeField, "of " + size + " is more than the "
