@@ -1,14 +1,20 @@
 package io.github.infinitewidth.api;
 
 import io.github.infinitewidth.data.FashionMnist;
+import java.nio.file.Path;
 
-/** The data sources of the notebook API. */
+/** The data sources of the notebook API: inline numbers, CSV files, Fashion-MNIST. */
 public final class Datasets {
     private Datasets() {}
 
     /** Training inputs (one row each) and targets; add a test split with {@link InlineData#test}. */
     public static InlineData inline(double[][] inputs, double[] targets) {
         return InlineData.train(inputs, targets);
+    }
+
+    /** Training inputs and targets from a CSV file; add a test split with {@link CsvData#test}. */
+    public static CsvData csv(Path train) {
+        return CsvData.train(train);
     }
 
     /**

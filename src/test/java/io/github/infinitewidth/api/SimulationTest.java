@@ -1,5 +1,6 @@
 package io.github.infinitewidth.api;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -108,6 +109,19 @@ class SimulationTest {
         InvalidSpecException e = assertThrows(InvalidSpecException.class,
                 () -> small(Simulation.muLimit()).optimizer(Optimizers.sgd(-1)).run());
         assertEquals("optimizer.learningRate must be finite and > 0, got -1", e.getMessage());
+    }
+
+    @Test
+    void csvDataAreTheInlineDataTheyHold() throws IOException {
+        Path train = Files.writeString(dir.resolve("train.csv"), "y,a,b\n0.8,1.0,0.4\n-0.6,-0.6,0.9\n0.5,0.3,-1.2\n");
+        Path test = Files.writeString(dir.resolve("test.csv"), "y,a,b\n0.4,0.6,0.6\n");
+        Simulation fromCsv = small(Simulation.ntLimit()).data(Datasets.csv(train).targetColumn("y").test(test));
+
+        var inline = small(Simulation.ntLimit()).job().experiment().data();
+        var csv = fromCsv.job().experiment().data();
+        assertArrayEquals(inline.allInputs(), csv.allInputs());
+        assertArrayEquals(inline.allTargets(), csv.allTargets());
+        assertEquals(inline.train().size(), csv.train().size());
     }
 
     @Test
