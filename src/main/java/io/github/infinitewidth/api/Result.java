@@ -73,7 +73,8 @@ public record Result(Job job, Trajectory trajectory, BackendUsed backend, double
             }
             Estimate[] outputs = Estimate.ofReplicas(perReplica);
             for (int j = s.from(); j < s.to(); j++) {
-                points.add(new OutputPoint(trajectory.steps()[k], j - s.from(), outputs[j].mean(), outputs[j].stderr()));
+                points.add(new OutputPoint(trajectory.steps()[k], j - s.from(), outputs[j].mean(),
+                        outputs[j].stderr()));
             }
         }
         return points;
@@ -107,11 +108,11 @@ public record Result(Job job, Trajectory trajectory, BackendUsed backend, double
                 + name + "\"");
     }
 
-    /** {@code mu-limit completed, 20 steps in 1.3 s on cpu: final loss train 0.0123 ± 0.0004, test 0.0456 ± 0.0010}. */
+    /** One line: {@code mu-limit completed, 20 steps in 3.5 s on cpu: final loss train 0.01621 ± 0.00023, ...}. */
     @Override
     public String toString() {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s %s, %d steps in %.1f s on %s", job.engine(),
-                status().spelling(), job.experiment().training().steps(), wallSeconds, backend.name()));
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s %s, %d steps in %.1f s on %s",
+                job.engine(), status().spelling(), job.experiment().training().steps(), wallSeconds, backend.name()));
         if (trajectory.steps().length > 0) {
             line.append(": final loss");
             String separator = " ";

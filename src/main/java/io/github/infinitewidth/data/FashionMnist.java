@@ -172,7 +172,8 @@ public record FashionMnist(Path directory, List<FashionMnistClass> classes, doub
         try {
             return IdxFile.read(file);
         } catch (IOException e) {
-            throw new InvalidSpecException(FIELD + ".directory", "holds " + file + ", which cannot be read: " + e.getMessage());
+            throw new InvalidSpecException(FIELD + ".directory", "holds " + file + ", which cannot be read: "
+                    + e.getMessage());
         }
     }
 

@@ -33,7 +33,8 @@ final class FashionMnistSection {
     static FashionMnist read(Section s, Path jobFile) {
         s.allowOnly("classes", "targets", "trainSize", "testSize", "seed", "standardize", "directory");
         List<FashionMnistClass> classes = classes(s);
-        Path directory = s.has("directory") ? JobReader.relative(jobFile, s.text("directory")) : FashionMnist.PACKAGE_DIRECTORY;
+        Path directory = s.has("directory") ? JobReader.relative(jobFile, s.text("directory"))
+                : FashionMnist.PACKAGE_DIRECTORY;
         return new FashionMnist(directory, classes, targets(s, classes.size()),
                 s.integer("trainSize", DEFAULT_TRAIN_SIZE), s.integer("testSize", DEFAULT_TEST_SIZE),
                 s.longInteger("seed", DEFAULT_SEED), s.choice("standardize", STANDARDIZATIONS, DEFAULT_STANDARDIZE));
@@ -49,8 +50,8 @@ final class FashionMnistSection {
         List<FashionMnistClass> classes = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             JsonNode entry = list.get(i);
-            FashionMnistClass c = entry.isTextual() || entry.isIntegralNumber() ? FashionMnistClass.parse(entry.asText())
-                    : null;
+            FashionMnistClass c = entry.isTextual() || entry.isIntegralNumber()
+                    ? FashionMnistClass.parse(entry.asText()) : null;
             if (c == null) {
                 throw new InvalidSpecException(field + "[" + i + "]", "must be one of "
                         + FashionMnistClass.allSpellings() + ", got "
@@ -72,7 +73,8 @@ final class FashionMnistSection {
         }
         JsonNode list = s.required("targets", "");
         if (!list.isArray()) {
-            throw new InvalidSpecException(s.field("targets"), "must be a list of numbers, got " + Section.describe(list));
+            throw new InvalidSpecException(s.field("targets"), "must be a list of numbers, got "
+                    + Section.describe(list));
         }
         double[] targets = new double[list.size()];
         for (int i = 0; i < targets.length; i++) {
