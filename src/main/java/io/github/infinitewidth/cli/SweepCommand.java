@@ -10,6 +10,7 @@ import io.github.infinitewidth.engine.StepListener;
 import io.github.infinitewidth.engine.Trajectory;
 import io.github.infinitewidth.job.CheckpointException;
 import io.github.infinitewidth.job.CheckpointFiles;
+import io.github.infinitewidth.job.Engines;
 import io.github.infinitewidth.job.Job;
 import io.github.infinitewidth.job.RunOutputs;
 import io.github.infinitewidth.job.Sweep;

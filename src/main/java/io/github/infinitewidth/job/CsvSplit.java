@@ -26,7 +26,7 @@ final class CsvSplit {
     /** Reads the split described by section {@code s} ({@code csv} and optional {@code targetColumn}). */
     static Dataset read(Section s, Path jobFile) {
         String field = s.field("csv");
-        Path file = jobFile.resolveSibling(s.text("csv"));
+        Path file = JobReader.relative(jobFile, s.text("csv"));
         List<String> lines = lines(file, field);
         if (lines.isEmpty()) {
             throw new InvalidSpecException(field, "file " + file + " is empty: expected a header row");

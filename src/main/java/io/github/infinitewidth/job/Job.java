@@ -1,5 +1,6 @@
 package io.github.infinitewidth.job;
 
+import io.github.infinitewidth.data.FashionMnist;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.util.Check;
 import io.github.infinitewidth.util.InvalidSpecException;
@@ -14,8 +15,11 @@ import java.util.List;
  * @param engine     the job-file spelling of the engine, one of {@link #ENGINES}
  * @param experiment everything the engine needs, every default of JOB-SPEC.md filled in
  * @param file       the job file; null for a job built in code
+ * @param fashionMnist where the data came from when they are Fashion-MNIST images (the resolved job
+ *                     names them by this section rather than listing a million numbers); null for
+ *                     inline or CSV data
  */
-public record Job(String engine, Experiment experiment, Path file) {
+public record Job(String engine, Experiment experiment, Path file, FashionMnist fashionMnist) {
 
     /** The engine spellings of JOB-SPEC.md, in the order the spec lists them. */
     public static final List<String> ENGINES = List.of("mu-limit", "nt-limit", "finite");
@@ -28,9 +32,14 @@ public record Job(String engine, Experiment experiment, Path file) {
         Check.present("experiment", experiment);
     }
 
+    /** A job whose data are inline or from CSV files. */
+    public Job(String engine, Experiment experiment, Path file) {
+        this(engine, experiment, file, null);
+    }
+
     /**
      * The fully resolved job as a tree in job-file form: defaults filled in and data inlined
-     * (CSV files read), so that the run can be repeated from it alone (JOB-SPEC.md,
+     * (CSV files read; Fashion-MNIST data as their {@code data.fashionMnist} section), so that the run can be repeated from it alone (JOB-SPEC.md,
      * {@code summary.json} field {@code job}). Reading it back as a job file gives this job.
      */
     public ObjectNode resolvedTree() {

@@ -40,14 +40,25 @@ public final class JobFile {
      * @throws InvalidSpecException naming the field (or {@code job file}) and the problem
      */
     public static Job read(Path file, Overrides overrides) {
-        ObjectNode root = tree(file, "job file", "engine, network, ...");
+        ObjectNode root = tree(file);
         overrides.applyTo(root);
         return new JobReader(file).read(root);
     }
 
-    /** A job from the tree of a job file ({@code file} is where {@code csv} paths are relative to). */
-    static Job read(ObjectNode root, Path file) {
+    /**
+     * A job from a tree in job-file form, validated exactly as a job file is: how the notebook API and
+     * sweeps build jobs. Paths in it ({@code csv}, {@code directory}) are relative to {@code file}'s
+     * folder, or to the working directory when {@code file} is null (a job built in code).
+     *
+     * @throws InvalidSpecException naming the field and the problem
+     */
+    public static Job read(ObjectNode root, Path file) {
         return new JobReader(file).read(root);
+    }
+
+    /** The tree of a job file as written, unvalidated (the notebook API starts from it). */
+    public static ObjectNode tree(Path file) {
+        return tree(file, "job file", "engine, network, ...");
     }
 
     /**

@@ -2,6 +2,7 @@ package io.github.infinitewidth.job;
 
 import io.github.infinitewidth.backend.BackendChoice;
 import io.github.infinitewidth.backend.Precision;
+import io.github.infinitewidth.data.FashionMnist;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.engine.KernelSource;
 import io.github.infinitewidth.engine.SimulationSpec;
@@ -51,9 +52,17 @@ final class JobReader {
 
     private final Path jobFile;
 
-    /** @param jobFile the job file, against whose folder {@code csv} paths are resolved */
+    /**
+     * @param jobFile the job file, against whose folder {@code csv} and {@code directory} paths are
+     *                resolved; null for a job built in code, whose paths are relative to the working directory
+     */
     JobReader(Path jobFile) {
         this.jobFile = jobFile;
+    }
+
+    /** A path written in the job file, relative to the job file's folder. */
+    static Path relative(Path jobFile, String path) {
+        return jobFile == null ? Path.of(path) : jobFile.resolveSibling(path);
     }
 
     Job read(JsonNode root) {
@@ -64,11 +73,16 @@ final class JobReader {
         Parametrization parametrization = parametrization(top, engine);
         OptimizerSpec optimizer = optimizer(top.section("optimizer"));
         Loss loss = top.choice("loss", LOSSES, Loss.MSE);
-        Data data = data(top.section("data"));
+        Section dataSection = top.section("data");
+        FashionMnist fashionMnist = fashionMnist(dataSection);
+        Data data = fashionMnist == null ? data(dataSection) : null;
         TrainingSpec training = training(top.section("training"));
         SimulationSpec simulation = simulation(top.section("simulation"));
+        if (fashionMnist != null) {
+            data = fashionMnist.load();   // last: reading the image files takes a second, typos are found first
+        }
         return new Job(engine, new Experiment(network, parametrization, optimizer, loss, data, training, simulation),
-                jobFile);
+                jobFile, fashionMnist);
     }
 
     private static NetworkSpec network(Section s) {
@@ -113,9 +127,21 @@ final class JobReader {
         return new OptimizerSpec(update, learningRate, multipliers);
     }
 
+    /** The {@code data.fashionMnist} section, or null when the data are inline or CSV. */
+    private FashionMnist fashionMnist(Section s) {
+        s.allowOnly("train", "test", "fashionMnist");
+        if (!s.has("fashionMnist")) {
+            return null;
+        }
+        if (s.has("train") || s.has("test")) {
+            throw new InvalidSpecException(s.field("fashionMnist"), "cannot be combined with data.train or data.test:"
+                    + " it makes both splits");
+        }
+        return FashionMnistSection.read(s.section("fashionMnist"), jobFile);
+    }
+
     private Data data(Section s) {
-        s.allowOnly("train", "test");
-        s.required("train", " (inline inputs and targets, or csv)");
+        s.required("train", " (inline inputs and targets, or csv; or data.fashionMnist instead)");
         return new Data(split(s.section("train"), true), split(s.section("test"), false));
     }
 
@@ -163,11 +189,12 @@ final class JobReader {
     }
 
     private static TrainingSpec training(Section s) {
-        s.allowOnly("steps", "batchSize", "shuffle", "recordEvery");
+        s.allowOnly("steps", "batchSize", "shuffle", "recordEvery", "recordKernels");
         return new TrainingSpec(s.integer("steps", DEFAULT_TRAINING.steps()),
                 s.integer("batchSize", DEFAULT_TRAINING.batchSize()),
                 s.bool("shuffle", DEFAULT_TRAINING.shuffle()),
-                s.integer("recordEvery", DEFAULT_TRAINING.recordEvery()));
+                s.integer("recordEvery", DEFAULT_TRAINING.recordEvery()),
+                s.bool("recordKernels", DEFAULT_TRAINING.recordKernels()));
     }
 
     private static SimulationSpec simulation(Section s) {

@@ -33,8 +33,12 @@ final class ResolvedJob {
         root.set("optimizer", optimizer(e.optimizer()));
         root.put("loss", e.loss().spelling());
         ObjectNode data = root.putObject("data");
-        data.set("train", split(e.data().train()));
-        data.set("test", split(e.data().test()));
+        if (job.fashionMnist() != null) {
+            data.set("fashionMnist", FashionMnistSection.tree(job.fashionMnist()));
+        } else {
+            data.set("train", split(e.data().train()));
+            data.set("test", split(e.data().test()));
+        }
         root.set("training", training(e.training()));
         root.set("simulation", simulation(e.simulation()));
         return root;
@@ -91,6 +95,7 @@ final class ResolvedJob {
         node.put("batchSize", t.batchSize());
         node.put("shuffle", t.shuffle());
         node.put("recordEvery", t.recordEvery());
+        node.put("recordKernels", t.recordKernels());
         return node;
     }
 

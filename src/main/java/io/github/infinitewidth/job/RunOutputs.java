@@ -53,6 +53,12 @@ public final class RunOutputs {
      */
     public static Written write(Path dir, Job job, Trajectory trajectory, Backend backend, double wallSeconds)
             throws IOException {
+        return write(dir, job, trajectory, BackendUsed.of(backend), wallSeconds);
+    }
+
+    /** {@link #write(Path, Job, Trajectory, Backend, double)} for a run whose backend is closed. */
+    public static Written write(Path dir, Job job, Trajectory trajectory, BackendUsed backend, double wallSeconds)
+            throws IOException {
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve(SUMMARY));
         double[] targets = job.experiment().data().allTargets();

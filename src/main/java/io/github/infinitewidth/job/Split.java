@@ -10,10 +10,10 @@ import java.util.List;
  * A split as the output files see it: its name ({@code train} or {@code test}) and its inputs'
  * range {@code [from, to)} among the engine's inputs, which list train then test.
  */
-record Split(String name, int from, int to) {
+public record Split(String name, int from, int to) {
 
     /** The train split, then the test split when it has inputs. */
-    static List<Split> of(Trajectory t) {
+    public static List<Split> of(Trajectory t) {
         List<Split> splits = new ArrayList<>(List.of(new Split("train", 0, t.trainCount())));
         if (t.inputCount() > t.trainCount()) {
             splits.add(new Split("test", t.trainCount(), t.inputCount()));
@@ -27,7 +27,7 @@ record Split(String name, int from, int to) {
      *
      * @param targets targets of all inputs, train then test
      */
-    Estimate loss(Trajectory t, int k, double[] targets, Loss loss) {
+    public Estimate loss(Trajectory t, int k, double[] targets, Loss loss) {
         double[] perReplica = new double[t.replicas()];
         for (int r = 0; r < perReplica.length; r++) {
             double[] f = t.outputs()[r][k];

@@ -1,6 +1,5 @@
 package io.github.infinitewidth.job;
 
-import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.engine.Trajectory;
 import io.github.infinitewidth.ket.Estimate;
@@ -19,7 +18,7 @@ final class Summary {
 
     private Summary() {}
 
-    static String json(Job job, Trajectory t, Backend backend, double wallSeconds) {
+    static String json(Job job, Trajectory t, BackendUsed backend, double wallSeconds) {
         Experiment e = job.experiment();
         ObjectNode root = JSON.createObjectNode();
         root.put("engine", job.engine());
@@ -28,7 +27,7 @@ final class Summary {
             root.put("divergedStep", t.divergedStep());
         }
         root.put("backend", backend.name());
-        root.put("gemm", backend.gemmImplementation());
+        root.put("gemm", backend.gemm());
         root.put("precision", backend.precision().spelling());
         root.put("particles", e.simulation().particles());
         root.put("replicas", e.simulation().replicas());

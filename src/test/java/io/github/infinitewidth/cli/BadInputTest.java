@@ -116,7 +116,7 @@ class BadInputTest {
                 change("missing learning rate", "  learningRate: 0.1\n", "", "optimizer.learningRate",
                         "optimizer.learningRate is required"),
                 full("missing train data", "engine: finite\noptimizer: {learningRate: 0.1}\ndata: {test: {}}\n",
-                        "data.train", "data.train is required (inline inputs and targets, or csv)"),
+                        "data.train", "data.train is required (inline inputs and targets, or csv; or data.fashionMnist instead)"),
                 change("missing targets", "    targets: [1.0, -1.0]\n", "", "data.train.targets",
                         "data.train.targets is required"),
                 change("missing width for the finite engine", "  width: 8\n", "", "network.width",

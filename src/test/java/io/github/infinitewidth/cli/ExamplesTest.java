@@ -3,7 +3,9 @@ package io.github.infinitewidth.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.infinitewidth.data.FashionMnist;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every job file in {@code examples/} runs (shortened to 2 steps and small ensembles so the test stays quick). */
+/**
+ * Every job file in {@code examples/} runs (shortened to 2 steps and small ensembles so the test stays quick);
+ * those with Fashion-MNIST data only where Debian's dataset-fashion-mnist is installed.
+ */
 class ExamplesTest {
     @TempDir
     Path dir;
@@ -33,7 +38,10 @@ class ExamplesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
-    void exampleRuns(Path job) {
+    void exampleRuns(Path job) throws IOException {
+        if (Files.readString(job).contains("fashionMnist:")) {
+            assumeTrue(FashionMnist.installedIn(FashionMnist.PACKAGE_DIRECTORY), "dataset-fashion-mnist is not installed");
+        }
         Path out = dir.resolve("out");
         Cli cli = Cli.run("run", job.toString(), "--out", out.toString(), "--steps", "2", "--particles", "256",
                 "--replicas", "2", "--quiet");

@@ -39,11 +39,34 @@ class LimitOutputsTest {
     Path dir;
 
     private Path run(String engine) throws IOException {
-        Path job = Files.writeString(dir.resolve(engine + ".yaml"), String.format(JOB, engine));
-        Path out = dir.resolve(engine);
+        return run(engine, String.format(JOB, engine), engine);
+    }
+
+    private Path run(String engine, String text, String name) throws IOException {
+        Path job = Files.writeString(dir.resolve(name + ".yaml"), text);
+        Path out = dir.resolve(name);
         Cli cli = Cli.run("run", job.toString(), "--out", out.toString(), "--quiet");
         assertEquals(Main.OK, cli.status(), cli.err());
         return out;
+    }
+
+    @Test
+    void withoutRecordKernelsTheLimitsWriteTheSameTrajectoriesButNoKernelFiles() throws IOException {
+        for (String engine : List.of("nt-limit", "mu-limit")) {
+            Path with = run(engine);
+            Path without = run(engine, String.format(JOB, engine).replace("training: {steps: 3}",
+                    "training: {steps: 3, recordKernels: false}"), engine + "-without");
+
+            assertEquals(Files.readString(with.resolve("trajectory.csv")), Files.readString(without.resolve("trajectory.csv")));
+            assertEquals(List.of("loss.csv", "loss.png", "summary.json", "trajectory.csv", "trajectory.png"), files(without));
+            assertTrue(Files.exists(with.resolve("features.csv")));
+        }
+    }
+
+    private static List<String> files(Path dir) throws IOException {
+        try (var names = Files.list(dir)) {
+            return names.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test

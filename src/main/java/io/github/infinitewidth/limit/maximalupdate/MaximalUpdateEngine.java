@@ -147,7 +147,7 @@ public final class MaximalUpdateEngine implements Engine {
                         break;
                     }
                     if (k < recorded.length && recorded[k] == t) {
-                        for (int l = 1; l <= layers; l++) {
+                        for (int l = 1; l <= layers && e.training().recordKernels(); l++) {
                             features[k][l][r] = replica.features(l);
                         }
                         k++;
@@ -167,7 +167,7 @@ public final class MaximalUpdateEngine implements Engine {
             plan.afterReplica(r, w -> saveFeatures(w, features));
         }
         // steps at or after a divergence lack some replicas' kernels; finish() drops them
-        for (int k = 0; k < recorded.length; k++) {
+        for (int k = 0; k < recorded.length && e.training().recordKernels(); k++) {
             for (int l = 1; l <= layers; l++) {
                 recorder.feature(recorded[k], l, features[k][l]);
             }

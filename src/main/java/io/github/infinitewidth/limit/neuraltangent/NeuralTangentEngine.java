@@ -84,6 +84,7 @@ public final class NeuralTangentEngine implements Engine {
         ExactKernels exact = e.simulation().kernels() == KernelSource.CLOSED_FORM
                 ? new ExactKernels(e.data().allInputs(), e.network().activation(), e.network().initStd(), layers)
                 : null;
+        boolean kernelStep = q.isLinear() || q.kind() == UpdateFunction.Kind.MOMENTUM;
         TrajectoryRecorder recorder = new TrajectoryRecorder(e.training(), replicas, e.data().train().size());
         CheckpointPlan plan = new CheckpointPlan(e, checkpoints, recorder);
         double[][] nngp = new double[replicas][];
@@ -99,14 +100,17 @@ public final class NeuralTangentEngine implements Engine {
         for (int r = plan.firstReplica(); r < replicas; r++) {
             RandomKey key = new RandomKey(e.simulation().seed(), r);
             BatchSchedule schedule = new BatchSchedule(e.training(), e.data().train().size(), e.simulation().seed());
-            try (NeuralTangentKets kets = new NeuralTangentKets(e, backend, key, exact)) {
+            // closed-form kernels with a kernel step (sgd, momentum) use no particle at all: building the
+            // kets would cost O(N d m) for nothing (d = 784 for images)
+            try (NeuralTangentKets kets = exact != null && kernelStep ? null
+                    : new NeuralTangentKets(e, backend, key, exact)) {
                 nngp[r] = exact != null ? exact.nngp() : kets.nngp(sv2);
                 ntk[r] = exact != null ? exact.ntk(e.optimizer().multipliers()) : kets.ntk(e.optimizer().multipliers());
-                for (int l = 1; l <= layers; l++) {
+                for (int l = 1; l <= layers && e.training().recordKernels(); l++) {
                     features[l][r] = exact != null ? exact.features(l) : kets.features(l);
                 }
                 double[] f = e.simulation().centerOutput() ? new double[m] : initialOutputs(nngp[r], m, key);
-                try (FunctionSpaceStep step = q.isLinear() || q.kind() == UpdateFunction.Kind.MOMENTUM
+                try (FunctionSpaceStep step = kernelStep
                         ? new LinearKernelStep(ntk[r], m, q)
                         : new ParticleStep(kets, q, e.optimizer().multipliers(), backend)) {
                     StateReader saved = plan.replicaState(r);
@@ -139,6 +143,9 @@ public final class NeuralTangentEngine implements Engine {
             plan.afterReplica(r, w -> saveKernels(w, nngpSoFar, ntkSoFar, features));
         }
         // the kets are frozen: the feature kernels are the same at every recorded step
+        if (!e.training().recordKernels()) {
+            return recorder.finish(Map.of());
+        }
         for (int step : recorder.steps()) {
             for (int l = 1; l <= layers; l++) {
                 recorder.feature(step, l, features[l]);

@@ -1,4 +1,4 @@
-package io.github.infinitewidth.cli;
+package io.github.infinitewidth.job;
 
 import io.github.infinitewidth.engine.Engine;
 import io.github.infinitewidth.finite.FiniteEngine;
@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The engines this version can run, by job-file name (JOB-SPEC.md {@code engine}). A name the
- * parser knows but that is not registered here is refused as bad input, exit status 2.
+ * The engines this version can run, by job-file name (JOB-SPEC.md {@code engine}): the one registry
+ * the command line and the notebook API both take their engines from.
  */
-final class Engines {
+public final class Engines {
     private static final Map<String, Supplier<Engine>> AVAILABLE = Map.of(
             "finite", FiniteEngine::new,
             "nt-limit", NeuralTangentEngine::new,
@@ -20,7 +20,7 @@ final class Engines {
     private Engines() {}
 
     /** The engine of a job whose {@code engine} field the parser has already checked. */
-    static Engine named(String name) {
+    public static Engine named(String name) {
         Supplier<Engine> engine = AVAILABLE.get(name);
         if (engine == null) {
             throw new IllegalStateException("the parser accepted engine " + name + " but none is registered");
