@@ -9,6 +9,9 @@ Called by benchmarks/compare.sh (which builds benchmarks.jar first); see there f
   finite:N:M:L:OPT    one full-batch step of a finite muP network of width N, L hidden tanh layers,
                       M inputs, optimizer sgd or adam: ours draws the weights and writes them; the
                       peer starts from those files. Checked: the outputs after the step.
+  mu:N:M:L:OPT        the first step of the deep muP limit with N particles (sgd or smoothsign): ours
+                      writes every random number the step uses (u, v, the hat families' Gaussian
+                      draws), so the NumPy peer computes the same numbers. CPU only: no PyTorch peer.
 
 Times are medians of REPS runs after WARMUPS untimed ones, for both; "ours / peer" below 1 means ours
 is faster. "max rel diff" is max |ours - peer| / max |peer| over the result.
@@ -26,7 +29,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 JAR = os.path.join(os.path.dirname(HERE), "target", "benchmarks.jar")
 CPU_CASES = ["nop:1024:32", "nop:4096:8", "nop:4096:32", "finite:1024:32:2:sgd", "finite:4096:32:2:sgd",
-             "finite:2048:8:3:adam"]
+             "finite:2048:8:3:adam", "mu:4096:8:2:sgd", "mu:4096:8:3:smoothsign"]
 GPU_CASES = ["nop:16384:32", "nop:65536:32", "finite:8192:32:3:adam"]
 
 
@@ -135,6 +138,33 @@ def case_finite(args, work, n, m, depth, optimizer):
     return (f"finite muP step ({optimizer})", f"N={n} m={m} L={depth}", ours_s, peer_s, diff, why)
 
 
+def case_mu(args, work, n, m, depth, optimizer):
+    name, size = f"deep muP-limit first step ({optimizer})", f"N={n} m={m} L={depth}"
+    ours_s, why = ours(args, work, ["mu", str(n), str(m), str(depth), optimizer])
+    if why:
+        return (name, size, None, None, None, why)
+    if args.device == "cuda":
+        return (name, size, ours_s, None, None, None)
+    import numpy_peers as peers
+    d = 2
+    u = read(os.path.join(work, "u.f64"), n, d)
+    v = read(os.path.join(work, "v.f64"))
+    fwd = [read(os.path.join(work, f"fwd{l}.f64"), n, 2 * m) for l in range(2, depth + 1)]
+    bwd = [read(os.path.join(work, f"bwd{l}.f64"), n, m) for l in range(2, depth + 1)]
+    xi = read(os.path.join(work, "xi.f64"), d, m)
+    y = read(os.path.join(work, "y.f64"))
+    state = {}
+
+    def before():
+        state["limit"], state["chi"] = peers.mu_limit_start(u, v, xi, y, fwd, bwd, 0.05, optimizer)
+
+    peer_s = timed(args, before, lambda: state.__setitem__("f1", peers.mu_limit_step(state["limit"], state["chi"])),
+                   peers.synchronize)
+    f1 = state["f1"]
+    diff = np.abs(read(os.path.join(work, "f1.f64")) - f1).max() / np.abs(f1).max()
+    return (name, size, ours_s, peer_s, diff, None)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
@@ -157,10 +187,12 @@ def main():
         with tempfile.TemporaryDirectory() as work:
             if kind == "nop":
                 row = case_nop(args, work, int(sizes[0]), int(sizes[1]))
+            elif kind == "mu":
+                row = case_mu(args, work, int(sizes[0]), int(sizes[1]), int(sizes[2]), sizes[3])
             elif kind == "finite":
                 row = case_finite(args, work, int(sizes[0]), int(sizes[1]), int(sizes[2]), sizes[3])
             else:
-                sys.exit(f"unknown case {case}: use nop:N:M or finite:N:M:L:OPT")
+                sys.exit(f"unknown case {case}: use nop:N:M, finite:N:M:L:OPT or mu:N:M:L:OPT")
         name, size, ours_s, peer_s, diff, why = row
         fmt = lambda s: "-" if s is None else f"{s:.4g}"
         ratio = "-" if ours_s is None or peer_s is None else f"{ours_s / peer_s:.2f}"

@@ -7,6 +7,7 @@ import io.github.infinitewidth.backend.Backends;
 import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.finite.FiniteStepTimer;
+import io.github.infinitewidth.limit.maximalupdate.MaximalUpdateStepTimer;
 import io.github.infinitewidth.optim.UpdateFunction;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -19,10 +20,12 @@ import java.util.Locale;
  * java -cp benchmarks/target/benchmarks.jar io.github.infinitewidth.benchmarks.Compare \
  *     BACKEND PRECISION WARMUPS REPS DIR nop N M EPS
  * java -cp ... Compare BACKEND PRECISION WARMUPS REPS DIR finite WIDTH M DEPTH OPTIMIZER
+ * java -cp ... Compare BACKEND PRECISION WARMUPS REPS DIR mu PARTICLES M DEPTH OPTIMIZER
  * </pre>
  * {@code nop} reads {@code a.f64}, {@code b.f64} (both N x M, column-major), {@code c.f64} (M) and
  * computes {@code out[a, i] = 1/(N-1) sum_{b != a} smoothsign_eps(sum_j c_j A[a, j] B[b, j]) B[b, i]}
- * into {@code out.f64}. Exit status 3 with the reason on stderr when the backend is unavailable.
+ * into {@code out.f64}; {@code finite} and {@code mu} are described in FiniteStepTimer and
+ * MaximalUpdateStepTimer. Exit status 3 with the reason on stderr when the backend is unavailable.
  */
 public final class Compare {
     private Compare() {}
@@ -52,8 +55,12 @@ public final class Compare {
                     t = FiniteStepTimer.run(backend, dir, Integer.parseInt(args[6]), Integer.parseInt(args[7]),
                             Integer.parseInt(args[8]), args[9], warmups, reps);
                     break;
+                case "mu":
+                    t = MaximalUpdateStepTimer.run(backend, dir, Integer.parseInt(args[6]), Integer.parseInt(args[7]),
+                            Integer.parseInt(args[8]), args[9], warmups, reps);
+                    break;
                 default:
-                    throw new IllegalArgumentException("unknown computation " + args[5] + "; use nop or finite");
+                    throw new IllegalArgumentException("unknown computation " + args[5] + "; use nop, finite or mu");
             }
             System.out.println(t.json());
         }

@@ -1,0 +1,85 @@
+"""The GPU peers: the computations of numpy_peers.py as a user would write them in PyTorch (float32
+on the GPU, the GPU servers' default), with the same signatures so compare.py can swap them in.
+Without a GPU they run on the CPU, which is only useful to check them.
+"""
+import numpy as np
+import torch
+
+DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+DTYPE = torch.float32
+
+
+def to_device(a):
+    return torch.tensor(np.asarray(a), dtype=DTYPE, device=DEVICE)
+
+
+def to_host(a):
+    return a.detach().to("cpu", torch.float64).numpy()
+
+
+def synchronize():
+    if DEVICE.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def nonlinear_outer_product(a, b, c_out, c, eps, alpha, tile_rows=None):
+    """out[a, i] = alpha * sum_{b != a} Q(sum_j c_j A[a, j] B[b, j]) C[b, i], Q(g) = g / sqrt(g^2 + eps^2).
+
+    G is materialized a tile of rows at a time: one matmul, Q in place, the diagonal zeroed, one
+    matmul into out. (torch.compile could fuse Q into fewer passes; users of plain PyTorch write this.)
+    """
+    n = a.shape[0]
+    if tile_rows is None:
+        # about 512 MiB of G per tile: the GPU is kept busy, memory stays well below its size
+        tile_rows = max(1, min(n, (1 << 27) // n))
+    ac = a * c
+    out = torch.empty((n, c_out.shape[1]), dtype=a.dtype, device=a.device)
+    for a0 in range(0, n, tile_rows):
+        rows = min(tile_rows, n - a0)
+        g = ac[a0:a0 + rows] @ b.T
+        g.div_(torch.sqrt(g * g + eps * eps))
+        idx = torch.arange(rows, device=a.device)
+        g[idx, a0 + idx] = 0.0
+        torch.matmul(g, c_out, out=out[a0:a0 + rows])
+    out.mul_(alpha)
+    return out
+
+
+def finite_mup_step(u, ws, v, xi, y, eta, optimizer, t=0, state=None, eps=1e-8, beta1=0.9, beta2=0.999):
+    """One full-batch step of a finite muP network (LIMITS.md 2.1), as numpy_peers.finite_mup_step."""
+    n = u.shape[0]
+    m = xi.shape[1]
+    h = [u @ xi]
+    x = [torch.tanh(h[0])]
+    for w in ws:
+        h.append(w @ x[-1])
+        x.append(torch.tanh(h[-1]))
+    f = v @ x[-1] / n
+    chi = (f - y) / m
+    dh = [None] * len(x)
+    dh[-1] = v[:, None] * (1.0 - x[-1] ** 2)
+    for l in range(len(ws), 0, -1):
+        dh[l - 1] = (ws[l - 1].T @ dh[l]) * (1.0 - x[l - 1] ** 2)
+    grads = [(dh[l] * chi) @ x[l - 1].T for l in range(1, len(x))]
+    grad_u = (dh[0] * chi) @ xi.T
+    grad_v = x[-1] @ chi
+    params = ws + [u, v]
+    rates = [eta / n] * len(ws) + [eta, eta]
+    for k, (p, g, rate) in enumerate(zip(params, grads + [grad_u, grad_v], rates)):
+        if optimizer == "sgd":
+            p.sub_(rate * g)
+        else:
+            if k not in state:
+                state[k] = (torch.zeros_like(p), torch.zeros_like(p))
+            mom, sec = state[k]
+            mom.mul_(beta1).add_((1 - beta1) * g)
+            sec.mul_(beta2).add_((1 - beta2) * g * g)
+            p.sub_(rate * (mom / (1 - beta1 ** (t + 1))) / (torch.sqrt(sec / (1 - beta2 ** (t + 1))) + eps))
+    return f
+
+
+def finite_mup_outputs(u, ws, v, xi):
+    x = torch.tanh(u @ xi)
+    for w in ws:
+        x = torch.tanh(w @ x)
+    return v @ x / u.shape[0]
