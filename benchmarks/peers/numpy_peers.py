@@ -4,6 +4,8 @@ same inputs; each function is self-contained so it can be read next to the formu
 """
 import numpy as np
 
+LABEL = "NumPy " + np.__version__ + ", float64"
+
 
 def nonlinear_outer_product(a, b, c_out, c, eps, alpha, tile_rows=None):
     """out[a, i] = alpha * sum_{b != a} Q(sum_j c_j A[a, j] B[b, j]) C[b, i], Q(g) = g / sqrt(g^2 + eps^2).

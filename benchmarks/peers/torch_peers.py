@@ -7,6 +7,7 @@ import torch
 
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 DTYPE = torch.float32
+LABEL = f"PyTorch {torch.__version__} on {DEVICE.type}, float32"
 
 
 def to_device(a):

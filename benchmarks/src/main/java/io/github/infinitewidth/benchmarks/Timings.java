@@ -4,11 +4,14 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Wall times of repeated runs of one computation, as compare.sh reports them for ours and the
- * peer alike: {@code warmups} untimed runs (the JIT compiles the hot loops during the first), then
- * {@code reps} timed ones; the median is the reported time.
+ * Wall times of repeated runs of one computation, as compare.sh reports them: untimed warm-up
+ * runs, at least {@code warmups} of them and at least {@link #WARMUP_NANOS} in all (the JIT
+ * compiles the hot loops over the first seconds; a run of many training steps is what users
+ * time), then {@code reps} timed ones; the median is the reported time.
  */
 public final class Timings {
+    static final long WARMUP_NANOS = 3_000_000_000L;
+
     /** Written after every run, so the JIT cannot drop the work as unused. */
     private static volatile Object kept;
 
@@ -30,7 +33,8 @@ public final class Timings {
 
     /** As {@link #of(int, int, Run)}, with {@code before} run untimed before every run (fresh state). */
     public static Timings of(int warmups, int reps, Runnable before, Run run) throws Exception {
-        for (int i = 0; i < warmups; i++) {
+        long warmupStart = System.nanoTime();
+        for (int i = 0; i < warmups || System.nanoTime() - warmupStart < WARMUP_NANOS; i++) {
             before.run();
             kept = run.once();
         }
