@@ -6,6 +6,8 @@ Called by benchmarks/compare.sh (which builds benchmarks.jar first); see there f
   nop:N:M             the nonlinear outer product with smoothsign (eps 0.1), A, B = C all N x M:
                       inputs X[r, c] = sin(0.7 r + 1.3 c + phase) (phase 0.1 for A, 0.2 for B; the
                       coefficients c_j = sin(1.3 j + 0.4)), written to files that ours reads.
+  gemm:N:M            W B with W N x N (phase 0.3, scaled by 1/sqrt(N)) and B N x M (phase 0.2).
+  gram:N:M            (1/N) A^T A with A N x M (phase 0.1), accumulated in float64 by ours.
   finite:N:M:L:OPT    one full-batch step of a finite muP network of width N, L hidden tanh layers,
                       M inputs, optimizer sgd or adam: ours draws the weights and writes them; the
                       peer starts from those files. Checked: the outputs after the step.
@@ -29,9 +31,9 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 JAR = os.path.join(os.path.dirname(HERE), "target", "benchmarks.jar")
-CPU_CASES = ["nop:1024:32", "nop:4096:8", "nop:4096:32", "finite:1024:32:2:sgd", "finite:4096:32:2:sgd",
+CPU_CASES = ["gemm:4096:32", "gram:65536:32", "nop:1024:32", "nop:4096:8", "nop:4096:32", "finite:1024:32:2:sgd", "finite:4096:32:2:sgd",
              "finite:2048:8:3:adam", "mu:4096:8:2:sgd", "mu:4096:8:3:smoothsign"]
-GPU_CASES = ["nop:16384:32", "nop:65536:32", "finite:8192:32:3:adam"]
+GPU_CASES = ["gemm:16384:32", "gram:1048576:32", "nop:16384:32", "nop:65536:32", "finite:8192:32:3:adam"]
 
 
 def inputs(rows, cols, phase):
@@ -100,6 +102,31 @@ def case_nop(args, work, n, m):
     peer_out = peers.to_host(result["out"])
     diff = None if why else np.abs(read(os.path.join(work, "out.f64"), n, m) - peer_out).max() / np.abs(peer_out).max()
     return ("nonlinear outer product (smoothsign)", f"N={n} m={m}", ours_s, peer_s, diff, why)
+
+
+def case_linear(args, work, kind, n, m):
+    """gemm or gram: the two dense kernels every engine is built on, against the peer's BLAS."""
+    b = inputs(n, m, 0.2)
+    a = inputs(n, m, 0.1)
+    write(os.path.join(work, "b.f64"), b)
+    write(os.path.join(work, "a.f64"), a)
+    if kind == "gemm":
+        w = inputs(n, n, 0.3) / np.sqrt(n)
+        write(os.path.join(work, "w.f64"), w)
+    ours_s, why = ours(args, work, [kind, str(n), str(m)])
+    peers = peer_module(args)
+    result = {}
+    if kind == "gemm":
+        pw, pb = peers.to_device(w), peers.to_device(b)
+        run, shape = (lambda: result.__setitem__("out", peers.gemm(pw, pb))), (n, m)
+    else:
+        pa = peers.to_device(a)
+        run, shape = (lambda: result.__setitem__("out", peers.gram(pa))), (m, m)
+    peer_s = timed(args, lambda: None, run, peers.synchronize)
+    peer_out = peers.to_host(result["out"])
+    diff = None if why else np.abs(read(os.path.join(work, "out.f64"), *shape) - peer_out).max() / np.abs(peer_out).max()
+    name = "GEMM W (N x N) B (N x m)" if kind == "gemm" else "Gram (1/N) A^T A"
+    return (name, f"N={n} m={m}", ours_s, peer_s, diff, why)
 
 
 def case_finite(args, work, n, m, depth, optimizer):
@@ -190,12 +217,14 @@ def main():
         with tempfile.TemporaryDirectory() as work:
             if kind == "nop":
                 row = case_nop(args, work, int(sizes[0]), int(sizes[1]))
+            elif kind in ("gemm", "gram"):
+                row = case_linear(args, work, kind, int(sizes[0]), int(sizes[1]))
             elif kind == "mu":
                 row = case_mu(args, work, int(sizes[0]), int(sizes[1]), int(sizes[2]), sizes[3])
             elif kind == "finite":
                 row = case_finite(args, work, int(sizes[0]), int(sizes[1]), int(sizes[2]), sizes[3])
             else:
-                sys.exit(f"unknown case {case}: use nop:N:M, finite:N:M:L:OPT or mu:N:M:L:OPT")
+                sys.exit(f"unknown case {case}: use nop:N:M, gemm:N:M, gram:N:M, finite:N:M:L:OPT or mu:N:M:L:OPT")
         name, size, ours_s, peer_s, diff, why = row
         fmt = lambda s: "-" if s is None else f"{s:.4g}"
         ratio = "-" if ours_s is None or peer_s is None else f"{ours_s / peer_s:.2f}"

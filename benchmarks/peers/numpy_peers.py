@@ -87,6 +87,16 @@ def finite_mup_outputs(u, ws, v, xi):
 
 
 
+def gemm(w, b):
+    """W B: a hidden layer of width N on M inputs."""
+    return w @ b
+
+
+def gram(a):
+    """(1/N) A^T A: the particle estimate of E[a_i a_j]."""
+    return a.T @ a / a.shape[0]
+
+
 class HatFamily:
     """The hats What y of one initial matrix (LIMITS.md section 5): jointly Gaussian, zero mean,
     Cov(hat(y), hat(y')) = sw^2 <y, y'> with <y, y'> = mean over particles of y y'.

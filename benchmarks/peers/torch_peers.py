@@ -46,6 +46,14 @@ def nonlinear_outer_product(a, b, c_out, c, eps, alpha, tile_rows=None):
     return out
 
 
+def gemm(w, b):
+    return w @ b
+
+
+def gram(a):
+    return a.T @ a / a.shape[0]
+
+
 def finite_mup_step(u, ws, v, xi, y, eta, optimizer, t=0, state=None, eps=1e-8, beta1=0.9, beta2=0.999):
     """One full-batch step of a finite muP network (LIMITS.md 2.1), as numpy_peers.finite_mup_step."""
     n = u.shape[0]
