@@ -57,3 +57,18 @@ public class GramBenchmark extends BackendState {
         closeDevice();
     }
 }
+
+/*
+ * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md),
+ * 2026-12-02, by benchmarks/measure.sh, that is
+ *     java -jar benchmarks/target/benchmarks.jar GramBenchmark -jvmArgsAppend -Xmx8g
+ * while other builds loaded the machine (load average 12 to 75 on 2 CPUs): the times are several
+ * times an idle machine's and the error bars wide; docs/performance.md compares them with the
+ * machine's limits and with NumPy.
+ *
+ * Benchmark           (backend)  (m)    (n)  (precision)  Mode  Cnt       Score       Error  Units
+ * GramBenchmark.gram        cpu    8   4096      float64  avgt    5     260.960 ±   307.345  us/op
+ * GramBenchmark.gram        cpu    8  65536      float64  avgt    5    4701.040 ±  2569.105  us/op
+ * GramBenchmark.gram        cpu   32   4096      float64  avgt    5    4205.173 ±  1280.974  us/op
+ * GramBenchmark.gram        cpu   32  65536      float64  avgt    5  102352.805 ± 55102.315  us/op
+ */

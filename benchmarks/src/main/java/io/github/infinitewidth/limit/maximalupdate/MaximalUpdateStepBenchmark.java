@@ -92,3 +92,22 @@ public class MaximalUpdateStepBenchmark extends BackendState {
         closeDevice();
     }
 }
+
+/*
+ * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md),
+ * 2026-12-02, by benchmarks/measure.sh, that is
+ *     java -jar benchmarks/target/benchmarks.jar MaximalUpdateStepBenchmark -jvmArgsAppend -Xmx8g
+ * while other builds loaded the machine (load average 12 to 75 on 2 CPUs): the times are several
+ * times an idle machine's and the error bars wide; docs/performance.md compares them with the
+ * machine's limits and with NumPy.
+ *
+ * Benchmark                             (backend)  (depth)  (m)   (n)  (optimizer)  (precision)  Mode  Cnt     Score      Error  Units
+ * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  1024          sgd      float64  avgt    5     8.070 ±    3.615  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  1024   smoothsign      float64  avgt    5    76.180 ±  164.673  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  4096          sgd      float64  avgt    5    39.607 ±   83.975  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  4096   smoothsign      float64  avgt    5   971.185 ±  960.473  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  1024          sgd      float64  avgt    5    14.282 ±    2.002  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  1024   smoothsign      float64  avgt    5    86.010 ±  100.595  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  4096          sgd      float64  avgt    5    85.308 ±  352.257  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  4096   smoothsign      float64  avgt    5  1811.262 ± 1085.165  ms/op
+ */
