@@ -10,7 +10,9 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -55,7 +57,6 @@ public class NonlinearOuterProductBenchmark extends BackendState {
     private DeviceMatrix a;
     private DeviceMatrix b;
     private DeviceMatrix out;
-    private DeviceMatrix pairs;
 
     @Setup
     public void setUp() {
@@ -64,7 +65,25 @@ public class NonlinearOuterProductBenchmark extends BackendState {
         a = Inputs.matrix(device, n, m, 0.1, 1.0);
         b = Inputs.matrix(device, n, m, 0.2, 1.0);
         out = device.allocate(n, m);
-        pairs = device.allocate(n, n);
+    }
+
+    /**
+     * The N x N pair matrix, allocated only for accumulatePairs, so that nonlinearOuterProduct runs at
+     * sizes whose pair matrix would not fit (N = 65536 is 16 GiB in float32).
+     */
+    @State(Scope.Benchmark)
+    public static class PairMatrix {
+        DeviceMatrix pairs;
+
+        @Setup
+        public void setUp(NonlinearOuterProductBenchmark b) {
+            pairs = b.device.allocate(b.n, b.n);
+        }
+
+        @TearDown
+        public void tearDown() {
+            pairs.close();
+        }
     }
 
     @Benchmark
@@ -75,10 +94,10 @@ public class NonlinearOuterProductBenchmark extends BackendState {
     }
 
     @Benchmark
-    public DeviceMatrix accumulatePairs() {
-        device.accumulatePairs(SMOOTHSIGN, c, a, b, 1.0 / n, true, pairs);
+    public DeviceMatrix accumulatePairs(PairMatrix p) {
+        device.accumulatePairs(SMOOTHSIGN, c, a, b, 1.0 / n, true, p.pairs);
         await();
-        return pairs;
+        return p.pairs;
     }
 
     @TearDown
@@ -86,7 +105,6 @@ public class NonlinearOuterProductBenchmark extends BackendState {
         a.close();
         b.close();
         out.close();
-        pairs.close();
         closeDevice();
     }
 }
