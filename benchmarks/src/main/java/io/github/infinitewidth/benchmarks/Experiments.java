@@ -7,6 +7,7 @@ import io.github.infinitewidth.engine.SimulationSpec;
 import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.network.NetworkSpec;
 import io.github.infinitewidth.network.Parametrization;
+import io.github.infinitewidth.optim.LayerMultipliers;
 import io.github.infinitewidth.optim.OptimizerSpec;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.train.Data;
@@ -44,7 +45,7 @@ public final class Experiments {
             network = network.withWidth(width);
         }
         return new Experiment(network, width > 0 ? Parametrization.MUP : null,
-                new OptimizerSpec(q, 0.05, OptimizerSpec.of(kind, 0.05).multipliers()), Loss.MSE,
+                new OptimizerSpec(q, 0.05, LayerMultipliers.DEFAULT), Loss.MSE,
                 new Data(new Dataset(inputs, targets), null), TrainingSpec.fullBatch(steps),
                 new SimulationSpec(particles, 1, 1, BackendChoice.CPU, precision, true));
     }
