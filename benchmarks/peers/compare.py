@@ -13,7 +13,7 @@ Called by benchmarks/compare.sh (which builds benchmarks.jar first); see there f
                       peer starts from those files. Checked: the outputs after the step.
   mu:N:M:L:OPT        the first step of the deep muP limit with N particles (sgd or smoothsign): ours
                       writes every random number the step uses (u, v, the hat families' Gaussian
-                      draws), so the NumPy peer computes the same numbers. CPU only: no PyTorch peer.
+                      draws), so the peer computes the same numbers.
 
 Times are medians of REPS runs after untimed warm-up runs (WARMUPS for the peer; for ours at least
 WARMUPS and at least 3 s, for the JIT), both from the same state; "ours / peer" below 1 means ours is
@@ -35,7 +35,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 JAR = os.path.join(os.path.dirname(HERE), "target", "benchmarks.jar")
 CPU_CASES = ["gemm:4096:32", "gram:65536:32", "nop:1024:32", "nop:4096:8", "nop:4096:32", "finite:1024:32:2:sgd",
              "finite:4096:32:2:sgd", "finite:2048:8:3:adam", "mu:4096:8:2:sgd", "mu:4096:8:3:smoothsign"]
-GPU_CASES = ["gemm:16384:32", "gram:1048576:32", "nop:16384:32", "nop:65536:32", "finite:8192:32:3:adam"]
+GPU_CASES = ["gemm:16384:32", "gram:1048576:32", "nop:16384:32", "nop:65536:32", "finite:8192:32:3:adam",
+             "mu:16384:8:3:smoothsign"]
 
 
 def inputs(rows, cols, phase):
@@ -171,18 +172,27 @@ def case_finite(args, work, n, m, depth, optimizer):
 def case_mu(args, work, n, m, depth, optimizer):
     name, size = f"deep muP-limit first step ({optimizer})", f"N={n} m={m} L={depth}"
     ours_s, why = ours(args, work, ["mu", str(n), str(m), str(depth), optimizer])
-    if why:
-        return (name, size, None, None, None, why)
-    if args.device == "cuda":
-        return (name, size, ours_s, None, None, None)
-    import numpy_peers as peers
     d = 2
-    u = read(os.path.join(work, "u.f64"), n, d)
-    v = read(os.path.join(work, "v.f64"))
-    fwd = [read(os.path.join(work, f"fwd{l}.f64"), n, 2 * m) for l in range(2, depth + 1)]
-    bwd = [read(os.path.join(work, f"bwd{l}.f64"), n, m) for l in range(2, depth + 1)]
-    xi = read(os.path.join(work, "xi.f64"), d, m)
-    y = read(os.path.join(work, "y.f64"))
+    if why:
+        # ours wrote no random draws: time the peer alone on draws of the same law
+        rng = np.random.default_rng(1)
+        u = rng.standard_normal((n, d)) / np.sqrt(d)
+        v = rng.standard_normal(n)
+        fwd = [rng.standard_normal((n, 2 * m)) for _ in range(2, depth + 1)]
+        bwd = [rng.standard_normal((n, m)) for _ in range(2, depth + 1)]
+        xi = np.array([[-1 + 2 * i / max(1, m - 1) for i in range(m)], [0.5] * m])
+        y = 0.8 * xi[0]
+    else:
+        u = read(os.path.join(work, "u.f64"), n, d)
+        v = read(os.path.join(work, "v.f64"))
+        fwd = [read(os.path.join(work, f"fwd{l}.f64"), n, 2 * m) for l in range(2, depth + 1)]
+        bwd = [read(os.path.join(work, f"bwd{l}.f64"), n, m) for l in range(2, depth + 1)]
+        xi = read(os.path.join(work, "xi.f64"), d, m)
+        y = read(os.path.join(work, "y.f64"))
+    peers = peer_module(args)
+    u, v, xi, y = (peers.to_device(a) for a in (u, v, xi, y))
+    fwd = [peers.to_device(a) for a in fwd]
+    bwd = [peers.to_device(a) for a in bwd]
     state = {}
 
     def before():
@@ -190,9 +200,9 @@ def case_mu(args, work, n, m, depth, optimizer):
 
     peer_s = timed(args, before, lambda: state.__setitem__("f1", peers.mu_limit_step(state["limit"], state["chi"])),
                    peers.synchronize)
-    f1 = state["f1"]
-    diff = np.abs(read(os.path.join(work, "f1.f64")) - f1).max() / np.abs(f1).max()
-    return (name, size, ours_s, peer_s, diff, None)
+    f1 = peers.to_host(state["f1"])
+    diff = None if why else np.abs(read(os.path.join(work, "f1.f64")) - f1).max() / np.abs(f1).max()
+    return (name, size, ours_s, peer_s, diff, why)
 
 
 def main():

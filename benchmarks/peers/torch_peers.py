@@ -92,3 +92,108 @@ def finite_mup_outputs(u, ws, v, xi):
     for w in ws:
         x = torch.tanh(w @ x)
     return v @ x / u.shape[0]
+
+
+class HatFamily:
+    """numpy_peers.HatFamily in PyTorch: the hats What y of one initial matrix, kept as an
+    orthonormal basis Q (particle inner product) and the hats of its columns, taken in order from
+    `draws` (N x K)."""
+
+    def __init__(self, draws, sw):
+        self.draws = draws
+        self.sw = sw
+        self.q = draws[:, :0]
+
+    def sample(self, y):
+        n = y.shape[0]
+        r = y.clone()
+        for _ in range(2):
+            r -= self.q @ (self.q.T @ r / n)
+        new = []
+        for j in range(y.shape[1]):
+            rj = r[:, j].clone()
+            for _ in range(2):
+                for q in new:
+                    rj -= q * (q @ rj / n)
+            norm = torch.sqrt(rj @ rj / n)
+            if norm > 1e-4 * torch.sqrt(y[:, j] @ y[:, j] / n):
+                new.append(rj / norm)
+        if new:
+            self.q = torch.column_stack([self.q] + new)
+        return self.draws[:, :self.q.shape[1]] @ (self.q.T @ y / n)
+
+    def dot(self, g):
+        k = self.q.shape[1]
+        if k == 0:
+            return 0.0
+        n = g.shape[0]
+        z = self.draws[:, :k]
+        zc = z - z.mean(dim=0)
+        beta = torch.linalg.solve(zc.T @ zc / n, zc.T @ (g - g.mean(dim=0)) / n)
+        return self.sw ** 2 * (self.q @ beta)
+
+
+class MuLimit:
+    """numpy_peers.MuLimit in PyTorch (float32: the drop tolerance is 1e-4, as the engine's)."""
+
+    def __init__(self, u, v, xi, fwd, bwd, eta, optimizer, eps=0.1, sw=1.0):
+        self.u, self.v, self.xi = u.clone(), v.clone(), xi
+        self.eta, self.optimizer, self.eps = eta, optimizer, eps
+        self.n = u.shape[0]
+        self.fwd = [HatFamily(f, sw) for f in fwd]
+        self.bwd = [HatFamily(b, sw) for b in bwd]
+        self.history = [[] for _ in fwd]
+        self.pairs = [torch.zeros((self.n, self.n), dtype=u.dtype, device=u.device) for _ in fwd] \
+            if optimizer != "sgd" else None
+
+    def q(self, g):
+        return g if self.optimizer == "sgd" else g / torch.sqrt(g * g + self.eps ** 2)
+
+    def delta(self, k, y, transposed):
+        if self.pairs is not None:
+            p = self.pairs[k]
+            return -self.eta / self.n * ((p.T if transposed else p) @ y)
+        out = 0.0
+        for dh_chi, x in self.history[k]:
+            left, right = (x, dh_chi) if transposed else (dh_chi, x)
+            out = out - self.eta * (left @ (right.T @ y / self.n))
+        return out
+
+    def forward(self):
+        self.x = [torch.tanh(self.u @ self.xi)]
+        for k in range(len(self.fwd)):
+            x = self.x[-1]
+            self.x.append(torch.tanh(self.fwd[k].sample(x) + self.bwd[k].dot(x) + self.delta(k, x, False)))
+        return self.v @ self.x[-1] / self.n
+
+    def train(self, chi):
+        layers = len(self.x)
+        dh = [None] * layers
+        dh[-1] = self.v[:, None] * (1.0 - self.x[-1] ** 2)
+        for k in range(layers - 2, -1, -1):
+            z = dh[k + 1]
+            dx = self.bwd[k].sample(z) + self.fwd[k].dot(z) + self.delta(k, z, True)
+            dh[k] = dx * (1.0 - self.x[k] ** 2)
+        grad_v = self.x[-1] @ chi
+        grad_u = (dh[0] * chi) @ self.xi.T
+        for k in range(layers - 1):
+            dh_chi = dh[k + 1] * chi
+            if self.pairs is None:
+                self.history[k].append((dh_chi, self.x[k]))
+            else:
+                g = self.q(dh_chi @ self.x[k].T)
+                g.fill_diagonal_(0.0)
+                self.pairs[k] += g
+        self.v -= self.eta * self.q(grad_v)
+        self.u -= self.eta * self.q(grad_u)
+
+
+def mu_limit_start(u, v, xi, y, fwd, bwd, eta, optimizer):
+    limit = MuLimit(u, v, xi, fwd, bwd, eta, optimizer)
+    f = limit.forward()
+    return limit, (f - y) / xi.shape[1]
+
+
+def mu_limit_step(limit, chi):
+    limit.train(chi)
+    return limit.forward()
