@@ -35,6 +35,13 @@ public final class Main implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    /** How the commands show progress; see {@link ProgressSettings}. */
+    private final ProgressSettings progress;
+
+    private Main(ProgressSettings progress) {
+        this.progress = progress;
+    }
+
     /** Runs the tool and exits with its status. */
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -47,9 +54,14 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the tool with its output and errors going to the given streams; returns the exit status. */
     public static int execute(PrintStream out, PrintStream err, String... args) {
+        return execute(out, err, ProgressSettings.detect(err), args);
+    }
+
+    /** As {@link #execute(PrintStream, PrintStream, String...)}, with progress shown as {@code progress} says. */
+    static int execute(PrintStream out, PrintStream err, ProgressSettings progress, String... args) {
         PrintWriter outWriter = new PrintWriter(out, true);
         PrintWriter errWriter = new PrintWriter(err, true);
-        CommandLine commandLine = new CommandLine(new Main())
+        CommandLine commandLine = new CommandLine(new Main(progress))
                 .setOut(outWriter)
                 .setErr(errWriter)
                 .setParameterExceptionHandler(Main::usageError)
@@ -58,6 +70,10 @@ public final class Main implements Callable<Integer> {
         outWriter.flush();
         errWriter.flush();
         return status;
+    }
+
+    ProgressSettings progress() {
+        return progress;
     }
 
     /** No subcommand given. */

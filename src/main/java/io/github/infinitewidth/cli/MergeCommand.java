@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code infinitewidth merge DIR1 DIR2 ... --out DIR} (JOB-SPEC.md, "Sweeps"): one
- * {@code sweep.csv} from the shard folders of one sweep, rows in task order. Shards of different
+ * {@code sweep.csv} (and its {@code sweep.png}) from the shard folders of one sweep, rows in task order. Shards of different
  * sweeps, or a task found in two shards, are bad input (exit status 2). Missing tasks are listed,
  * not an error: a merge may be taken while shards still run.
  */
@@ -44,6 +44,8 @@ final class MergeCommand implements Callable<Integer> {
                 throw new InvalidSpecException("--out", out + " exists and is not a directory");
             }
             SweepOutputs.Merged merged = SweepOutputs.merge(inputs, out);
+            SweepOutputs.writePlot(out).ifPresent(problem ->
+                    spec.commandLine().getErr().println("warning: " + Main.oneLine(problem)));
             if (!quiet) {
                 spec.commandLine().getOut().println("merged " + merged.rows() + " of " + merged.tasks() + " tasks from "
                         + inputs.size() + " folder" + (inputs.size() == 1 ? "" : "s") + " into "

@@ -31,6 +31,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
@@ -45,6 +46,9 @@ import picocli.CommandLine.TypeConversionException;
 final class RunCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
+
+    @ParentCommand
+    private Main main;
 
     @Parameters(index = "0", paramLabel = "JOB", description = "The job file (YAML or JSON).")
     private Path jobFile;
@@ -73,7 +77,7 @@ final class RunCommand implements Callable<Integer> {
             + " (saved every simulation.checkpointEvery steps).")
     private boolean resume;
 
-    @Option(names = "--quiet", description = "Print errors only.")
+    @Option(names = "--quiet", description = "Print errors only: no progress, no report of what was written.")
     private boolean quiet;
 
     /**
@@ -183,16 +187,25 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         long start = System.nanoTime();
+        int steps = job.experiment().training().steps();
+        int replicas = job.experiment().simulation().replicas();
+        Progress progress = Progress.of(quiet, main.progress(), spec.commandLine().getErr(), "step",
+                (double) steps * replicas);
+        StepListener listener = (replica, step, total) -> progress.update(replica * (double) steps + step + 1,
+                (step + 1) + "/" + steps + " steps" + (replicas > 1 ? " of replica " + (replica + 1) + "/" + replicas
+                        : ""));
         StepListener hook = afterStep;
-        StepListener listener = hook == null ? StepListener.NONE : hook;
         Trajectory trajectory;
         try {
-            trajectory = engine.run(job.experiment(), backend, listener, checkpoints);
+            trajectory = engine.run(job.experiment(), backend, hook == null ? listener : hook.andThen(listener),
+                    checkpoints);
         } catch (UncheckedIOException e) {
             return fail(Main.oneLine(e.getMessage()), Main.FAILED);
+        } finally {
+            progress.finish();
         }
         double wallSeconds = checkpoints.wallSecondsBefore() + (System.nanoTime() - start) * 1e-9;
-        List<String> files;
+        RunOutputs.Written files;
         try {
             files = RunOutputs.write(dir, job, trajectory, backend, wallSeconds);
             CheckpointFiles.delete(dir);
@@ -200,7 +213,8 @@ final class RunCommand implements Callable<Integer> {
             return fail("could not write the outputs to " + dir + ": " + e.getClass().getSimpleName() + " "
                     + e.getMessage(), Main.FAILED);
         }
-        String written = dir + " (" + String.join(", ", files) + ")";
+        files.problems().forEach(problem -> spec.commandLine().getErr().println("warning: " + Main.oneLine(problem)));
+        String written = dir + " (" + String.join(", ", files.files()) + ")";
         if (trajectory.status() == Trajectory.Status.DIVERGED) {
             return fail("run diverged at step " + trajectory.divergedStep()
                     + " (non-finite outputs); the steps recorded before it are in " + written, Main.DIVERGED);

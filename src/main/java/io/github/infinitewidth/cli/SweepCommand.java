@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -51,6 +52,9 @@ import picocli.CommandLine.Spec;
 final class SweepCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
+
+    @ParentCommand
+    private Main main;
 
     @Parameters(index = "0", paramLabel = "SWEEP", description = "The sweep file: base job and grid.")
     private Path sweepFile;
@@ -72,8 +76,13 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--list", description = "Print this shard's task ids and seeds and exit; writes nothing.")
     private boolean list;
 
-    @Option(names = "--quiet", description = "Print errors only.")
+    @Option(names = "--quiet", description = "Print errors only: no progress, no line per task.")
     private boolean quiet;
+
+    private boolean plotProblemSaid;
+    /** Tasks done and time left on stderr while the tasks run; lines printed meanwhile go above it. */
+    private Progress progress = Progress.none();
+    private SweepProgress taskProgress;
 
     @Override
     public Integer call() {
@@ -181,7 +190,9 @@ final class SweepCommand implements Callable<Integer> {
                 + (parallel > 1 ? ", " + parallel + " at a time" : ""));
         Files.createDirectories(dir.resolve(SweepOutputs.TASKS));
         SweepOutputs.writeDescription(dir, sweep);
-        SweepOutputs.writeTable(dir, sweep);
+        writeTableNow(sweep, dir);
+        progress = Progress.of(quiet, main.progress(), spec.commandLine().getErr(), "task", pending.size());
+        taskProgress = new SweepProgress(progress, pending.size());
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         int failed = 0;
         try {
@@ -201,6 +212,7 @@ final class SweepCommand implements Callable<Integer> {
             }
         } finally {
             pool.shutdownNow();
+            progress.finish();
         }
         Map<SweepOutputs.State, Integer> counts = writeTableNow(sweep, dir);
         StringBuilder summary = new StringBuilder();
@@ -231,11 +243,13 @@ final class SweepCommand implements Callable<Integer> {
             try (Backend backend = open(job.experiment().simulation())) {
                 CheckpointFiles checkpoints = CheckpointFiles.exists(folder)
                         ? CheckpointFiles.resume(folder, job, backend) : CheckpointFiles.fresh(folder, job, backend);
+                StepListener steps = taskProgress.start(t.id(), job.experiment().simulation().replicas());
                 StepListener hook = RunCommand.afterStep;
-                Trajectory trajectory = engine.run(job.experiment(), backend, hook == null ? StepListener.NONE : hook,
+                Trajectory trajectory = engine.run(job.experiment(), backend, hook == null ? steps : hook.andThen(steps),
                         checkpoints);
                 double wall = checkpoints.wallSecondsBefore() + (System.nanoTime() - start) * 1e-9;
-                RunOutputs.write(folder, job, trajectory, backend, wall);
+                RunOutputs.Written written = RunOutputs.write(folder, job, trajectory, backend, wall);
+                written.problems().forEach(problem -> warn("task " + t.id() + ": " + problem));
                 CheckpointFiles.delete(folder);
                 state = trajectory.status() == Trajectory.Status.DIVERGED ? SweepOutputs.State.DIVERGED
                         : SweepOutputs.State.COMPLETED;
@@ -260,17 +274,26 @@ final class SweepCommand implements Callable<Integer> {
                 (System.nanoTime() - start) * 1e-9);
         if (state == SweepOutputs.State.FAILED) {
             synchronized (this) {
-                spec.commandLine().getErr().println(line);
+                progress.aboveBar(() -> spec.commandLine().getErr().println(line));
             }
         } else {
             say(line);
         }
+        taskProgress.finish(t.id());
         return state;
     }
 
-    /** The table is rewritten after every task; one writer at a time within this process. */
+    /**
+     * The table and its plot are rewritten after every task, so that both show a long sweep's results
+     * so far; one writer at a time within this process. A plot that cannot be drawn is said once.
+     */
     private synchronized Map<SweepOutputs.State, Integer> writeTableNow(Sweep sweep, Path dir) throws IOException {
-        return SweepOutputs.writeTable(dir, sweep);
+        Map<SweepOutputs.State, Integer> counts = SweepOutputs.writeTable(dir, sweep);
+        SweepOutputs.writePlot(dir).filter(problem -> !plotProblemSaid).ifPresent(problem -> {
+            plotProblemSaid = true;
+            warn(problem);
+        });
+        return counts;
     }
 
     /**
@@ -289,13 +312,17 @@ final class SweepCommand implements Callable<Integer> {
     private synchronized void say(String line) {
         if (!quiet) {
             PrintWriter o = spec.commandLine().getOut();
-            o.println(line);
+            progress.aboveBar(() -> o.println(line));
         }
+    }
+
+    private synchronized void warn(String problem) {
+        progress.aboveBar(() -> spec.commandLine().getErr().println("warning: " + Main.oneLine(problem)));
     }
 
     private int fail(String message, int status) {
         synchronized (this) {
-            spec.commandLine().getErr().println(Main.oneLine(message));
+            progress.aboveBar(() -> spec.commandLine().getErr().println(Main.oneLine(message)));
         }
         return status;
     }

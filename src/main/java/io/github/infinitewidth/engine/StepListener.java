@@ -7,4 +7,12 @@ public interface StepListener {
 
     /** Replica {@code replica} finished update {@code step} (0-based) of {@code steps}. */
     void stepDone(int replica, int step, int steps);
+
+    /** This listener, then {@code next}. */
+    default StepListener andThen(StepListener next) {
+        return (replica, step, steps) -> {
+            stepDone(replica, step, steps);
+            next.stepDone(replica, step, steps);
+        };
+    }
 }

@@ -15,7 +15,7 @@ import java.util.TreeMap;
 /**
  * Writes a run's output files (JOB-SPEC.md, "Outputs"): {@code trajectory.csv},
  * {@code loss.csv}, {@code kernels.csv} and {@code features.csv} when the engine recorded
- * kernels, and {@code summary.json}. Means and standard errors are over replicas
+ * kernels, the plots of {@link RunPlots}, and {@code summary.json}. Means and standard errors are over replicas
  * ({@link Estimate}); numbers are written with {@link Double#toString}, which round-trips
  * exactly, and a missing standard error (one replica) as {@code NaN}.
  */
@@ -34,15 +34,24 @@ public final class RunOutputs {
     private RunOutputs() {}
 
     /**
+     * What {@link #write} wrote.
+     *
+     * @param files    the names of the files written, in the order written
+     * @param problems one line per plot that could not be drawn (the CSV files and the summary are
+     *                 written all the same)
+     */
+    public record Written(List<String> files, List<String> problems) { }
+
+    /**
      * Writes every output of a finished (completed or diverged) run into {@code dir}, created
      * if needed. Each file is replaced atomically. {@code summary.json} is removed first and
-     * written last, so that when it is present it describes the files beside it.
+     * written last, so that when it is present it describes the files beside it. The plots come
+     * after the CSV files they show, so a plot that fails loses no result.
      *
      * @param backend     the backend the run used (its name and GEMM go into the summary)
      * @param wallSeconds the engine's wall-clock time
-     * @return the names of the files written, in the order written
      */
-    public static List<String> write(Path dir, Job job, Trajectory trajectory, Backend backend, double wallSeconds)
+    public static Written write(Path dir, Job job, Trajectory trajectory, Backend backend, double wallSeconds)
             throws IOException {
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve(SUMMARY));
@@ -66,10 +75,12 @@ public final class RunOutputs {
             AtomicFiles.write(dir, FEATURES, out -> features(out, trajectory));
             written.add(FEATURES);
         }
+        List<String> problems = new ArrayList<>();
+        written.addAll(RunPlots.write(dir, job, trajectory, problems));
         String summary = Summary.json(job, trajectory, backend, wallSeconds);
         AtomicFiles.write(dir, SUMMARY, out -> out.write(summary));
         written.add(SUMMARY);
-        return written;
+        return new Written(written, problems);
     }
 
     private static void trajectory(Writer out, Trajectory t) throws IOException {

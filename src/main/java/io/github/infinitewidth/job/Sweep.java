@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -279,14 +280,21 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
 
     /** The names task ids use for the grid fields with more than one value. */
     private static Map<String, String> shortNames(List<Field> grid) {
-        List<Field> varied = grid.stream().filter(f -> f.values().size() > 1).toList();
+        return shortNames(grid.stream().filter(f -> f.values().size() > 1).map(Field::name).toList());
+    }
+
+    /**
+     * Short names of grid fields, as task ids and plots use them: the last part of the dotted name,
+     * or the whole name when two of the fields end alike.
+     */
+    static Map<String, String> shortNames(Collection<String> fields) {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        for (Field f : varied) {
-            counts.merge(last(f.name()), 1, Integer::sum);
+        for (String f : fields) {
+            counts.merge(last(f), 1, Integer::sum);
         }
         Map<String, String> names = new LinkedHashMap<>();
-        for (Field f : varied) {
-            names.put(f.name(), counts.get(last(f.name())) > 1 ? f.name() : last(f.name()));
+        for (String f : fields) {
+            names.put(f, counts.get(last(f)) > 1 ? f : last(f));
         }
         return names;
     }

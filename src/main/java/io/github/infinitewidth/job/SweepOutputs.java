@@ -1,5 +1,6 @@
 package io.github.infinitewidth.job;
 
+import io.github.infinitewidth.report.SweepPlot;
 import io.github.infinitewidth.util.InvalidSpecException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -282,6 +284,40 @@ public final class SweepOutputs {
     /** A number cell: the JSON number as Java writes it, {@code NaN} for null or absent. */
     private static String number(JsonNode value) {
         return value == null || !value.isNumber() ? "NaN" : Double.toString(value.doubleValue());
+    }
+
+    /**
+     * Draws {@code sweep.png} from the folder's {@code sweep.csv} and {@code sweep.json}
+     * ({@link SweepPlots}). A plot is no result: when it cannot be drawn, the table stands and the
+     * reason is returned instead of thrown.
+     *
+     * @return why the plot was not drawn, or empty when it was
+     */
+    public static Optional<String> writePlot(Path dir) {
+        return PlotDrawing.draw(SweepPlot.FILE, () -> SweepPlots.write(dir));
+    }
+
+    /** The cells of one line that {@link #csvLine} wrote. */
+    static List<String> csvCells(String line) {
+        List<String> cells = new ArrayList<>();
+        StringBuilder cell = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted && c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                cell.append('"');
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                cells.add(cell.toString());
+                cell.setLength(0);
+            } else {
+                cell.append(c);
+            }
+        }
+        cells.add(cell.toString());
+        return cells;
     }
 
     /** One CSV line; cells with a comma, quote or line break are quoted (RFC 4180). */

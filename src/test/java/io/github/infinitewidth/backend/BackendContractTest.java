@@ -134,28 +134,31 @@ public abstract class BackendContractTest {
     @Test
     void gramAndColumnMeansAverageOverParticles() {
         int n = 2500;
-        double[] a = random(n * 3, 6);
-        double[] b = random(n * 2, 7);
-        try (DeviceMatrix da = backend.upload(n, 3, a); DeviceMatrix db = backend.upload(n, 2, b)) {
-            double[] expected = new double[6];
-            for (int i = 0; i < 3; i++) {
-                for (int j = 0; j < 2; j++) {
-                    double s = 0;
-                    for (int r = 0; r < n; r++) {
-                        s += a[r + i * n] * b[r + j * n];
+        // 3 columns and 20 columns: implementations may treat narrow and wide Gram matrices differently
+        for (int p : new int[] {3, 20}) {
+            double[] a = random(n * p, 6);
+            double[] b = random(n * 2, 7);
+            try (DeviceMatrix da = backend.upload(n, p, a); DeviceMatrix db = backend.upload(n, 2, b)) {
+                double[] expected = new double[p * 2];
+                for (int i = 0; i < p; i++) {
+                    for (int j = 0; j < 2; j++) {
+                        double s = 0;
+                        for (int r = 0; r < n; r++) {
+                            s += a[r + i * n] * b[r + j * n];
+                        }
+                        expected[i + j * p] = s / n;
                     }
-                    expected[i + j * 3] = s / n;
                 }
-            }
-            // float64 accumulation whatever the storage: the only error is the summation order
-            assertArrayEquals(expected, backend.gram(da, db), 1e-13);
-            double[] means = new double[3];
-            for (int i = 0; i < 3; i++) {
-                for (int r = 0; r < n; r++) {
-                    means[i] += a[r + i * n] / n;
+                // float64 accumulation whatever the storage: the only error is the summation order
+                assertArrayEquals(expected, backend.gram(da, db), 1e-13);
+                double[] means = new double[p];
+                for (int i = 0; i < p; i++) {
+                    for (int r = 0; r < n; r++) {
+                        means[i] += a[r + i * n] / n;
+                    }
                 }
+                assertArrayEquals(means, backend.columnMeans(da), 1e-13);
             }
-            assertArrayEquals(means, backend.columnMeans(da), 1e-13);
         }
     }
 
@@ -294,7 +297,7 @@ public abstract class BackendContractTest {
 
     @Test
     void nonlinearOuterProductMatchesThePairSum() {
-        int na = 150;
+        int na = 300;
         int nb = 203;
         int m = 3;
         int p = 2;

@@ -7,13 +7,23 @@ import java.nio.charset.StandardCharsets;
 /** One run of the command-line tool with its output captured, so that tests print nothing. */
 record Cli(int status, String out, String err) {
 
+    /**
+     * Progress as in a log file, with a clock that never moves: however slow the machine, no progress
+     * line appears, so tests can expect stderr to hold exactly the lines they name.
+     */
+    static final ProgressSettings STOPPED_CLOCK = new ProgressSettings(false, () -> 0L);
+
     static Cli run(String... args) {
+        return run(STOPPED_CLOCK, args);
+    }
+
+    static Cli run(ProgressSettings progress, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            status = Main.execute(o, e, args);
+            status = Main.execute(o, e, progress, args);
         }
         return new Cli(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.infinitewidth.report.Pngs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,6 +87,16 @@ class LimitOutputsTest {
             String last = "3," + layer + ",0,1";
             assertEquals(nt.get(first)[0], nt.get(last)[0], "nt-limit layer " + layer);
             assertNotEquals(mu.get(first)[0], mu.get(last)[0], "mu-limit layer " + layer);
+        }
+    }
+
+    @Test
+    void bothLimitsDrawTheirFeatureKernelsBesideLossAndTrajectory() throws IOException {
+        for (String engine : List.of("nt-limit", "mu-limit")) {
+            Path out = run(engine);
+            for (String plot : List.of("loss.png", "trajectory.png", "features.png")) {
+                Pngs.assertPlot(out.resolve(plot), 1);
+            }
         }
     }
 

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.infinitewidth.job.Version;
+import io.github.infinitewidth.report.Pngs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +47,8 @@ class MainTest {
         assertEquals(2, printed.size(), cli.out());
         assertTrue(printed.get(0).startsWith("running finite on cpu: pure Java"), printed.get(0));
         assertTrue(printed.get(0).contains("; needs "), printed.get(0));
-        assertEquals("wrote " + out + " (trajectory.csv, loss.csv, summary.json)", printed.get(1));
+        assertEquals("wrote " + out + " (trajectory.csv, loss.csv, loss.png, trajectory.png, summary.json)",
+                printed.get(1));
         List<String> trajectory = Files.readAllLines(out.resolve("trajectory.csv"));
         assertEquals("step,split,index,output,stderr", trajectory.get(0));
         assertEquals(1 + 4 * 4, trajectory.size(), "steps 0..3 times 4 inputs");
@@ -54,7 +57,11 @@ class MainTest {
         List<String> loss = Files.readAllLines(out.resolve("loss.csv"));
         assertEquals("step,split,loss,stderr", loss.get(0));
         assertEquals(1 + 4 * 2, loss.size(), "steps 0..3 times train and test");
-        assertEquals(List.of("loss.csv", "summary.json", "trajectory.csv"), listing(out), "no .tmp files left");
+        assertEquals(List.of("loss.csv", "loss.png", "summary.json", "trajectory.csv", "trajectory.png"), listing(out),
+                "no .tmp files left; no features.png from the finite engine, which has no feature kernels");
+
+        Pngs.assertPlot(out.resolve("loss.png"), 1);
+        Pngs.assertPlot(out.resolve("trajectory.png"), 1);
 
         JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         assertEquals("finite", summary.get("engine").textValue());
@@ -108,7 +115,8 @@ class MainTest {
         int divergedStep = summary.get("divergedStep").intValue();
         assertTrue(divergedStep > 0 && divergedStep <= 20, "diverged at " + divergedStep);
         assertEquals("run diverged at step " + divergedStep + " (non-finite outputs); the steps recorded before it"
-                + " are in " + out + " (trajectory.csv, loss.csv, summary.json)" + System.lineSeparator(), cli.err());
+                + " are in " + out + " (trajectory.csv, loss.csv, loss.png, trajectory.png, summary.json)"
+                + System.lineSeparator(), cli.err());
         List<String> trajectory = Files.readAllLines(out.resolve("trajectory.csv"));
         assertEquals(1 + divergedStep * 4, trajectory.size(), "steps 0.." + (divergedStep - 1) + " times 4 inputs");
         assertEquals(divergedStep - 1, summary.get("finalStep").intValue());
@@ -157,6 +165,27 @@ class MainTest {
         assertEquals(-3, summary.at("/job/simulation/seed").longValue());
         assertEquals("cpu", summary.at("/job/simulation/backend").textValue());
         assertTrue(summary.at("/finalLoss/train/stderr").isNull(), "one replica has no standard error");
+    }
+
+    @Test
+    void aLongRunLogsItsProgressOnStderrUnlessQuiet() throws IOException {
+        // every look at the clock finds it 5 s later: each of the 3 x 2 steps seems to take 5 s
+        AtomicLong clock = new AtomicLong();
+        ProgressSettings log = new ProgressSettings(false, () -> clock.addAndGet(5_000_000_000L));
+        Cli cli = Cli.run(log, "run", job(TINY).toString(), "--out", dir.resolve("out").toString());
+        assertEquals(Main.OK, cli.status(), cli.err());
+        List<String> lines = cli.err().lines().toList();
+        assertTrue(lines.size() >= 2, cli.err());
+        assertTrue(lines.stream().allMatch(l -> l.startsWith("progress: ")), "plain lines, no bar: " + cli.err());
+        assertTrue(lines.get(0).matches("progress: +\\d+%  \\d/3 steps of replica \\d/2  5\\.0 s/step  ETA \\d:\\d\\d"),
+                lines.get(0));
+        assertTrue(lines.get(lines.size() - 1).startsWith("progress: finished 3/3 steps of replica 2/2 in "),
+                lines.get(lines.size() - 1));
+        assertEquals(2, cli.out().lines().count(), "progress goes to stderr only");
+
+        Cli quiet = Cli.run(log, "run", job(TINY).toString(), "--out", dir.resolve("quiet").toString(), "--quiet");
+        assertEquals(Main.OK, quiet.status());
+        assertEquals("", quiet.out() + quiet.err());
     }
 
     @Test

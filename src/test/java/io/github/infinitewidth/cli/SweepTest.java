@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.infinitewidth.job.CheckpointFiles;
+import io.github.infinitewidth.report.Pngs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +107,11 @@ class SweepTest {
         for (String f : List.of("trajectory.csv", "loss.csv", "summary.json")) {
             assertTrue(Files.exists(task.resolve(f)), f);
         }
+        Pngs.assertPlot(task.resolve("loss.png"), 1);
+        Pngs.assertPlot(task.resolve("trajectory.png"), 1);
+        assertFalse(Files.exists(task.resolve("features.png")), "the finite engine has no feature kernels");
+        Pngs.assertPlot(out.resolve("tasks").resolve(ids.get(0)).resolve("features.png"), 1);
+        Pngs.assertPlot(out.resolve("sweep.png"), 2);
         assertFalse(Files.exists(task.resolve("checkpoint")), "finished tasks keep no checkpoint");
         JsonNode summary = new ObjectMapper().readTree(task.resolve("summary.json").toFile());
         assertEquals(16, summary.at("/job/network/width").intValue());
@@ -168,6 +175,7 @@ class SweepTest {
                 merged.toString());
         assertEquals("merged 8 of 8 tasks from 3 folders into " + merged.resolve("sweep.csv"), merge.out().strip());
         assertArrayEquals(Files.readAllBytes(whole.resolve("sweep.csv")), Files.readAllBytes(merged.resolve("sweep.csv")));
+        Pngs.assertPlot(merged.resolve("sweep.png"), 2);
         try (Stream<Path> tasks = Files.list(whole.resolve("tasks"))) {
             for (Path task : tasks.toList()) {
                 int index = Integer.parseInt(task.getFileName().toString().substring(0, 4));
@@ -228,6 +236,31 @@ class SweepTest {
         assertEquals("diverged", summary.get("status").textValue());
         assertTrue(summary.get("divergedStep").intValue() > 0);
         assertEquals("", cli.err());
+        Pngs.assertPlot(out.resolve("sweep.png"), 2);
+    }
+
+    @Test
+    void aLongSweepLogsTasksDoneAndTimeLeftUnlessQuiet() throws IOException {
+        Path file = sweep("""
+                base: base.yaml
+                grid:
+                  optimizer.learningRate: [0.05, 0.1, 0.2]
+                """);
+        // every look at the clock finds it 5 s later
+        AtomicLong clock = new AtomicLong();
+        ProgressSettings log = new ProgressSettings(false, () -> clock.addAndGet(5_000_000_000L));
+        Cli cli = Cli.run(log, "sweep", file.toString(), "--out", dir.resolve("out").toString());
+        assertEquals(Main.OK, cli.status(), cli.err());
+        List<String> lines = cli.err().lines().toList();
+        assertTrue(lines.size() >= 2, cli.err());
+        assertTrue(lines.stream().allMatch(l -> l.startsWith("progress: ")), cli.err());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("progress: +\\d+%  \\d/3 tasks(, 1 running)?  .* ETA \\d+:\\d\\d")),
+                cli.err());
+        assertTrue(lines.get(lines.size() - 1).startsWith("progress: finished 3/3 tasks in "), cli.err());
+
+        Cli quiet = Cli.run(log, "sweep", file.toString(), "--out", dir.resolve("quiet").toString(), "--quiet");
+        assertEquals(Main.OK, quiet.status());
+        assertEquals("", quiet.out() + quiet.err());
     }
 
     @Test

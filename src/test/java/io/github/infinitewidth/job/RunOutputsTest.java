@@ -54,9 +54,11 @@ class RunOutputsTest {
         Trajectory t = new Trajectory(new int[] {0, 2}, new double[][][] {{{0, 0, 0}, {1, -1, 1.5}}}, 2,
                 Trajectory.Status.COMPLETED, -1, Map.of(), List.of());
         Path out = dir.resolve("out");
-        List<String> written = RunOutputs.write(out, job, t, backend, 1.25);
+        RunOutputs.Written written = RunOutputs.write(out, job, t, backend, 1.25);
 
-        assertEquals(List.of("trajectory.csv", "loss.csv", "summary.json"), written);
+        assertEquals(List.of("trajectory.csv", "loss.csv", "loss.png", "trajectory.png", "summary.json"),
+                written.files());
+        assertEquals(List.of(), written.problems());
         assertEquals("""
                 step,split,index,output,stderr
                 0,train,0,0.0,NaN
@@ -91,8 +93,8 @@ class RunOutputsTest {
                 Trajectory.Status.COMPLETED, -1, Map.of("ntk", nngp, "nngp", nngp),
                 List.of(new Trajectory.FeatureKernel(0, 1, nngp)));
         Path out = dir.resolve("out");
-        assertEquals(List.of("trajectory.csv", "loss.csv", "kernels.csv", "features.csv", "summary.json"),
-                RunOutputs.write(out, job, t, backend, 0));
+        assertEquals(List.of("trajectory.csv", "loss.csv", "kernels.csv", "features.csv", "loss.png", "trajectory.png",
+                "features.png", "summary.json"), RunOutputs.write(out, job, t, backend, 0).files());
 
         List<String> trajectory = Files.readAllLines(out.resolve("trajectory.csv"));
         assertEquals("0,train,0,2.0,1.0", trajectory.get(1), "mean 2, sd sqrt(2), stderr sd / sqrt(2)");
@@ -114,7 +116,8 @@ class RunOutputsTest {
         Trajectory t = new Trajectory(new int[] {0}, new double[][][] {{{0, 0, 0}}}, 2,
                 Trajectory.Status.DIVERGED, 1, Map.of(), List.of());
         Path out = dir.resolve("out");
-        RunOutputs.write(out, job, t, backend, 0);
+        assertEquals(List.of("trajectory.csv", "loss.csv", "loss.png", "trajectory.png", "summary.json"),
+                RunOutputs.write(out, job, t, backend, 0).files(), "the steps before the divergence are drawn");
         JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         assertEquals("diverged", summary.get("status").textValue());
         assertEquals(1, summary.get("divergedStep").intValue());
@@ -126,11 +129,13 @@ class RunOutputsTest {
     void rewritingAFolderReplacesEveryFileAndDropsOptionalOnesThisRunDidNotMake() throws IOException {
         Path out = Files.createDirectories(dir.resolve("out"));
         Files.writeString(out.resolve("kernels.csv"), "from an earlier run");
+        Files.writeString(out.resolve("features.png"), "from an earlier run");
         Files.writeString(out.resolve("trajectory.csv"), "from an earlier run");
         Trajectory t = new Trajectory(new int[] {0}, new double[][][] {{{0, 0, 0}}}, 2,
                 Trajectory.Status.COMPLETED, -1, Map.of(), List.of());
         RunOutputs.write(out, job, t, backend, 0);
         assertFalse(Files.exists(out.resolve("kernels.csv")));
+        assertFalse(Files.exists(out.resolve("features.png")));
         assertTrue(Files.readString(out.resolve("trajectory.csv")).startsWith("step,split,index,output,stderr\n"));
     }
 
@@ -148,6 +153,35 @@ class RunOutputsTest {
         JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         assertTrue(summary.at("/finalLoss/test").isNull());
         assertEquals(List.of("step,split,loss,stderr", "0,train,0.5,NaN"), Files.readAllLines(out.resolve("loss.csv")));
+    }
+
+    @Test
+    void aRunThatDivergedBeforeRecordingAnythingHasNoPlots() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Files.writeString(out.resolve("loss.png"), "from an earlier run");
+        Trajectory t = new Trajectory(new int[0], new double[][][] {{}}, 2, Trajectory.Status.DIVERGED, 0, Map.of(),
+                List.of());
+        assertEquals(List.of("trajectory.csv", "loss.csv", "summary.json"),
+                RunOutputs.write(out, job, t, backend, 0).files());
+        assertFalse(Files.exists(out.resolve("loss.png")));
+    }
+
+    @Test
+    void aPlotThatCannotBeWrittenLosesNoResult() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        // a non-empty folder where loss.png goes: the rename onto it fails
+        Files.writeString(Files.createDirectories(out.resolve("loss.png")).resolve("keep"), "mine");
+        Trajectory t = new Trajectory(new int[] {0, 2}, new double[][][] {{{0, 0, 0}, {1, -1, 1.5}}}, 2,
+                Trajectory.Status.COMPLETED, -1, Map.of(), List.of());
+        RunOutputs.Written written = RunOutputs.write(out, job, t, backend, 0);
+        assertEquals(List.of("trajectory.csv", "loss.csv", "trajectory.png", "summary.json"), written.files());
+        assertEquals(2, written.problems().size(), written.problems().toString());
+        assertTrue(written.problems().get(0).startsWith("loss.png was not drawn ("), written.problems().get(0));
+        assertTrue(written.problems().get(1).startsWith("an earlier loss.png could not be removed ("),
+                written.problems().get(1));
+        assertTrue(Files.exists(out.resolve("summary.json")));
+        assertEquals(5, Files.readAllLines(out.resolve("loss.csv")).size());
+        assertNoTmpFiles(out);
     }
 
     private static void assertNoTmpFiles(Path out) throws IOException {

@@ -2,17 +2,21 @@ package io.github.infinitewidth.backend.cpu;
 
 /**
  * {@code C = alpha op(A) op(B) + beta C} in plain Java. Work is split into fixed blocks of
- * rows of C; every entry of C is a sum over k in ascending order whatever the blocking, so the
+ * rows of C; every entry of C is a sum over k in an order fixed by the shapes alone, so the
  * result does not depend on threads. Cost {@code O(M N K)}.
  *
- * <p>Without transposed A the inner loop is an axpy down a column of A (contiguous, which the
- * JIT vectorizes) into a {@code ROWS x COLS} tile of C that stays in cache while A streams
- * through once per tile column block. With transposed A each entry is a dot product of two
- * contiguous columns.
+ * <p>Each thread copies its block of rows of {@code op(A)} into a panel of columns and builds C's
+ * block one column at a time from axpys down the panel (which the JIT vectorizes). A transposed
+ * A with fewer than {@link #PANEL_ROWS} rows of C is read as it is, each entry a dot product of
+ * two contiguous columns.
  */
 final class CpuGemm {
     static final int ROWS = 128;
-    static final int COLS = 64;
+    /**
+     * Fewest rows of C for which a transposed A is copied into a panel: with fewer, the panel's
+     * vector loops are too short to pay for the copy, and dot products of A's columns are faster.
+     */
+    static final int PANEL_ROWS = 16;
 
     private CpuGemm() {}
 
@@ -38,11 +42,37 @@ final class CpuGemm {
         int cOff = c.isDouble() ? c.offset() : 0;
         split.forEach(WorkSplit.blocks(m, ROWS), block -> {
             int i0 = block * ROWS;
-            int i1 = Math.min(m, i0 + ROWS);
+            int rows = Math.min(m, i0 + ROWS) - i0;
+            double[] y = new double[rows];
+            if (transA && rows < PANEL_ROWS) {
+                for (int j = 0; j < n; j++) {
+                    for (int i = 0; i < rows; i++) {
+                        y[i] = dot(av, aOff + (i0 + i) * lda, bv, bOff + j * k, k);
+                    }
+                    store(y, 0, cv, cOff + j * m + i0, rows, alpha, beta);
+                }
+                return;
+            }
             if (transA) {
-                dotRows(av, aOff, lda, bv, bOff, k, n, alpha, beta, cv, cOff, m, i0, i1);
-            } else {
-                axpyRows(av, aOff, lda, bv, bOff, k, n, alpha, beta, cv, cOff, m, i0, i1);
+                // A^T's rows are A's columns: copy them a cache-sized chunk of k at a time
+                double[][] sums = new double[n][rows];
+                for (int k0 = 0; k0 < k; k0 += CpuReductions.PARTICLES) {
+                    int length = Math.min(k, k0 + CpuReductions.PARTICLES) - k0;
+                    double[][] panel = columnsOfTransposed(av, aOff + k0, lda, i0, rows, length);
+                    for (int j = 0; j < n; j++) {
+                        addProductColumn(panel, bv, bOff + j * k + k0, sums[j]);
+                    }
+                }
+                for (int j = 0; j < n; j++) {
+                    store(sums[j], 0, cv, cOff + j * m + i0, rows, alpha, beta);
+                }
+                return;
+            }
+            double[][] panel = columns(av, aOff, lda, i0, rows, k);
+            for (int j = 0; j < n; j++) {
+                java.util.Arrays.fill(y, 0.0);
+                addProductColumn(panel, bv, bOff + j * k, y);
+                store(y, 0, cv, cOff + j * m + i0, rows, alpha, beta);
             }
         });
         if (!c.isDouble()) {
@@ -50,38 +80,55 @@ final class CpuGemm {
         }
     }
 
-    private static void axpyRows(double[] a, int aOff, int lda, double[] b, int bOff, int k, int n,
-                                 double alpha, double beta, double[] c, int cOff, int ldc, int i0, int i1) {
-        int rows = i1 - i0;
-        double[] tile = new double[rows * COLS];
-        for (int j0 = 0; j0 < n; j0 += COLS) {
-            int j1 = Math.min(n, j0 + COLS);
-            java.util.Arrays.fill(tile, 0.0);
-            for (int kk = 0; kk < k; kk++) {
-                int aCol = aOff + kk * lda + i0;
-                for (int j = j0; j < j1; j++) {
-                    double bkj = b[bOff + j * k + kk];
-                    int t = (j - j0) * rows;
-                    for (int i = 0; i < rows; i++) {
-                        tile[t + i] += a[aCol + i] * bkj;
-                    }
-                }
-            }
-            for (int j = j0; j < j1; j++) {
-                store(tile, (j - j0) * rows, c, cOff + j * ldc + i0, rows, alpha, beta);
+    /**
+     * {@code y += sum_kk panel[kk] x[xOff + kk]}, added in ascending kk. The panel's arrays are the
+     * columns of one block of rows of A, so the inner loop reads and writes at the loop index, the
+     * only shape C2 vectorizes when arrays might alias (design-notes.md, "The CPU nonlinear outer
+     * product"). Modified: y.
+     */
+    static void addProductColumn(double[][] panel, double[] x, int xOff, double[] y) {
+        int k = panel.length;
+        int kk = 0;
+        for (; kk + 3 < k; kk += 4) {
+            addInOrder(y, panel[kk], x[xOff + kk], panel[kk + 1], x[xOff + kk + 1], panel[kk + 2], x[xOff + kk + 2],
+                    panel[kk + 3], x[xOff + kk + 3]);
+        }
+        for (; kk < k; kk++) {
+            double[] column = panel[kk];
+            double s = x[xOff + kk];
+            for (int i = 0; i < y.length; i++) {
+                y[i] += column[i] * s;
             }
         }
     }
 
-    private static void dotRows(double[] a, int aOff, int lda, double[] b, int bOff, int k, int n,
-                                double alpha, double beta, double[] c, int cOff, int ldc, int i0, int i1) {
-        double[] column = new double[i1 - i0];
-        for (int j = 0; j < n; j++) {
-            for (int i = i0; i < i1; i++) {
-                column[i - i0] = dot(a, aOff + i * lda, b, bOff + j * k, k);
-            }
-            store(column, 0, c, cOff + j * ldc + i0, i1 - i0, alpha, beta);
+    /** {@code y = (((y + x0 s0) + x1 s1) + x2 s2) + x3 s3}: four terms of a sum, added in ascending order. */
+    private static void addInOrder(double[] y, double[] x0, double s0, double[] x1, double s1, double[] x2, double s2,
+                                   double[] x3, double s3) {
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (((y[i] + x0[i] * s0) + x1[i] * s1) + x2[i] * s2) + x3[i] * s3;
         }
+    }
+
+    /** {@code panel[kk][i] = A[i0 + i, kk]}: rows {@code i0 ..} of a column-major A, column by column. */
+    static double[][] columns(double[] a, int aOff, int lda, int i0, int rows, int k) {
+        double[][] panel = new double[k][rows];
+        for (int kk = 0; kk < k; kk++) {
+            System.arraycopy(a, aOff + kk * lda + i0, panel[kk], 0, rows);
+        }
+        return panel;
+    }
+
+    /** {@code panel[kk][i] = A[kk, i0 + i]}: columns {@code i0 ..} of a column-major A, row by row (A^T's columns). */
+    static double[][] columnsOfTransposed(double[] a, int aOff, int lda, int i0, int rows, int k) {
+        double[][] panel = new double[k][rows];
+        for (int i = 0; i < rows; i++) {
+            int column = aOff + (i0 + i) * lda;
+            for (int kk = 0; kk < k; kk++) {
+                panel[kk][i] = a[column + kk];
+            }
+        }
+        return panel;
     }
 
     /** A dot product with four interleaved partial sums (a fixed order, so deterministic). */

@@ -9,19 +9,24 @@ import io.github.infinitewidth.optim.UpdateFunction;
  * {@code alpha Q(G)} into a pair matrix, and Adam's stateless pair term.
  *
  * <p>The {@code N_A x N_B} matrix of Q values is never stored: it is produced tile by tile
- * ({@link #TILE_A} particles a by {@link #TILE_B} particles b, 64 KiB, cache resident), with a
- * contiguous in every inner loop so the JIT vectorizes them. Threads own disjoint blocks of a,
+ * ({@link #TILE_A} particles a by {@link #TILE_B} particles b, 32 KiB, resident in L1). Every
+ * inner loop is a {@link #fold4} over arrays that all start at index 0 (one row of a tile, one
+ * packed column of A): C2 vectorizes only loops whose loads and stores use the same index when the
+ * arrays might alias, and a loop over {@code tile[t + aa]} and {@code a[c + aa]} stays scalar
+ * (seen in the JIT's assembly; design-notes.md has the numbers). Threads own disjoint blocks of a,
  * and each {@code out[a, i]} sums over b in ascending order, so results do not depend on the
  * thread count. Cost {@code O(N_A N_B (m + p))} time, {@code O((N_A + N_B)(m + p))} memory.
  */
 final class CpuNonlinearOuterProduct {
-    static final int TILE_A = 64;
-    static final int TILE_B = 128;
+    static final int TILE_A = 256;
+    static final int TILE_B = 16;
+    /** {@code 2^600}: twice applied, it lifts the smallest subnormal above 1 (see {@link #applyQ}). */
+    private static final double LIFT = 0x1p600;
 
-    /** Fills {@code tile[bb * ta + aa]} with the pair values of particles {@code a0 + aa} and {@code b0 + bb}. */
+    /** Fills {@code tile[bb][aa]} with the pair values of particles {@code a0 + aa} (block {@code block}) and {@code b0 + bb}. */
     @FunctionalInterface
     private interface PairValues {
-        void fill(int a0, int ta, int b0, int tb, double[] tile, double[] scratch, double[] scratch2);
+        void fill(int block, int b0, int tb, double[][] tile, double[][] scratch, double[][] scratch2);
     }
 
     private CpuNonlinearOuterProduct() {}
@@ -29,46 +34,51 @@ final class CpuNonlinearOuterProduct {
     static void apply(WorkSplit split, UpdateFunction q, double[] c, CpuMatrix a, CpuMatrix b, CpuMatrix cm,
                       double alpha, boolean excludeDiagonal, CpuMatrix out) {
         requireMemoryless(q);
-        int na = a.rows();
-        int nb = b.rows();
-        int m = a.cols();
-        double[] scaledA = scaledColumns(a, c);
+        double[][][] scaledA = scaledColumnBlocks(a, c);
         double[] bv = b.toDoubles();
-        PairValues values = (a0, ta, b0, tb, tile, scratch, v) -> {
-            pairTile(scaledA, na, a0, ta, bv, nb, b0, tb, m, tile);
-            applyQ(q, tile, tb * ta);
+        int nb = b.rows();
+        PairValues values = (block, b0, tb, tile, scratch, v) -> {
+            pairTile(scaledA[block], bv, nb, b0, tb, tile);
+            applyQ(q, tile, tb);
         };
-        reduce(split, values, na, nb, cm, alpha, excludeDiagonal, out);
+        reduce(split, values, a.rows(), nb, cm, alpha, excludeDiagonal, out);
     }
 
     static void adam(WorkSplit split, UpdateFunction adam, int step, double[] first, double[][] second,
                      CpuMatrix a, CpuMatrix b, CpuMatrix cm, double alpha, boolean excludeDiagonal, CpuMatrix out) {
-        int na = a.rows();
-        int nb = b.rows();
-        int m = a.cols();
-        double[] firstA = scaledColumns(a, first);
-        double[][] secondA = new double[second.length][];
+        double[][][] firstA = scaledColumnBlocks(a, first);
+        double[][][][] secondA = new double[second.length][][][];
         for (int r = 0; r < second.length; r++) {
-            secondA[r] = scaledColumns(a, second[r]);
+            secondA[r] = scaledColumnBlocks(a, second[r]);
         }
         double[] bv = b.toDoubles();
+        int nb = b.rows();
         double c1 = adam.firstBiasCorrection(step);
         double c2 = adam.secondBiasCorrection(step);
-        PairValues values = (a0, ta, b0, tb, tile, scratch, v) -> {
-            int length = tb * ta;
-            java.util.Arrays.fill(v, 0, length, 0.0);
-            for (double[] factor : secondA) {
-                pairTile(factor, na, a0, ta, bv, nb, b0, tb, m, scratch);
-                for (int k = 0; k < length; k++) {
-                    v[k] += scratch[k] * scratch[k];
+        PairValues values = (block, b0, tb, tile, scratch, v) -> {
+            for (int bb = 0; bb < tb; bb++) {
+                java.util.Arrays.fill(v[bb], 0.0);
+            }
+            for (double[][][] factor : secondA) {
+                pairTile(factor[block], bv, nb, b0, tb, scratch);
+                for (int bb = 0; bb < tb; bb++) {
+                    double[] vRow = v[bb];
+                    double[] sRow = scratch[bb];
+                    for (int aa = 0; aa < vRow.length; aa++) {
+                        vRow[aa] += sRow[aa] * sRow[aa];
+                    }
                 }
             }
-            pairTile(firstA, na, a0, ta, bv, nb, b0, tb, m, tile);
-            for (int k = 0; k < length; k++) {
-                tile[k] = adam.adamDirection(tile[k], v[k], c1, c2);
+            pairTile(firstA[block], bv, nb, b0, tb, tile);
+            for (int bb = 0; bb < tb; bb++) {
+                double[] row = tile[bb];
+                double[] vRow = v[bb];
+                for (int aa = 0; aa < row.length; aa++) {
+                    row[aa] = adam.adamDirection(row[aa], vRow[aa], c1, c2);
+                }
             }
         };
-        reduce(split, values, na, nb, cm, alpha, excludeDiagonal, out);
+        reduce(split, values, a.rows(), nb, cm, alpha, excludeDiagonal, out);
     }
 
     /** {@code out[a, i] = alpha sum_b values[a, b] C[b, i]}, tile by tile. */
@@ -79,21 +89,21 @@ final class CpuNonlinearOuterProduct {
         split.forEach(WorkSplit.blocks(na, TILE_A), block -> {
             int a0 = block * TILE_A;
             int ta = Math.min(na, a0 + TILE_A) - a0;
-            double[] tile = new double[TILE_B * ta];
-            double[] scratch = new double[TILE_B * ta];
-            double[] scratch2 = new double[TILE_B * ta];
-            double[] acc = new double[p * ta];
+            double[][] tile = new double[TILE_B][ta];
+            double[][] scratch = new double[TILE_B][ta];
+            double[][] scratch2 = new double[TILE_B][ta];
+            double[][] acc = new double[p][ta];
             for (int b0 = 0; b0 < nb; b0 += TILE_B) {
                 int tb = Math.min(nb, b0 + TILE_B) - b0;
-                values.fill(a0, ta, b0, tb, tile, scratch, scratch2);
+                values.fill(block, b0, tb, tile, scratch, scratch2);
                 if (excludeDiagonal) {
                     zeroDiagonal(tile, a0, ta, b0, tb);
                 }
-                accumulate(tile, ta, tb, cv, nb, b0, p, acc);
+                accumulate(tile, tb, cv, nb, b0, acc);
             }
             for (int i = 0; i < p; i++) {
                 for (int aa = 0; aa < ta; aa++) {
-                    out.set(a0 + aa + i * na, alpha * acc[i * ta + aa]);
+                    out.set(a0 + aa + i * na, alpha * acc[i][aa]);
                 }
             }
         });
@@ -105,22 +115,28 @@ final class CpuNonlinearOuterProduct {
         requireMemoryless(q);
         int na = a.rows();
         int nb = b.rows();
-        int m = a.cols();
-        double[] scaledA = scaledColumns(a, c);
+        double[][][] scaledA = scaledColumnBlocks(a, c);
         double[] bv = b.toDoubles();
         split.forEach(WorkSplit.blocks(nb, TILE_B), block -> {
             int b0 = block * TILE_B;
             int tb = Math.min(nb, b0 + TILE_B) - b0;
-            double[] tile = new double[tb * TILE_A];
-            for (int a0 = 0; a0 < na; a0 += TILE_A) {
+            double[][] tile = new double[tb][];
+            for (int aBlock = 0; aBlock < scaledA.length; aBlock++) {
+                int a0 = aBlock * TILE_A;
                 int ta = Math.min(na, a0 + TILE_A) - a0;
-                pairTile(scaledA, na, a0, ta, bv, nb, b0, tb, m, tile);
-                applyQ(q, tile, tb * ta);
+                if (tile[0] == null || tile[0].length != ta) {
+                    for (int bb = 0; bb < tb; bb++) {
+                        tile[bb] = new double[ta];
+                    }
+                }
+                pairTile(scaledA[aBlock], bv, nb, b0, tb, tile);
+                applyQ(q, tile, tb);
                 for (int bb = 0; bb < tb; bb++) {
                     int column = (b0 + bb) * na + a0;
+                    double[] row = tile[bb];
                     for (int aa = 0; aa < ta; aa++) {
                         if (!excludeDiagonal || a0 + aa != b0 + bb) {
-                            pairs.set(column + aa, pairs.get(column + aa) + alpha * tile[bb * ta + aa]);
+                            pairs.set(column + aa, pairs.get(column + aa) + alpha * row[aa]);
                         }
                     }
                 }
@@ -129,87 +145,90 @@ final class CpuNonlinearOuterProduct {
     }
 
     /**
-     * {@code tile[bb * ta + aa] = G[a0 + aa, b0 + bb]}. The inner loop runs over a (vectorized by the
-     * JIT) and folds four j at a time into each tile entry, which cuts the loads and stores per
-     * multiply-add by half compared with one j at a time (measured: 5 to 7 GFLOP/s per thread).
-     * The summation order is fixed, so results do not depend on threads.
+     * {@code tile[bb][aa] = G[a0 + aa, b0 + bb]} from the packed, scaled columns {@code aColumns[j][aa]}
+     * of one block of a. Each pass folds four j into every tile entry, which halves the loads and
+     * stores per multiply-add compared with one j at a time. The summation order is fixed, so
+     * results do not depend on threads.
      */
-    private static void pairTile(double[] scaledA, int na, int a0, int ta, double[] b, int nb, int b0, int tb,
-                                 int m, double[] tile) {
-        java.util.Arrays.fill(tile, 0, tb * ta, 0.0);
+    private static void pairTile(double[][] aColumns, double[] b, int nb, int b0, int tb, double[][] tile) {
+        int m = aColumns.length;
+        for (int bb = 0; bb < tb; bb++) {
+            java.util.Arrays.fill(tile[bb], 0.0);
+        }
         int j = 0;
         for (; j + 3 < m; j += 4) {
-            int c0 = j * na + a0;
-            int c1 = c0 + na;
-            int c2 = c1 + na;
-            int c3 = c2 + na;
             for (int bb = 0; bb < tb; bb++) {
                 int row = b0 + bb + j * nb;
-                double x0 = b[row];
-                double x1 = b[row + nb];
-                double x2 = b[row + 2 * nb];
-                double x3 = b[row + 3 * nb];
-                int t = bb * ta;
-                for (int aa = 0; aa < ta; aa++) {
-                    tile[t + aa] += scaledA[c0 + aa] * x0 + scaledA[c1 + aa] * x1 + scaledA[c2 + aa] * x2
-                            + scaledA[c3 + aa] * x3;
-                }
+                fold4(tile[bb], aColumns[j], b[row], aColumns[j + 1], b[row + nb], aColumns[j + 2], b[row + 2 * nb],
+                        aColumns[j + 3], b[row + 3 * nb]);
             }
         }
         for (; j < m; j++) {
-            int c0 = j * na + a0;
             for (int bb = 0; bb < tb; bb++) {
-                double x0 = b[b0 + bb + j * nb];
-                int t = bb * ta;
-                for (int aa = 0; aa < ta; aa++) {
-                    tile[t + aa] += scaledA[c0 + aa] * x0;
-                }
+                fold1(tile[bb], aColumns[j], b[b0 + bb + j * nb]);
             }
         }
     }
 
-    /** {@code acc[i * ta + aa] += sum_bb tile[bb * ta + aa] C[b0 + bb, i]}, four b at a time like {@link #pairTile}. */
-    private static void accumulate(double[] tile, int ta, int tb, double[] c, int nb, int b0, int p, double[] acc) {
-        for (int i = 0; i < p; i++) {
-            int accCol = i * ta;
+    /** {@code acc[i][aa] += sum_bb tile[bb][aa] C[b0 + bb, i]}, four b at a time like {@link #pairTile}. */
+    private static void accumulate(double[][] tile, int tb, double[] c, int nb, int b0, double[][] acc) {
+        for (int i = 0; i < acc.length; i++) {
+            double[] accRow = acc[i];
             int column = b0 + i * nb;
             int bb = 0;
             for (; bb + 3 < tb; bb += 4) {
-                double y0 = c[column + bb];
-                double y1 = c[column + bb + 1];
-                double y2 = c[column + bb + 2];
-                double y3 = c[column + bb + 3];
-                int t0 = bb * ta;
-                int t1 = t0 + ta;
-                int t2 = t1 + ta;
-                int t3 = t2 + ta;
-                for (int aa = 0; aa < ta; aa++) {
-                    acc[accCol + aa] += tile[t0 + aa] * y0 + tile[t1 + aa] * y1 + tile[t2 + aa] * y2 + tile[t3 + aa] * y3;
-                }
+                fold4(accRow, tile[bb], c[column + bb], tile[bb + 1], c[column + bb + 1], tile[bb + 2],
+                        c[column + bb + 2], tile[bb + 3], c[column + bb + 3]);
             }
             for (; bb < tb; bb++) {
-                double y0 = c[column + bb];
-                int t0 = bb * ta;
-                for (int aa = 0; aa < ta; aa++) {
-                    acc[accCol + aa] += tile[t0 + aa] * y0;
-                }
+                fold1(accRow, tile[bb], c[column + bb]);
             }
         }
     }
 
-    /** Q entrywise (LIMITS.md section 1), written out per kind so each loop stays branch-free. */
-    private static void applyQ(UpdateFunction q, double[] tile, int length) {
+    /**
+     * {@code y += x0 s0 + x1 s1 + x2 s2 + x3 s3} entrywise over {@code y.length}. Every array is read
+     * at the loop index itself, the shape C2 vectorizes even when it cannot prove the arrays distinct.
+     */
+    private static void fold4(double[] y, double[] x0, double s0, double[] x1, double s1, double[] x2, double s2,
+                              double[] x3, double s3) {
+        for (int k = 0; k < y.length; k++) {
+            y[k] += x0[k] * s0 + x1[k] * s1 + x2[k] * s2 + x3[k] * s3;
+        }
+    }
+
+    /** {@code y += x s} entrywise over {@code y.length}. */
+    private static void fold1(double[] y, double[] x, double s) {
+        for (int k = 0; k < y.length; k++) {
+            y[k] += x[k] * s;
+        }
+    }
+
+    /**
+     * Q entrywise (LIMITS.md section 1) on the first {@code rows} rows, written out per kind so each
+     * loop stays branch-free. sign is {@code min(1, max(-1, g 2^1200))}, equal to {@link Math#signum}
+     * for every double (zeros keep their sign, NaN stays NaN, every nonzero g reaches +-1): Math.signum
+     * branches, and on pair values whose signs are random half its branches mispredict, which doubled
+     * the whole product's time (design-notes.md).
+     */
+    private static void applyQ(UpdateFunction q, double[][] tile, int rows) {
         switch (q.kind()) {
             case SIGN:
-                for (int i = 0; i < length; i++) {
-                    tile[i] = Math.signum(tile[i]);
+                for (int bb = 0; bb < rows; bb++) {
+                    double[] row = tile[bb];
+                    for (int k = 0; k < row.length; k++) {
+                        row[k] = Math.min(1.0, Math.max(-1.0, row[k] * LIFT * LIFT));
+                    }
                 }
                 return;
             case SMOOTHSIGN: {
                 double eps2 = q.epsilon() * q.epsilon();
-                for (int i = 0; i < length; i++) {
-                    double g = tile[i];
-                    tile[i] = g / Math.sqrt(g * g + eps2);
+                for (int bb = 0; bb < rows; bb++) {
+                    double[] row = tile[bb];
+                    for (int k = 0; k < row.length; k++) {
+                        double g = row[k];
+                        row[k] = g / Math.sqrt(g * g + eps2);
+                    }
                 }
                 return;
             }
@@ -225,23 +244,34 @@ final class CpuNonlinearOuterProduct {
         }
     }
 
-    private static void zeroDiagonal(double[] tile, int a0, int ta, int b0, int tb) {
+    private static void zeroDiagonal(double[][] tile, int a0, int ta, int b0, int tb) {
         int from = Math.max(a0, b0);
         int to = Math.min(a0 + ta, b0 + tb);
         for (int d = from; d < to; d++) {
-            tile[(d - b0) * ta + (d - a0)] = 0.0;
+            tile[d - b0][d - a0] = 0.0;
         }
     }
 
-    /** {@code A diag(c)} as a column-major float64 array. */
-    private static double[] scaledColumns(CpuMatrix a, double[] c) {
+    /**
+     * {@code A diag(c)} packed by blocks of {@link #TILE_A} rows: {@code blocks[k][j][aa] = A[k TILE_A + aa, j] c[j]},
+     * so that the inner loops read whole arrays from index 0 (see the class comment).
+     */
+    private static double[][][] scaledColumnBlocks(CpuMatrix a, double[] c) {
         int n = a.rows();
-        double[] s = a.toDoubles();
-        for (int j = 0; j < a.cols(); j++) {
-            for (int r = 0; r < n; r++) {
-                s[r + j * n] *= c[j];
+        int m = a.cols();
+        double[] values = a.toDoubles();
+        double[][][] blocks = new double[WorkSplit.blocks(n, TILE_A)][m][];
+        for (int k = 0; k < blocks.length; k++) {
+            int a0 = k * TILE_A;
+            int ta = Math.min(n, a0 + TILE_A) - a0;
+            for (int j = 0; j < m; j++) {
+                double[] column = new double[ta];
+                for (int aa = 0; aa < ta; aa++) {
+                    column[aa] = values[a0 + aa + j * n] * c[j];
+                }
+                blocks[k][j] = column;
             }
         }
-        return s;
+        return blocks;
     }
 }

@@ -26,6 +26,17 @@ final class CpuReductions {
             int r0 = block * PARTICLES;
             int length = Math.min(n, r0 + PARTICLES) - r0;
             double[] out = partial[block];
+            if (p >= CpuGemm.PANEL_ROWS) {
+                // the block's a^T b as a product of the panel of a's rows with b's columns
+                double[][] panel = CpuGemm.columnsOfTransposed(av, aOff + r0, n, 0, p, length);
+                double[] column = new double[p];
+                for (int j = 0; j < q; j++) {
+                    java.util.Arrays.fill(column, 0.0);
+                    CpuGemm.addProductColumn(panel, bv, bOff + j * n + r0, column);
+                    System.arraycopy(column, 0, out, j * p, p);
+                }
+                return;
+            }
             for (int j = 0; j < q; j++) {
                 for (int i = 0; i < p; i++) {
                     out[i + j * p] = CpuGemm.dot(av, aOff + i * n + r0, bv, bOff + j * n + r0, length);

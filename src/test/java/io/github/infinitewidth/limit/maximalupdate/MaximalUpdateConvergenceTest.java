@@ -41,7 +41,12 @@ class MaximalUpdateConvergenceTest {
      * limit (Welch t with about 14 degrees of freedom: {@code P(|t| > 5) = 2e-4}; 35 comparisons over
      * the 7 configurations, so a correct engine fails with probability below 0.7%). The typical
      * distance of one network from the limit, a root mean square over seeds and inputs, must shrink
-     * from width 256 to 4096 (it falls like {@code 1/sqrt(n)}, a factor 4; asserted: below 0.6 of it).
+     * with the width: it falls like {@code 1/sqrt(n)} down to the floor set by the limit's own Monte
+     * Carlo error, so asserted are 4096 below 0.6 of 256 and below 0.8 of 1024. Measured at widths
+     * 256 / 1024 / 4096: tanh sgd 0.0123 / 0.0094 / 0.0046, smoothsign 0.0245 / 0.0182 / 0.0065,
+     * adam 0.0260 / 0.0193 / 0.0070, momentum 0.0283 / 0.0196 / 0.0069, relu sgd 0.0847 / 0.0422 /
+     * 0.0178, smoothsign 0.0378 / 0.0235 / 0.0101. From 256 to 1024 the distance falls only by 0.50
+     * to 0.76 and the root mean square over 8 seeds is too noisy to assert that step reliably.
      * Without dot terms at least one final output must be more than 5 standard errors away.
      */
     @ParameterizedTest(name = "{0} {1}")
@@ -56,6 +61,7 @@ class MaximalUpdateConvergenceTest {
         double[][] withoutDots = finalOutputs(new MaximalUpdateEngine(false),
                 MuExperiments.deep(phi, q, lr, STEPS, 2, 0, PARTICLES, SEEDS, 1));
         double[][] narrow = finalOutputs(new FiniteEngine(), MuExperiments.deep(phi, q, lr, STEPS, 2, 256, 1, SEEDS, 1));
+        double[][] middle = finalOutputs(new FiniteEngine(), MuExperiments.deep(phi, q, lr, STEPS, 2, 1024, 1, SEEDS, 1));
         double[][] wide = finalOutputs(new FiniteEngine(), MuExperiments.deep(phi, q, lr, STEPS, 2, 4096, 1, SEEDS, 1));
 
         Estimate[] reference = Estimate.ofReplicas(limit);
@@ -71,9 +77,14 @@ class MaximalUpdateConvergenceTest {
         assertTrue(worstWithoutDots > 5, "without dot terms the limit should be rejected, worst gap "
                 + worstWithoutDots + " standard errors");
         double narrowDistance = rmsDistance(narrow, reference);
+        double middleDistance = rmsDistance(middle, reference);
         double wideDistance = rmsDistance(wide, reference);
-        assertTrue(wideDistance < 0.6 * narrowDistance, "distance to the limit at widths 256 and 4096: "
-                + narrowDistance + ", " + wideDistance);
+        System.out.printf("%s %s: distance to the limit at widths 256 / 1024 / 4096: %.4f / %.4f / %.4f%n",
+                activation, optimizer, narrowDistance, middleDistance, wideDistance);
+        String distances = "distance to the limit at widths 256 / 1024 / 4096: " + narrowDistance + " / "
+                + middleDistance + " / " + wideDistance;
+        assertTrue(wideDistance < 0.6 * narrowDistance, distances);
+        assertTrue(wideDistance < 0.8 * middleDistance, distances);
     }
 
     /** Root mean square over seeds and inputs of {@code f_seed - E[f_limit]}. */

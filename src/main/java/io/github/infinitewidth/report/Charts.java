@@ -1,0 +1,192 @@
+package io.github.infinitewidth.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.DoubleStream;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** The look shared by every plot, curves with bands, and writing PNG files atomically. */
+final class Charts {
+    static final int WIDTH = 900;
+    static final int HEIGHT = 560;
+
+    /** Colour-blind-safe palette (Okabe and Ito), cycled when there are more curves. */
+    private static final Color[] PALETTE = {
+        new Color(0, 114, 178), new Color(213, 94, 0), new Color(0, 158, 115), new Color(204, 121, 167),
+        new Color(230, 159, 0), new Color(86, 180, 233), new Color(0, 0, 0), new Color(240, 228, 66),
+    };
+    private static final int BAND_ALPHA = 60;
+    /** On a log axis a band or bar ends at most this factor below its mean. */
+    private static final double LOG_FLOOR = 10;
+
+    static {
+        // Plots are drawn on servers and in CI without a display; Java2D must not look for one. Only
+        // effective before AWT starts, which is why it is set here, before any chart exists.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    private Charts() {}
+
+    static XYChart chart(String title, String xTitle, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler()
+                .setChartBackgroundColor(Color.WHITE)
+                .setPlotBackgroundColor(Color.WHITE)
+                .setPlotBorderColor(Color.GRAY)
+                .setLegendPosition(Styler.LegendPosition.OutsideE)
+                .setLegendBorderColor(Color.WHITE)
+                .setChartTitleBoxVisible(false)
+                .setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15))
+                .setAntiAlias(true);
+        chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225))
+                .setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13))
+                .setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        return chart;
+    }
+
+    static Color color(int i) {
+        return PALETTE[i % PALETTE.length];
+    }
+
+    /**
+     * Adds the curve's band (a filled polygon, mean + s.e. forward then mean - s.e. back, left out of
+     * the legend) and then its line, so that the line is drawn over the band.
+     *
+     * @param log whether the y axis is logarithmic (see {@link #lowerEdge})
+     */
+    static void addCurve(XYChart chart, Curve curve, Color color, boolean dashed, boolean log) {
+        List<Double> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (int k = 0; k < curve.x().length; k++) {
+            if (Double.isFinite(curve.mean()[k]) && Double.isFinite(curve.x()[k])) {
+                x.add(curve.x()[k]);
+                y.add(curve.mean()[k]);
+            }
+        }
+        if (x.isEmpty()) {
+            return;
+        }
+        if (curve.hasBand()) {
+            List<Double> bandX = new ArrayList<>();
+            List<Double> bandY = new ArrayList<>();
+            List<Double> lower = new ArrayList<>();
+            for (int k = 0; k < curve.x().length; k++) {
+                if (finitePoint(curve, k)) {
+                    bandX.add(curve.x()[k]);
+                    bandY.add(curve.mean()[k] + curve.stderr()[k]);
+                    lower.add(lowerEdge(curve.mean()[k], curve.stderr()[k], log));
+                }
+            }
+            for (int k = lower.size() - 1; k >= 0; k--) {
+                bandX.add(bandX.get(k));
+                bandY.add(lower.get(k));
+            }
+            XYSeries band = chart.addSeries(curve.name() + " +-1 s.e.", bandX, bandY);
+            band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+            band.setFillColor(new Color(color.getRed(), color.getGreen(), color.getBlue(), BAND_ALPHA));
+            band.setLineStyle(SeriesLines.NONE);
+            band.setMarker(SeriesMarkers.NONE);
+            band.setShowInLegend(false);
+        }
+        XYSeries line = chart.addSeries(curve.name(), x, y);
+        line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        line.setLineColor(color);
+        line.setLineStyle(dashed ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
+        line.setMarker(x.size() == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+        line.setMarkerColor(color);
+    }
+
+    /**
+     * A vertical error bar from {@code mean - stderr} to {@code mean + stderr} (lower end as
+     * {@link #lowerEdge} says), left out of the legend. Drawn as a series of its own because the
+     * chart library's error bars are symmetric and refuse a log axis they would cross zero on.
+     */
+    static void addErrorBar(XYChart chart, String name, double x, double mean, double stderr, Color color,
+                            boolean log) {
+        XYSeries bar = chart.addSeries(name, new double[] {x, x},
+                new double[] {lowerEdge(mean, stderr, log), mean + stderr});
+        bar.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        bar.setLineColor(color);
+        bar.setLineStyle(SeriesLines.SOLID);
+        bar.setMarker(SeriesMarkers.NONE);
+        bar.setShowInLegend(false);
+    }
+
+    /**
+     * The lower end of a band or bar. On a log axis one that reaches zero cannot be drawn: it stops a
+     * decade below the mean, which already says that the standard error is as large as the value.
+     */
+    static double lowerEdge(double mean, double stderr, boolean log) {
+        return log ? Math.max(mean - stderr, mean / LOG_FLOOR) : mean - stderr;
+    }
+
+    /** A horizontal reference line (a target, a limit) across {@code [from, to]}, not in the legend. */
+    static void addLevel(XYChart chart, String name, double level, double from, double to, Color color,
+                         BasicStroke stroke, boolean inLegend) {
+        XYSeries series = chart.addSeries(name, new double[] {from, to}, new double[] {level, level});
+        series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        series.setLineColor(color);
+        series.setLineStyle(stroke);
+        series.setMarker(SeriesMarkers.NONE);
+        series.setShowInLegend(inLegend);
+    }
+
+    private static boolean finitePoint(Curve c, int k) {
+        return Double.isFinite(c.x()[k]) && Double.isFinite(c.mean()[k]) && Double.isFinite(c.stderr()[k]);
+    }
+
+    /**
+     * Whether values are best read on a log axis: every finite one positive, spanning at least
+     * {@code span} (largest over smallest).
+     */
+    static boolean logFits(DoubleStream values, double span) {
+        double[] finite = values.filter(Double::isFinite).toArray();
+        if (finite.length == 0 || Arrays.stream(finite).anyMatch(v -> v <= 0)) {
+            return false;
+        }
+        return Arrays.stream(finite).max().orElseThrow() / Arrays.stream(finite).min().orElseThrow() >= span;
+    }
+
+    /** The means of the curves, for {@link #logFits}. */
+    static DoubleStream means(List<Curve> curves) {
+        return curves.stream().flatMapToDouble(c -> Arrays.stream(c.mean()));
+    }
+
+    /**
+     * Writes the charts, side by side, as {@code dir/name}: into a temporary file of the same folder
+     * that is then renamed over the old one (JOB-SPEC.md: a killed run leaves the previous file or the
+     * new one). The temporary name is unique, so processes sharing a folder never write into one file.
+     */
+    static void writePng(Path dir, String name, List<XYChart> charts) throws IOException {
+        // not Files.createTempFile: its owner-only permissions would stay on the renamed plot
+        Path tmp = dir.resolve(name + "." + UUID.randomUUID() + ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
+                BitmapEncoder.saveBitmap(charts, 1, charts.size(), out, BitmapEncoder.BitmapFormat.PNG);
+            }
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

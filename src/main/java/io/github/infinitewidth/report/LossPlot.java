@@ -1,0 +1,29 @@
+package io.github.infinitewidth.report;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.knowm.xchart.XYChart;
+
+/**
+ * {@code loss.png}: the mean loss of each split (train, test) against the step, with a band of one
+ * standard error over replicas; on a log axis when the losses span two decades or more.
+ */
+public final class LossPlot {
+    public static final String FILE = "loss.png";
+    private static final double LOG_SPAN = 100;
+
+    private LossPlot() {}
+
+    /** Draws the curves, one per split, into {@code dir/loss.png}. */
+    public static void write(Path dir, String title, List<Curve> splits) throws IOException {
+        boolean log = Charts.logFits(Charts.means(splits), LOG_SPAN);
+        XYChart chart = Charts.chart(title, "step", "loss" + (log ? " (log scale)" : "")
+                + ", mean over inputs; band: +-1 s.e. over replicas");
+        chart.getStyler().setYAxisLogarithmic(log);
+        for (int i = 0; i < splits.size(); i++) {
+            Charts.addCurve(chart, splits.get(i), Charts.color(i), false, log);
+        }
+        Charts.writePng(dir, FILE, List.of(chart));
+    }
+}
