@@ -59,16 +59,16 @@ public class GramBenchmark extends BackendState {
 }
 
 /*
- * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md),
- * 2026-12-02, by benchmarks/measure.sh, that is
+ * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md,
+ * "Current code"), 2026-12-02, by benchmarks/measure.sh, that is
  *     java -jar benchmarks/target/benchmarks.jar GramBenchmark -jvmArgsAppend -Xmx8g
- * while other builds loaded the machine (load average 12 to 75 on 2 CPUs): the times are several
- * times an idle machine's and the error bars wide; docs/performance.md compares them with the
- * machine's limits and with NumPy.
+ * while other builds shared the machine (load average 4 to 7 on 2 CPUs, measured FP64 peak
+ * 46.7 GFLOP/s, bandwidth 32.7 GB/s): error bars are wide; docs/performance.md compares the
+ * times with the machine's limits and with NumPy.
  *
- * Benchmark           (backend)  (m)    (n)  (precision)  Mode  Cnt       Score       Error  Units
- * GramBenchmark.gram        cpu    8   4096      float64  avgt    5     260.960 ±   307.345  us/op
- * GramBenchmark.gram        cpu    8  65536      float64  avgt    5    4701.040 ±  2569.105  us/op
- * GramBenchmark.gram        cpu   32   4096      float64  avgt    5    4205.173 ±  1280.974  us/op
- * GramBenchmark.gram        cpu   32  65536      float64  avgt    5  102352.805 ± 55102.315  us/op
+ * Benchmark           (backend)  (m)    (n)  (precision)  Mode  Cnt      Score       Error  Units
+ * GramBenchmark.gram        cpu    8   4096      float64  avgt    5    160.272 ±    75.167  us/op
+ * GramBenchmark.gram        cpu    8  65536      float64  avgt    5   2741.737 ±   941.949  us/op
+ * GramBenchmark.gram        cpu   32   4096      float64  avgt    5   1142.560 ±   342.049  us/op
+ * GramBenchmark.gram        cpu   32  65536      float64  avgt    5  25398.948 ± 14826.056  us/op
  */

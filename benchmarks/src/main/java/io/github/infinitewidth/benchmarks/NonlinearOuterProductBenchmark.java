@@ -110,20 +110,20 @@ public class NonlinearOuterProductBenchmark extends BackendState {
 }
 
 /*
- * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md),
- * 2026-12-02, by benchmarks/measure.sh, that is
+ * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md,
+ * "Current code"), 2026-12-02, by benchmarks/measure.sh, that is
  *     java -jar benchmarks/target/benchmarks.jar NonlinearOuterProductBenchmark -jvmArgsAppend -Xmx8g
- * while other builds loaded the machine (load average 12 to 75 on 2 CPUs): the times are several
- * times an idle machine's and the error bars wide; docs/performance.md compares them with the
- * machine's limits and with NumPy.
+ * while other builds shared the machine (load average 4 to 7 on 2 CPUs, measured FP64 peak
+ * 46.7 GFLOP/s, bandwidth 32.7 GB/s): error bars are wide; docs/performance.md compares the
+ * times with the machine's limits and with NumPy.
  *
- * Benchmark                                             (backend)  (m)   (n)  (precision)  Mode  Cnt     Score      Error  Units
- * NonlinearOuterProductBenchmark.accumulatePairs              cpu    8  1024      float64  avgt    3     8.670 ±   26.477  ms/op
- * NonlinearOuterProductBenchmark.accumulatePairs              cpu    8  4096      float64  avgt    3   173.395 ±  112.548  ms/op
- * NonlinearOuterProductBenchmark.accumulatePairs              cpu   32  1024      float64  avgt    3    35.844 ±   77.338  ms/op
- * NonlinearOuterProductBenchmark.accumulatePairs              cpu   32  4096      float64  avgt    3   618.638 ± 2103.596  ms/op
- * NonlinearOuterProductBenchmark.nonlinearOuterProduct        cpu    8  1024      float64  avgt    3    14.277 ±   18.940  ms/op
- * NonlinearOuterProductBenchmark.nonlinearOuterProduct        cpu    8  4096      float64  avgt    3   373.524 ±  470.485  ms/op
- * NonlinearOuterProductBenchmark.nonlinearOuterProduct        cpu   32  1024      float64  avgt    3    68.493 ±  143.583  ms/op
- * NonlinearOuterProductBenchmark.nonlinearOuterProduct        cpu   32  4096      float64  avgt    3  1129.546 ±  512.263  ms/op
+ * Benchmark                                             (backend)  (m)   (n)  (precision)  Mode  Cnt    Score     Error  Units
+ * NonlinearOuterProductBenchmark.accumulatePairs              cpu    8  1024      float64  avgt    3    3.454 ±   0.954  ms/op
+ * NonlinearOuterProductBenchmark.accumulatePairs              cpu    8  4096      float64  avgt    3   27.675 ±   4.865  ms/op
+ * NonlinearOuterProductBenchmark.accumulatePairs              cpu   32  1024      float64  avgt    3    6.608 ±   6.897  ms/op
+ * NonlinearOuterProductBenchmark.accumulatePairs              cpu   32  4096      float64  avgt    3   94.284 ±  73.600  ms/op
+ * NonlinearOuterProductBenchmark.nonlinearOuterProduct        cpu    8  1024      float64  avgt    3    2.885 ±   1.221  ms/op
+ * NonlinearOuterProductBenchmark.nonlinearOuterProduct        cpu    8  4096      float64  avgt    3   44.924 ±  12.973  ms/op
+ * NonlinearOuterProductBenchmark.nonlinearOuterProduct        cpu   32  1024      float64  avgt    3    7.666 ±  28.103  ms/op
+ * NonlinearOuterProductBenchmark.nonlinearOuterProduct        cpu   32  4096      float64  avgt    3  136.287 ± 243.014  ms/op
  */

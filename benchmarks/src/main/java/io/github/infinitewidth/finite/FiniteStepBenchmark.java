@@ -90,20 +90,20 @@ public class FiniteStepBenchmark extends BackendState {
 }
 
 /*
- * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md),
- * 2026-12-02, by benchmarks/measure.sh, that is
+ * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md,
+ * "Current code"), 2026-12-02, by benchmarks/measure.sh, that is
  *     java -jar benchmarks/target/benchmarks.jar FiniteStepBenchmark -jvmArgsAppend -Xmx8g -p m=32
- * while other builds loaded the machine (load average 12 to 75 on 2 CPUs): the times are several
- * times an idle machine's and the error bars wide; docs/performance.md compares them with the
- * machine's limits and with NumPy.
+ * while other builds shared the machine (load average 4 to 7 on 2 CPUs, measured FP64 peak
+ * 46.7 GFLOP/s, bandwidth 32.7 GB/s): error bars are wide; docs/performance.md compares the
+ * times with the machine's limits and with NumPy.
  *
- * Benchmark                 (backend)  (depth)  (m)   (n)  (optimizer)  (precision)  Mode  Cnt     Score      Error  Units
- * FiniteStepBenchmark.step        cpu        2   32  1024          sgd      float64  avgt    5   203.059 ±  115.230  ms/op
- * FiniteStepBenchmark.step        cpu        2   32  1024         adam      float64  avgt    5   222.542 ±  102.109  ms/op
- * FiniteStepBenchmark.step        cpu        2   32  4096          sgd      float64  avgt    5  3785.562 ± 1952.347  ms/op
- * FiniteStepBenchmark.step        cpu        2   32  4096         adam      float64  avgt    5  2880.817 ± 1002.466  ms/op
- * FiniteStepBenchmark.step        cpu        3   32  1024          sgd      float64  avgt    5   553.185 ±  530.926  ms/op
- * FiniteStepBenchmark.step        cpu        3   32  1024         adam      float64  avgt    5   514.903 ±  177.385  ms/op
- * FiniteStepBenchmark.step        cpu        3   32  4096          sgd      float64  avgt    5  4893.049 ± 1095.942  ms/op
- * FiniteStepBenchmark.step        cpu        3   32  4096         adam      float64  avgt    5  6357.263 ± 3565.267  ms/op
+ * Benchmark                 (backend)  (depth)  (m)   (n)  (optimizer)  (precision)  Mode  Cnt    Score     Error  Units
+ * FiniteStepBenchmark.step        cpu        2   32  1024          sgd      float64  avgt    5   35.733 ±  16.048  ms/op
+ * FiniteStepBenchmark.step        cpu        2   32  1024         adam      float64  avgt    5   36.051 ±   3.336  ms/op
+ * FiniteStepBenchmark.step        cpu        2   32  4096          sgd      float64  avgt    5  518.544 ± 111.807  ms/op
+ * FiniteStepBenchmark.step        cpu        2   32  4096         adam      float64  avgt    5  570.306 ± 215.492  ms/op
+ * FiniteStepBenchmark.step        cpu        3   32  1024          sgd      float64  avgt    5   59.967 ±  13.453  ms/op
+ * FiniteStepBenchmark.step        cpu        3   32  1024         adam      float64  avgt    5   69.810 ±  16.585  ms/op
+ * FiniteStepBenchmark.step        cpu        3   32  4096          sgd      float64  avgt    5  952.194 ± 373.878  ms/op
+ * FiniteStepBenchmark.step        cpu        3   32  4096         adam      float64  avgt    5  972.672 ± 226.035  ms/op
  */

@@ -94,20 +94,20 @@ public class MaximalUpdateStepBenchmark extends BackendState {
 }
 
 /*
- * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md),
- * 2026-12-02, by benchmarks/measure.sh, that is
+ * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md,
+ * "Current code"), 2026-12-02, by benchmarks/measure.sh, that is
  *     java -jar benchmarks/target/benchmarks.jar MaximalUpdateStepBenchmark -jvmArgsAppend -Xmx8g
- * while other builds loaded the machine (load average 12 to 75 on 2 CPUs): the times are several
- * times an idle machine's and the error bars wide; docs/performance.md compares them with the
- * machine's limits and with NumPy.
+ * while other builds shared the machine (load average 4 to 7 on 2 CPUs, measured FP64 peak
+ * 46.7 GFLOP/s, bandwidth 32.7 GB/s): error bars are wide; docs/performance.md compares the
+ * times with the machine's limits and with NumPy.
  *
- * Benchmark                             (backend)  (depth)  (m)   (n)  (optimizer)  (precision)  Mode  Cnt     Score      Error  Units
- * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  1024          sgd      float64  avgt    5     8.070 ±    3.615  ms/op
- * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  1024   smoothsign      float64  avgt    5    76.180 ±  164.673  ms/op
- * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  4096          sgd      float64  avgt    5    39.607 ±   83.975  ms/op
- * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  4096   smoothsign      float64  avgt    5   971.185 ±  960.473  ms/op
- * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  1024          sgd      float64  avgt    5    14.282 ±    2.002  ms/op
- * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  1024   smoothsign      float64  avgt    5    86.010 ±  100.595  ms/op
- * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  4096          sgd      float64  avgt    5    85.308 ±  352.257  ms/op
- * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  4096   smoothsign      float64  avgt    5  1811.262 ± 1085.165  ms/op
+ * Benchmark                             (backend)  (depth)  (m)   (n)  (optimizer)  (precision)  Mode  Cnt    Score    Error  Units
+ * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  1024          sgd      float64  avgt    5    3.378 ±  0.706  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  1024   smoothsign      float64  avgt    5   13.334 ±  1.985  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  4096          sgd      float64  avgt    5   13.539 ±  1.635  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  4096   smoothsign      float64  avgt    5  194.358 ± 30.404  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  1024          sgd      float64  avgt    5    7.908 ±  6.337  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  1024   smoothsign      float64  avgt    5   26.497 ±  6.117  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  4096          sgd      float64  avgt    5   25.585 ±  6.956  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  4096   smoothsign      float64  avgt    5  359.405 ± 50.234  ms/op
  */

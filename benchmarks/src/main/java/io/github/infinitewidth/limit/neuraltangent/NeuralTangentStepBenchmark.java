@@ -80,20 +80,20 @@ public class NeuralTangentStepBenchmark extends BackendState {
 }
 
 /*
- * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md),
- * 2026-12-02, by benchmarks/measure.sh, that is
+ * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md,
+ * "Current code"), 2026-12-02, by benchmarks/measure.sh, that is
  *     java -jar benchmarks/target/benchmarks.jar NeuralTangentStepBenchmark -jvmArgsAppend -Xmx8g
- * while other builds loaded the machine (load average 12 to 75 on 2 CPUs): the times are several
- * times an idle machine's and the error bars wide; docs/performance.md compares them with the
- * machine's limits and with NumPy.
+ * while other builds shared the machine (load average 4 to 7 on 2 CPUs, measured FP64 peak
+ * 46.7 GFLOP/s, bandwidth 32.7 GB/s): error bars are wide; docs/performance.md compares the
+ * times with the machine's limits and with NumPy.
  *
- * Benchmark                        (backend)  (depth)  (m)   (n)  (precision)  Mode  Cnt     Score      Error  Units
- * NeuralTangentStepBenchmark.step        cpu        2    8  1024      float64  avgt    3    19.952 ±  102.997  ms/op
- * NeuralTangentStepBenchmark.step        cpu        2    8  4096      float64  avgt    3   368.061 ±  472.066  ms/op
- * NeuralTangentStepBenchmark.step        cpu        2   32  1024      float64  avgt    3    52.930 ±  229.353  ms/op
- * NeuralTangentStepBenchmark.step        cpu        2   32  4096      float64  avgt    3  1391.760 ± 6508.709  ms/op
- * NeuralTangentStepBenchmark.step        cpu        3    8  1024      float64  avgt    3    24.788 ±   48.649  ms/op
- * NeuralTangentStepBenchmark.step        cpu        3    8  4096      float64  avgt    3   487.582 ±  876.234  ms/op
- * NeuralTangentStepBenchmark.step        cpu        3   32  1024      float64  avgt    3   178.085 ±  394.090  ms/op
- * NeuralTangentStepBenchmark.step        cpu        3   32  4096      float64  avgt    3  3122.534 ± 8212.419  ms/op
+ * Benchmark                        (backend)  (depth)  (m)   (n)  (precision)  Mode  Cnt    Score     Error  Units
+ * NeuralTangentStepBenchmark.step        cpu        2    8  1024      float64  avgt    3    3.101 ±   1.631  ms/op
+ * NeuralTangentStepBenchmark.step        cpu        2    8  4096      float64  avgt    3   46.465 ±  10.091  ms/op
+ * NeuralTangentStepBenchmark.step        cpu        2   32  1024      float64  avgt    3    8.844 ±   4.291  ms/op
+ * NeuralTangentStepBenchmark.step        cpu        2   32  4096      float64  avgt    3  119.369 ±  85.471  ms/op
+ * NeuralTangentStepBenchmark.step        cpu        3    8  1024      float64  avgt    3    6.144 ±   6.439  ms/op
+ * NeuralTangentStepBenchmark.step        cpu        3    8  4096      float64  avgt    3   87.145 ±  12.697  ms/op
+ * NeuralTangentStepBenchmark.step        cpu        3   32  1024      float64  avgt    3   16.223 ±  13.679  ms/op
+ * NeuralTangentStepBenchmark.step        cpu        3   32  4096      float64  avgt    3  241.723 ± 163.929  ms/op
  */
