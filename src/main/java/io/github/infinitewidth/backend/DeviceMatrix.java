@@ -23,6 +23,9 @@ public interface DeviceMatrix extends AutoCloseable {
      */
     DeviceMatrix columns(int from, int to);
 
+    /** True when this matrix and {@code other} are views of one storage, so writing one may change the other. */
+    boolean sharesStorageWith(DeviceMatrix other);
+
     /** Frees the storage (no-op for views and on second call). */
     @Override
     void close();

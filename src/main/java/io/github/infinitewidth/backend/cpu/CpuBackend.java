@@ -3,6 +3,7 @@ package io.github.infinitewidth.backend.cpu;
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.backend.Precision;
+import io.github.infinitewidth.backend.Shapes;
 import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.GaussianStream;
@@ -99,7 +100,7 @@ public final class CpuBackend implements Backend {
     public void copy(DeviceMatrix src, DeviceMatrix dst) {
         CpuMatrix s = mine("copy", src);
         CpuMatrix d = mine("copy", dst);
-        sameShape("copy", s, d);
+        Shapes.same("copy", s, d);
         d.setAll(s.toDoubles(), 0);
     }
 
@@ -135,17 +136,7 @@ public final class CpuBackend implements Backend {
         CpuMatrix ma = mine("gemm", a);
         CpuMatrix mb = mine("gemm", b);
         CpuMatrix mc = mine("gemm", c);
-        int m = transA ? ma.cols() : ma.rows();
-        int k = transA ? ma.rows() : ma.cols();
-        int kb = transB ? mb.cols() : mb.rows();
-        int n = transB ? mb.rows() : mb.cols();
-        if (k != kb || mc.rows() != m || mc.cols() != n) {
-            throw new IllegalArgumentException("gemm: op(A) " + m + " x " + k + ", op(B) " + kb + " x " + n
-                    + ", C " + mc.rows() + " x " + mc.cols() + " do not fit");
-        }
-        if (mc.sharesStorageWith(ma) || mc.sharesStorageWith(mb)) {
-            throw new IllegalArgumentException("gemm: C must not share storage with A or B");
-        }
+        Shapes.gemm(transA, transB, ma, mb, mc);
         CpuGemm.gemm(split, transA, transB, alpha, ma, mb, beta, mc);
     }
 
@@ -212,7 +203,7 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("scaleRows: s " + ms.rows() + " x " + ms.cols()
                     + " must be a column of length " + mb.rows());
         }
-        sameShape("scaleRows", mb, mo);
+        Shapes.same("scaleRows", mb, mo);
         int rows = mb.rows();
         elementwise(mb.size(), i -> mo.set(i, ms.get(i % rows) * mb.get(i)));
     }
@@ -222,9 +213,9 @@ public final class CpuBackend implements Backend {
         CpuMatrix mb = mine("scaleColumns", b);
         CpuMatrix mo = mine("scaleColumns", out);
         if (c.length != mb.cols()) {
-            throw new IllegalArgumentException("scaleColumns: " + c.length + " factors for a " + shape(mb) + " matrix");
+            throw new IllegalArgumentException("scaleColumns: " + c.length + " factors for a " + Shapes.of(mb) + " matrix");
         }
-        sameShape("scaleColumns", mb, mo);
+        Shapes.same("scaleColumns", mb, mo);
         int rows = mb.rows();
         elementwise(mb.size(), i -> mo.set(i, c[i / rows] * mb.get(i)));
     }
@@ -255,7 +246,7 @@ public final class CpuBackend implements Backend {
                        DeviceMatrix... state) {
         CpuMatrix g = mine("update", grad);
         CpuMatrix p = mine("update", param);
-        sameShape("update", g, p);
+        Shapes.same("update", g, p);
         if (state.length != q.stateSize()) {
             throw new IllegalArgumentException("update: " + q.kind().spelling() + " needs " + q.stateSize()
                     + " state matrices, got " + state.length);
@@ -263,7 +254,7 @@ public final class CpuBackend implements Backend {
         CpuMatrix[] s = new CpuMatrix[state.length];
         for (int k = 0; k < s.length; k++) {
             s[k] = mine("update", state[k]);
-            sameShape("update", g, s[k]);
+            Shapes.same("update", g, s[k]);
         }
         switch (q.kind()) {
             case MOMENTUM:
@@ -301,8 +292,8 @@ public final class CpuBackend implements Backend {
         CpuMatrix mb = mine("nonlinearOuterProduct", b);
         CpuMatrix mc = mine("nonlinearOuterProduct", cm);
         CpuMatrix mo = mine("nonlinearOuterProduct", out);
-        pairShapes("nonlinearOuterProduct", c, ma, mb, excludeDiagonal);
-        outputShapes("nonlinearOuterProduct", ma, mb, mc, mo);
+        Shapes.pairs("nonlinearOuterProduct", c, ma, mb, excludeDiagonal);
+        Shapes.outputs("nonlinearOuterProduct", ma, mb, mc, mo);
         CpuNonlinearOuterProduct.apply(split, q, c, ma, mb, mc, alpha, excludeDiagonal, mo);
     }
 
@@ -312,11 +303,8 @@ public final class CpuBackend implements Backend {
         CpuMatrix ma = mine("accumulatePairs", a);
         CpuMatrix mb = mine("accumulatePairs", b);
         CpuMatrix mp = mine("accumulatePairs", pairs);
-        pairShapes("accumulatePairs", c, ma, mb, excludeDiagonal);
-        if (mp.rows() != ma.rows() || mp.cols() != mb.rows()) {
-            throw new IllegalArgumentException("accumulatePairs: A " + shape(ma) + ", B " + shape(mb)
-                    + " need a " + ma.rows() + " x " + mb.rows() + " pair matrix, got " + shape(mp));
-        }
+        Shapes.pairs("accumulatePairs", c, ma, mb, excludeDiagonal);
+        Shapes.pairMatrix("accumulatePairs", ma, mb, mp);
         CpuNonlinearOuterProduct.accumulate(split, q, c, ma, mb, alpha, excludeDiagonal, mp);
     }
 
@@ -331,11 +319,11 @@ public final class CpuBackend implements Backend {
         if (adam.kind() != UpdateFunction.Kind.ADAM) {
             throw new IllegalArgumentException("adamOuterProduct: needs adam, got " + adam.kind().spelling());
         }
-        pairShapes("adamOuterProduct", first, ma, mb, excludeDiagonal);
+        Shapes.pairs("adamOuterProduct", first, ma, mb, excludeDiagonal);
         for (double[] factor : second) {
-            pairShapes("adamOuterProduct", factor, ma, mb, excludeDiagonal);
+            Shapes.pairs("adamOuterProduct", factor, ma, mb, excludeDiagonal);
         }
-        outputShapes("adamOuterProduct", ma, mb, mc, mo);
+        Shapes.outputs("adamOuterProduct", ma, mb, mc, mo);
         CpuNonlinearOuterProduct.adam(split, adam, step, first, second, ma, mb, mc, alpha, excludeDiagonal, mo);
     }
 
@@ -358,7 +346,7 @@ public final class CpuBackend implements Backend {
     private void map(String op, DeviceMatrix in, DeviceMatrix out, DoubleUnaryOperator f) {
         CpuMatrix i = mine(op, in);
         CpuMatrix o = mine(op, out);
-        sameShape(op, i, o);
+        Shapes.same(op, i, o);
         elementwise(i.size(), k -> o.set(k, f.applyAsDouble(i.get(k))));
     }
 
@@ -366,8 +354,8 @@ public final class CpuBackend implements Backend {
         CpuMatrix ma = mine(op, a);
         CpuMatrix mb = mine(op, b);
         CpuMatrix mo = mine(op, out);
-        sameShape(op, ma, mb);
-        sameShape(op, ma, mo);
+        Shapes.same(op, ma, mb);
+        Shapes.same(op, ma, mo);
         elementwise(ma.size(), k -> mo.set(k, f.applyAsDouble(ma.get(k), mb.get(k))));
     }
 
@@ -378,37 +366,6 @@ public final class CpuBackend implements Backend {
         CpuMatrix c = (CpuMatrix) m;
         c.requireOpen();
         return c;
-    }
-
-    private static void sameShape(String op, CpuMatrix a, CpuMatrix b) {
-        if (a.rows() != b.rows() || a.cols() != b.cols()) {
-            throw new IllegalArgumentException(op + ": shapes " + shape(a) + " and " + shape(b) + " differ");
-        }
-    }
-
-    private static void pairShapes(String op, double[] c, CpuMatrix a, CpuMatrix b, boolean excludeDiagonal) {
-        if (a.cols() != b.cols() || c.length != a.cols()) {
-            throw new IllegalArgumentException(op + ": A " + shape(a) + ", B " + shape(b) + " and c of length "
-                    + c.length + " need the same number of columns");
-        }
-        if (excludeDiagonal && a.rows() != b.rows()) {
-            throw new IllegalArgumentException(op + ": excluding the diagonal needs A and B with the same rows, got "
-                    + shape(a) + " and " + shape(b));
-        }
-    }
-
-    private static void outputShapes(String op, CpuMatrix a, CpuMatrix b, CpuMatrix c, CpuMatrix out) {
-        if (c.rows() != b.rows() || out.rows() != a.rows() || out.cols() != c.cols()) {
-            throw new IllegalArgumentException(op + ": A " + shape(a) + ", B " + shape(b) + ", C " + shape(c)
-                    + ", out " + shape(out) + " do not fit");
-        }
-        if (out.sharesStorageWith(a) || out.sharesStorageWith(b) || out.sharesStorageWith(c)) {
-            throw new IllegalArgumentException(op + ": out must not share storage with its inputs");
-        }
-    }
-
-    private static String shape(CpuMatrix m) {
-        return m.rows() + " x " + m.cols();
     }
 
     @Override

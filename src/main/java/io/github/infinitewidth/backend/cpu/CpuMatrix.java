@@ -111,8 +111,10 @@ final class CpuMatrix implements DeviceMatrix {
         }
     }
 
-    boolean sharesStorageWith(CpuMatrix other) {
-        return (doubles != null && doubles == other.doubles) || (floats != null && floats == other.floats);
+    @Override
+    public boolean sharesStorageWith(DeviceMatrix other) {
+        return other instanceof CpuMatrix o
+                && ((doubles != null && doubles == o.doubles) || (floats != null && floats == o.floats));
     }
 
     @Override

@@ -1,12 +1,12 @@
 package io.github.infinitewidth.backend.cuda;
 
 import static io.github.infinitewidth.backend.cuda.CudaCalls.check;
-import static io.github.infinitewidth.backend.cuda.CudaShapes.shape;
 
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.BackendUnavailableException;
 import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.backend.Precision;
+import io.github.infinitewidth.backend.Shapes;
 import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.RandomKey;
@@ -193,13 +193,13 @@ public final class CudaBackend implements Backend {
         CudaMatrix d = mine("upload", dst);
         int length = CudaShapes.hostLength("upload", d);
         if (columnMajor.length != length) {
-            throw new IllegalArgumentException("upload: " + columnMajor.length + " values into a " + shape(d)
+            throw new IllegalArgumentException("upload: " + columnMajor.length + " values into a " + Shapes.of(d)
                     + " matrix");
         }
         if (length == 0) {
             return;
         }
-        String op = "upload (" + shape(d) + ")";
+        String op = "upload (" + Shapes.of(d) + ")";
         enter(op);
         Pointer host;
         if (precision == Precision.FLOAT64) {
@@ -223,7 +223,7 @@ public final class CudaBackend implements Backend {
         if (length == 0) {
             return out;
         }
-        String op = "download (" + shape(c) + ")";
+        String op = "download (" + Shapes.of(c) + ")";
         enter(op);
         if (precision == Precision.FLOAT64) {
             check(JCudaDriver.cuMemcpyDtoH(Pointer.to(out), c.pointer(), c.bytes()), op, "cuMemcpyDtoH");
@@ -241,11 +241,11 @@ public final class CudaBackend implements Backend {
     public synchronized void copy(DeviceMatrix src, DeviceMatrix dst) {
         CudaMatrix s = mine("copy", src);
         CudaMatrix d = mine("copy", dst);
-        CudaShapes.same("copy", s, d);
+        Shapes.same("copy", s, d);
         if (s.size() == 0) {
             return;
         }
-        String op = "copy (" + shape(s) + ")";
+        String op = "copy (" + Shapes.of(s) + ")";
         enter(op);
         check(JCudaDriver.cuMemcpyDtoD(d.pointer(), s.pointer(), s.bytes()), op, "cuMemcpyDtoD");
         finish(op);
@@ -278,17 +278,10 @@ public final class CudaBackend implements Backend {
         CudaMatrix ma = mine("gemm", a);
         CudaMatrix mb = mine("gemm", b);
         CudaMatrix mc = mine("gemm", c);
+        Shapes.gemm(transA, transB, ma, mb, mc);
         int m = transA ? ma.cols() : ma.rows();
         int k = transA ? ma.rows() : ma.cols();
-        int kb = transB ? mb.cols() : mb.rows();
         int n = transB ? mb.rows() : mb.cols();
-        if (k != kb || mc.rows() != m || mc.cols() != n) {
-            throw new IllegalArgumentException("gemm: op(A) " + m + " x " + k + ", op(B) " + kb + " x " + n
-                    + ", C " + mc.rows() + " x " + mc.cols() + " do not fit");
-        }
-        if (mc.sharesStorageWith(ma) || mc.sharesStorageWith(mb)) {
-            throw new IllegalArgumentException("gemm: C must not share storage with A or B");
-        }
         if (m == 0 || n == 0) {
             return;
         }
@@ -304,16 +297,16 @@ public final class CudaBackend implements Backend {
         CudaMatrix ma = mine("gram", a);
         CudaMatrix mb = mine("gram", b);
         if (ma.rows() != mb.rows()) {
-            throw new IllegalArgumentException("gram: " + shape(ma) + " and " + shape(mb)
+            throw new IllegalArgumentException("gram: " + Shapes.of(ma) + " and " + Shapes.of(mb)
                     + " have different row counts");
         }
-        return columnReduction("gram (" + shape(ma) + ", " + shape(mb) + ")", ma, mb);
+        return columnReduction("gram (" + Shapes.of(ma) + ", " + Shapes.of(mb) + ")", ma, mb);
     }
 
     @Override
     public synchronized double[] columnMeans(DeviceMatrix m) {
         CudaMatrix c = mine("columnMeans", m);
-        return columnReduction("columnMeans (" + shape(c) + ")", c, null);
+        return columnReduction("columnMeans (" + Shapes.of(c) + ")", c, null);
     }
 
     /** {@code (1/N) a^T b}, or the column means of a when b is null, in float64 (reductions.cuh). */
@@ -346,7 +339,7 @@ public final class CudaBackend implements Backend {
         if (c.size() == 0) {
             return true;
         }
-        String op = "allFinite (" + shape(c) + ")";
+        String op = "allFinite (" + Shapes.of(c) + ")";
         enter(op);
         CUdeviceptr flag = scratch.reserve(op, 1);
         check(JCudaDriver.cuMemsetD32(flag, 0, 1), op, "cuMemsetD32");
@@ -373,7 +366,7 @@ public final class CudaBackend implements Backend {
     private void activation(String name, Activation phi, boolean derivative, DeviceMatrix in, DeviceMatrix out) {
         CudaMatrix i = mine(name, in);
         CudaMatrix o = mine(name, out);
-        CudaShapes.same(name, i, o);
+        Shapes.same(name, i, o);
         elementwise(name, "activation", i, new KernelArgs().i(phi.ordinal()).flag(derivative).ptr(i.pointer())
                 .ptr(o.pointer()).l(i.size()));
     }
@@ -383,8 +376,8 @@ public final class CudaBackend implements Backend {
         CudaMatrix ma = mine("hadamard", a);
         CudaMatrix mb = mine("hadamard", b);
         CudaMatrix mo = mine("hadamard", out);
-        CudaShapes.same("hadamard", ma, mb);
-        CudaShapes.same("hadamard", ma, mo);
+        Shapes.same("hadamard", ma, mb);
+        Shapes.same("hadamard", ma, mo);
         elementwise("hadamard", "hadamard", ma, new KernelArgs().ptr(ma.pointer()).ptr(mb.pointer()).ptr(mo.pointer())
                 .l(ma.size()));
     }
@@ -395,10 +388,10 @@ public final class CudaBackend implements Backend {
         CudaMatrix mb = mine("scaleRows", b);
         CudaMatrix mo = mine("scaleRows", out);
         if (ms.cols() != 1 || ms.rows() != mb.rows()) {
-            throw new IllegalArgumentException("scaleRows: s " + shape(ms) + " must be a column of length "
+            throw new IllegalArgumentException("scaleRows: s " + Shapes.of(ms) + " must be a column of length "
                     + mb.rows());
         }
-        CudaShapes.same("scaleRows", mb, mo);
+        Shapes.same("scaleRows", mb, mo);
         elementwise("scaleRows", "scale_rows", mb, new KernelArgs().ptr(ms.pointer()).ptr(mb.pointer()).ptr(mo.pointer())
                 .i(mb.rows()).l(mb.size()));
     }
@@ -408,13 +401,13 @@ public final class CudaBackend implements Backend {
         CudaMatrix mb = mine("scaleColumns", b);
         CudaMatrix mo = mine("scaleColumns", out);
         if (c.length != mb.cols()) {
-            throw new IllegalArgumentException("scaleColumns: " + c.length + " factors for a " + shape(mb) + " matrix");
+            throw new IllegalArgumentException("scaleColumns: " + c.length + " factors for a " + Shapes.of(mb) + " matrix");
         }
-        CudaShapes.same("scaleColumns", mb, mo);
+        Shapes.same("scaleColumns", mb, mo);
         if (mb.size() == 0) {
             return;
         }
-        String op = "scaleColumns (" + shape(mb) + ")";
+        String op = "scaleColumns (" + Shapes.of(mb) + ")";
         enter(op);
         CUdeviceptr factors = scratch.upload(op, c);
         launchElementwise(op, "scale_columns", mb.size(), new KernelArgs().ptr(factors).ptr(mb.pointer())
@@ -426,7 +419,7 @@ public final class CudaBackend implements Backend {
     public synchronized void axpy(double alpha, DeviceMatrix x, DeviceMatrix y) {
         CudaMatrix mx = mine("axpy", x);
         CudaMatrix my = mine("axpy", y);
-        CudaShapes.same("axpy", mx, my);
+        Shapes.same("axpy", mx, my);
         elementwise("axpy", "axpy", mx, new KernelArgs().d(alpha).ptr(mx.pointer()).ptr(my.pointer()).l(mx.size()));
     }
 
@@ -440,12 +433,12 @@ public final class CudaBackend implements Backend {
     public synchronized void setDiagonal(DeviceMatrix m, double value) {
         CudaMatrix c = mine("setDiagonal", m);
         if (c.rows() != c.cols()) {
-            throw new IllegalArgumentException("setDiagonal: " + shape(c) + " is not square");
+            throw new IllegalArgumentException("setDiagonal: " + Shapes.of(c) + " is not square");
         }
         if (c.rows() == 0) {
             return;
         }
-        String op = "setDiagonal (" + shape(c) + ")";
+        String op = "setDiagonal (" + Shapes.of(c) + ")";
         enter(op);
         launchElementwise(op, "set_diagonal", c.rows(), new KernelArgs().ptr(c.pointer()).i(c.rows()).d(value));
         finish(op);
@@ -456,7 +449,7 @@ public final class CudaBackend implements Backend {
                                     DeviceMatrix... state) {
         CudaMatrix g = mine("update", grad);
         CudaMatrix p = mine("update", param);
-        CudaShapes.same("update", g, p);
+        Shapes.same("update", g, p);
         if (state.length != q.stateSize()) {
             throw new IllegalArgumentException("update: " + q.kind().spelling() + " needs " + q.stateSize()
                     + " state matrices, got " + state.length);
@@ -464,7 +457,7 @@ public final class CudaBackend implements Backend {
         CUdeviceptr[] s = {new CUdeviceptr(), new CUdeviceptr()};
         for (int k = 0; k < state.length; k++) {
             CudaMatrix sk = mine("update", state[k]);
-            CudaShapes.same("update", g, sk);
+            Shapes.same("update", g, sk);
             s[k] = sk.pointer();
         }
         // LIMITS.md section 1; the bias corrections come from the same Math.pow as on the CPU
@@ -485,8 +478,8 @@ public final class CudaBackend implements Backend {
         CudaMatrix mc = mine(name, cm);
         CudaMatrix mo = mine(name, out);
         requireMemoryless(q);
-        CudaShapes.pairs(name, c, ma, mb, excludeDiagonal);
-        CudaShapes.outputs(name, ma, mb, mc, mo);
+        Shapes.pairs(name, c, ma, mb, excludeDiagonal);
+        Shapes.outputs(name, ma, mb, mc, mo);
         pairOuter(name, q.kind().ordinal(), q.epsilon(), 1, 1, 0, c, ma, mb, mc, alpha, excludeDiagonal, mo);
     }
 
@@ -498,12 +491,9 @@ public final class CudaBackend implements Backend {
         CudaMatrix mb = mine(name, b);
         CudaMatrix mp = mine(name, pairs);
         requireMemoryless(q);
-        CudaShapes.pairs(name, c, ma, mb, excludeDiagonal);
-        if (mp.rows() != ma.rows() || mp.cols() != mb.rows()) {
-            throw new IllegalArgumentException(name + ": A " + shape(ma) + ", B " + shape(mb) + " need a "
-                    + ma.rows() + " x " + mb.rows() + " pair matrix, got " + shape(mp));
-        }
-        String op = name + " (A " + shape(ma) + ", B " + shape(mb) + ")";
+        Shapes.pairs(name, c, ma, mb, excludeDiagonal);
+        Shapes.pairMatrix(name, ma, mb, mp);
+        String op = name + " (A " + Shapes.of(ma) + ", B " + Shapes.of(mb) + ")";
         CudaLaunch.Grid grid = CudaLaunch.pairAccumulate(op, ma.rows(), mb.rows());
         if (grid.empty()) {
             return;
@@ -528,11 +518,11 @@ public final class CudaBackend implements Backend {
         if (adam.kind() != UpdateFunction.Kind.ADAM) {
             throw new IllegalArgumentException(name + ": needs adam, got " + adam.kind().spelling());
         }
-        CudaShapes.pairs(name, first, ma, mb, excludeDiagonal);
+        Shapes.pairs(name, first, ma, mb, excludeDiagonal);
         for (double[] factor : second) {
-            CudaShapes.pairs(name, factor, ma, mb, excludeDiagonal);
+            Shapes.pairs(name, factor, ma, mb, excludeDiagonal);
         }
-        CudaShapes.outputs(name, ma, mb, mc, mo);
+        Shapes.outputs(name, ma, mb, mc, mo);
         // coefficient rows: first, then each factor of the second moment (pair_products.cuh, q_tile)
         int m = first.length;
         double[] coefs = new double[m * (1 + second.length)];
@@ -548,7 +538,7 @@ public final class CudaBackend implements Backend {
     private void pairOuter(String name, int qKind, double epsilon, double c1, double c2, int secondRank,
                            double[] coefs, CudaMatrix a, CudaMatrix b, CudaMatrix cm, double alpha,
                            boolean excludeDiagonal, CudaMatrix out) {
-        String op = name + " (A " + shape(a) + ", B " + shape(b) + ", C " + shape(cm) + ")";
+        String op = name + " (A " + Shapes.of(a) + ", B " + Shapes.of(b) + ", C " + Shapes.of(cm) + ")";
         CudaLaunch.Grid grid = CudaLaunch.pairOuter(op, a.rows(), cm.cols());
         if (grid.empty()) {
             return;
@@ -624,7 +614,7 @@ public final class CudaBackend implements Backend {
         if (m.size() == 0) {
             return;
         }
-        String op = name + " (" + shape(m) + ")";
+        String op = name + " (" + Shapes.of(m) + ")";
         enter(op);
         launchElementwise(op, kernel, m.size(), args);
         finish(op);

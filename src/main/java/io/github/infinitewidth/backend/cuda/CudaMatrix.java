@@ -68,8 +68,9 @@ final class CudaMatrix implements DeviceMatrix {
         return size() * backend.precision().bytes();
     }
 
-    boolean sharesStorageWith(CudaMatrix other) {
-        return allocation == other.allocation && size() > 0 && other.size() > 0;
+    @Override
+    public boolean sharesStorageWith(DeviceMatrix other) {
+        return other instanceof CudaMatrix o && allocation == o.allocation && size() > 0 && o.size() > 0;
     }
 
     void requireOpen() {
