@@ -64,12 +64,11 @@ public class GaussianFillBenchmark extends BackendState {
 
 /*
  * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md,
- * "Current code"), 2026-12-02, by benchmarks/measure.sh, that is
+ * "Current code on an idle machine"), 2026-12-02 04:00 UTC, by benchmarks/measure.sh, that is
  *     java -jar benchmarks/target/benchmarks.jar GaussianFillBenchmark -jvmArgsAppend -Xmx8g
- * while other builds shared the machine (load average 4 to 7 on 2 CPUs, measured FP64 peak
- * 46.7 GFLOP/s, bandwidth 32.7 GB/s): error bars are wide; docs/performance.md compares the
- * times with the machine's limits and with NumPy.
+ * with nothing else running (measured FP64 peak 101.7 GFLOP/s, memory bandwidth 28.2 GB/s);
+ * docs/performance.md compares the times with the machine's limits and with NumPy.
  *
- * Benchmark                           (backend)  (m)    (n)  (precision)  Mode  Cnt       Score       Error  Units
- * GaussianFillBenchmark.fillGaussian        cpu   32  65536      float64  avgt    5  157781.818 ± 21976.228  us/op
+ * Benchmark                           (backend)  (m)    (n)  (precision)  Mode  Cnt      Score       Error  Units
+ * GaussianFillBenchmark.fillGaussian        cpu   32  65536      float64  avgt    5  58498.836 ± 10177.380  us/op
  */

@@ -70,13 +70,12 @@ public class GemmBenchmark extends BackendState {
 
 /*
  * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md,
- * "Current code"), 2026-12-02, by benchmarks/measure.sh, that is
+ * "Current code on an idle machine"), 2026-12-02 04:00 UTC, by benchmarks/measure.sh, that is
  *     java -jar benchmarks/target/benchmarks.jar GemmBenchmark -jvmArgsAppend -Xmx8g
- * while other builds shared the machine (load average 4 to 7 on 2 CPUs, measured FP64 peak
- * 46.7 GFLOP/s, bandwidth 32.7 GB/s): error bars are wide; docs/performance.md compares the
- * times with the machine's limits and with NumPy.
+ * with nothing else running (measured FP64 peak 101.7 GFLOP/s, memory bandwidth 28.2 GB/s);
+ * docs/performance.md compares the times with the machine's limits and with NumPy.
  *
- * Benchmark                      (backend)  (m)   (n)  (precision)  Mode  Cnt    Score     Error  Units
- * GemmBenchmark.weightTimesKets        cpu   32  1024      float64  avgt    5    8.751 ±   9.270  ms/op
- * GemmBenchmark.weightTimesKets        cpu   32  4096      float64  avgt    5  163.847 ± 108.263  ms/op
+ * Benchmark                      (backend)  (m)   (n)  (precision)  Mode  Cnt   Score    Error  Units
+ * GemmBenchmark.weightTimesKets        cpu   32  1024      float64  avgt    5   3.360 ±  1.503  ms/op
+ * GemmBenchmark.weightTimesKets        cpu   32  4096      float64  avgt    5  59.097 ± 16.872  ms/op
  */

@@ -60,15 +60,14 @@ public class GramBenchmark extends BackendState {
 
 /*
  * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md,
- * "Current code"), 2026-12-02, by benchmarks/measure.sh, that is
+ * "Current code on an idle machine"), 2026-12-02 04:00 UTC, by benchmarks/measure.sh, that is
  *     java -jar benchmarks/target/benchmarks.jar GramBenchmark -jvmArgsAppend -Xmx8g
- * while other builds shared the machine (load average 4 to 7 on 2 CPUs, measured FP64 peak
- * 46.7 GFLOP/s, bandwidth 32.7 GB/s): error bars are wide; docs/performance.md compares the
- * times with the machine's limits and with NumPy.
+ * with nothing else running (measured FP64 peak 101.7 GFLOP/s, memory bandwidth 28.2 GB/s);
+ * docs/performance.md compares the times with the machine's limits and with NumPy.
  *
- * Benchmark           (backend)  (m)    (n)  (precision)  Mode  Cnt      Score       Error  Units
- * GramBenchmark.gram        cpu    8   4096      float64  avgt    5    160.272 ±    75.167  us/op
- * GramBenchmark.gram        cpu    8  65536      float64  avgt    5   2741.737 ±   941.949  us/op
- * GramBenchmark.gram        cpu   32   4096      float64  avgt    5   1142.560 ±   342.049  us/op
- * GramBenchmark.gram        cpu   32  65536      float64  avgt    5  25398.948 ± 14826.056  us/op
+ * Benchmark           (backend)  (m)    (n)  (precision)  Mode  Cnt     Score      Error  Units
+ * GramBenchmark.gram        cpu    8   4096      float64  avgt    5   119.857 ±   51.482  us/op
+ * GramBenchmark.gram        cpu    8  65536      float64  avgt    5  1317.552 ±  728.831  us/op
+ * GramBenchmark.gram        cpu   32   4096      float64  avgt    5   668.180 ±  178.823  us/op
+ * GramBenchmark.gram        cpu   32  65536      float64  avgt    5  8447.800 ± 2491.211  us/op
  */

@@ -111,19 +111,18 @@ public class NonlinearOuterProductBenchmark extends BackendState {
 
 /*
  * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md,
- * "Current code"), 2026-12-02, by benchmarks/measure.sh, that is
+ * "Current code on an idle machine"), 2026-12-02 04:00 UTC, by benchmarks/measure.sh, that is
  *     java -jar benchmarks/target/benchmarks.jar NonlinearOuterProductBenchmark -jvmArgsAppend -Xmx8g
- * while other builds shared the machine (load average 4 to 7 on 2 CPUs, measured FP64 peak
- * 46.7 GFLOP/s, bandwidth 32.7 GB/s): error bars are wide; docs/performance.md compares the
- * times with the machine's limits and with NumPy.
+ * with nothing else running (measured FP64 peak 101.7 GFLOP/s, memory bandwidth 28.2 GB/s);
+ * docs/performance.md compares the times with the machine's limits and with NumPy.
  *
- * Benchmark                                             (backend)  (m)   (n)  (precision)  Mode  Cnt    Score     Error  Units
- * NonlinearOuterProductBenchmark.accumulatePairs              cpu    8  1024      float64  avgt    3    3.454 ±   0.954  ms/op
- * NonlinearOuterProductBenchmark.accumulatePairs              cpu    8  4096      float64  avgt    3   27.675 ±   4.865  ms/op
- * NonlinearOuterProductBenchmark.accumulatePairs              cpu   32  1024      float64  avgt    3    6.608 ±   6.897  ms/op
- * NonlinearOuterProductBenchmark.accumulatePairs              cpu   32  4096      float64  avgt    3   94.284 ±  73.600  ms/op
- * NonlinearOuterProductBenchmark.nonlinearOuterProduct        cpu    8  1024      float64  avgt    3    2.885 ±   1.221  ms/op
- * NonlinearOuterProductBenchmark.nonlinearOuterProduct        cpu    8  4096      float64  avgt    3   44.924 ±  12.973  ms/op
- * NonlinearOuterProductBenchmark.nonlinearOuterProduct        cpu   32  1024      float64  avgt    3    7.666 ±  28.103  ms/op
- * NonlinearOuterProductBenchmark.nonlinearOuterProduct        cpu   32  4096      float64  avgt    3  136.287 ± 243.014  ms/op
+ * Benchmark                                             (backend)  (m)   (n)  (precision)  Mode  Cnt   Score    Error  Units
+ * NonlinearOuterProductBenchmark.accumulatePairs              cpu    8  1024      float64  avgt    3   1.431 ±  0.689  ms/op
+ * NonlinearOuterProductBenchmark.accumulatePairs              cpu    8  4096      float64  avgt    3  25.892 ±  9.465  ms/op
+ * NonlinearOuterProductBenchmark.accumulatePairs              cpu   32  1024      float64  avgt    3   2.841 ±  1.457  ms/op
+ * NonlinearOuterProductBenchmark.accumulatePairs              cpu   32  4096      float64  avgt    3  43.299 ± 21.878  ms/op
+ * NonlinearOuterProductBenchmark.nonlinearOuterProduct        cpu    8  1024      float64  avgt    3   1.698 ±  1.350  ms/op
+ * NonlinearOuterProductBenchmark.nonlinearOuterProduct        cpu    8  4096      float64  avgt    3  24.560 ± 12.060  ms/op
+ * NonlinearOuterProductBenchmark.nonlinearOuterProduct        cpu   32  1024      float64  avgt    3   4.460 ±  2.320  ms/op
+ * NonlinearOuterProductBenchmark.nonlinearOuterProduct        cpu   32  4096      float64  avgt    3  65.318 ± 41.424  ms/op
  */

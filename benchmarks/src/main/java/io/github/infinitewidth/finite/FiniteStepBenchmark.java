@@ -91,19 +91,18 @@ public class FiniteStepBenchmark extends BackendState {
 
 /*
  * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md,
- * "Current code"), 2026-12-02, by benchmarks/measure.sh, that is
+ * "Current code on an idle machine"), 2026-12-02 04:00 UTC, by benchmarks/measure.sh, that is
  *     java -jar benchmarks/target/benchmarks.jar FiniteStepBenchmark -jvmArgsAppend -Xmx8g -p m=32
- * while other builds shared the machine (load average 4 to 7 on 2 CPUs, measured FP64 peak
- * 46.7 GFLOP/s, bandwidth 32.7 GB/s): error bars are wide; docs/performance.md compares the
- * times with the machine's limits and with NumPy.
+ * with nothing else running (measured FP64 peak 101.7 GFLOP/s, memory bandwidth 28.2 GB/s);
+ * docs/performance.md compares the times with the machine's limits and with NumPy.
  *
  * Benchmark                 (backend)  (depth)  (m)   (n)  (optimizer)  (precision)  Mode  Cnt    Score     Error  Units
- * FiniteStepBenchmark.step        cpu        2   32  1024          sgd      float64  avgt    5   35.733 ±  16.048  ms/op
- * FiniteStepBenchmark.step        cpu        2   32  1024         adam      float64  avgt    5   36.051 ±   3.336  ms/op
- * FiniteStepBenchmark.step        cpu        2   32  4096          sgd      float64  avgt    5  518.544 ± 111.807  ms/op
- * FiniteStepBenchmark.step        cpu        2   32  4096         adam      float64  avgt    5  570.306 ± 215.492  ms/op
- * FiniteStepBenchmark.step        cpu        3   32  1024          sgd      float64  avgt    5   59.967 ±  13.453  ms/op
- * FiniteStepBenchmark.step        cpu        3   32  1024         adam      float64  avgt    5   69.810 ±  16.585  ms/op
- * FiniteStepBenchmark.step        cpu        3   32  4096          sgd      float64  avgt    5  952.194 ± 373.878  ms/op
- * FiniteStepBenchmark.step        cpu        3   32  4096         adam      float64  avgt    5  972.672 ± 226.035  ms/op
+ * FiniteStepBenchmark.step        cpu        2   32  1024          sgd      float64  avgt    5   22.118 ±   4.267  ms/op
+ * FiniteStepBenchmark.step        cpu        2   32  1024         adam      float64  avgt    5   22.684 ±   3.488  ms/op
+ * FiniteStepBenchmark.step        cpu        2   32  4096          sgd      float64  avgt    5  252.411 ±  89.201  ms/op
+ * FiniteStepBenchmark.step        cpu        2   32  4096         adam      float64  avgt    5  307.382 ± 196.100  ms/op
+ * FiniteStepBenchmark.step        cpu        3   32  1024          sgd      float64  avgt    5   39.811 ±   2.701  ms/op
+ * FiniteStepBenchmark.step        cpu        3   32  1024         adam      float64  avgt    5   48.367 ±  10.045  ms/op
+ * FiniteStepBenchmark.step        cpu        3   32  4096          sgd      float64  avgt    5  550.720 ± 121.777  ms/op
+ * FiniteStepBenchmark.step        cpu        3   32  4096         adam      float64  avgt    5  541.883 ± 104.723  ms/op
  */

@@ -95,19 +95,18 @@ public class MaximalUpdateStepBenchmark extends BackendState {
 
 /*
  * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md,
- * "Current code"), 2026-12-02, by benchmarks/measure.sh, that is
+ * "Current code on an idle machine"), 2026-12-02 04:00 UTC, by benchmarks/measure.sh, that is
  *     java -jar benchmarks/target/benchmarks.jar MaximalUpdateStepBenchmark -jvmArgsAppend -Xmx8g
- * while other builds shared the machine (load average 4 to 7 on 2 CPUs, measured FP64 peak
- * 46.7 GFLOP/s, bandwidth 32.7 GB/s): error bars are wide; docs/performance.md compares the
- * times with the machine's limits and with NumPy.
+ * with nothing else running (measured FP64 peak 101.7 GFLOP/s, memory bandwidth 28.2 GB/s);
+ * docs/performance.md compares the times with the machine's limits and with NumPy.
  *
  * Benchmark                             (backend)  (depth)  (m)   (n)  (optimizer)  (precision)  Mode  Cnt    Score    Error  Units
- * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  1024          sgd      float64  avgt    5    3.378 ±  0.706  ms/op
- * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  1024   smoothsign      float64  avgt    5   13.334 ±  1.985  ms/op
- * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  4096          sgd      float64  avgt    5   13.539 ±  1.635  ms/op
- * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  4096   smoothsign      float64  avgt    5  194.358 ± 30.404  ms/op
- * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  1024          sgd      float64  avgt    5    7.908 ±  6.337  ms/op
- * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  1024   smoothsign      float64  avgt    5   26.497 ±  6.117  ms/op
- * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  4096          sgd      float64  avgt    5   25.585 ±  6.956  ms/op
- * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  4096   smoothsign      float64  avgt    5  359.405 ± 50.234  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  1024          sgd      float64  avgt    5    5.414 ±  1.612  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  1024   smoothsign      float64  avgt    5   11.918 ±  0.938  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  4096          sgd      float64  avgt    5   13.659 ±  3.448  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        2    8  4096   smoothsign      float64  avgt    5  114.889 ± 23.432  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  1024          sgd      float64  avgt    5    9.561 ±  1.537  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  1024   smoothsign      float64  avgt    5   24.303 ±  6.756  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  4096          sgd      float64  avgt    5   27.018 ±  5.753  ms/op
+ * MaximalUpdateStepBenchmark.firstStep        cpu        3    8  4096   smoothsign      float64  avgt    5  244.075 ± 36.702  ms/op
  */

@@ -81,19 +81,18 @@ public class NeuralTangentStepBenchmark extends BackendState {
 
 /*
  * Measured on dev-2core (2 vCPUs of an AMD EPYC with AVX-512, OpenJDK 17.0.15; docs/performance.md,
- * "Current code"), 2026-12-02, by benchmarks/measure.sh, that is
+ * "Current code on an idle machine"), 2026-12-02 04:00 UTC, by benchmarks/measure.sh, that is
  *     java -jar benchmarks/target/benchmarks.jar NeuralTangentStepBenchmark -jvmArgsAppend -Xmx8g
- * while other builds shared the machine (load average 4 to 7 on 2 CPUs, measured FP64 peak
- * 46.7 GFLOP/s, bandwidth 32.7 GB/s): error bars are wide; docs/performance.md compares the
- * times with the machine's limits and with NumPy.
+ * with nothing else running (measured FP64 peak 101.7 GFLOP/s, memory bandwidth 28.2 GB/s);
+ * docs/performance.md compares the times with the machine's limits and with NumPy.
  *
  * Benchmark                        (backend)  (depth)  (m)   (n)  (precision)  Mode  Cnt    Score     Error  Units
- * NeuralTangentStepBenchmark.step        cpu        2    8  1024      float64  avgt    3    3.101 ±   1.631  ms/op
- * NeuralTangentStepBenchmark.step        cpu        2    8  4096      float64  avgt    3   46.465 ±  10.091  ms/op
- * NeuralTangentStepBenchmark.step        cpu        2   32  1024      float64  avgt    3    8.844 ±   4.291  ms/op
- * NeuralTangentStepBenchmark.step        cpu        2   32  4096      float64  avgt    3  119.369 ±  85.471  ms/op
- * NeuralTangentStepBenchmark.step        cpu        3    8  1024      float64  avgt    3    6.144 ±   6.439  ms/op
- * NeuralTangentStepBenchmark.step        cpu        3    8  4096      float64  avgt    3   87.145 ±  12.697  ms/op
- * NeuralTangentStepBenchmark.step        cpu        3   32  1024      float64  avgt    3   16.223 ±  13.679  ms/op
- * NeuralTangentStepBenchmark.step        cpu        3   32  4096      float64  avgt    3  241.723 ± 163.929  ms/op
+ * NeuralTangentStepBenchmark.step        cpu        2    8  1024      float64  avgt    3    2.054 ±   1.818  ms/op
+ * NeuralTangentStepBenchmark.step        cpu        2    8  4096      float64  avgt    3   25.420 ±  22.966  ms/op
+ * NeuralTangentStepBenchmark.step        cpu        2   32  1024      float64  avgt    3    5.651 ±   2.265  ms/op
+ * NeuralTangentStepBenchmark.step        cpu        2   32  4096      float64  avgt    3   65.397 ±  89.910  ms/op
+ * NeuralTangentStepBenchmark.step        cpu        3    8  1024      float64  avgt    3    3.898 ±   0.954  ms/op
+ * NeuralTangentStepBenchmark.step        cpu        3    8  4096      float64  avgt    3   52.217 ±  44.927  ms/op
+ * NeuralTangentStepBenchmark.step        cpu        3   32  1024      float64  avgt    3    9.933 ±  12.019  ms/op
+ * NeuralTangentStepBenchmark.step        cpu        3   32  4096      float64  avgt    3  131.846 ± 201.250  ms/op
  */
