@@ -43,41 +43,48 @@ final class CpuGemm {
         split.forEach(WorkSplit.blocks(m, ROWS), block -> {
             int i0 = block * ROWS;
             int rows = Math.min(m, i0 + ROWS) - i0;
-            double[] y = new double[rows];
-            if (transA && rows < PANEL_ROWS) {
-                for (int j = 0; j < n; j++) {
-                    for (int i = 0; i < rows; i++) {
-                        y[i] = dot(av, aOff + (i0 + i) * lda, bv, bOff + j * k, k);
-                    }
-                    store(y, 0, cv, cOff + j * m + i0, rows, alpha, beta);
-                }
-                return;
-            }
-            if (transA) {
-                // A^T's rows are A's columns: copy them a cache-sized chunk of k at a time
-                double[][] sums = new double[n][rows];
-                for (int k0 = 0; k0 < k; k0 += CpuReductions.PARTICLES) {
-                    int length = Math.min(k, k0 + CpuReductions.PARTICLES) - k0;
-                    double[][] panel = columnsOfTransposed(av, aOff + k0, lda, i0, rows, length);
-                    for (int j = 0; j < n; j++) {
-                        addProductColumn(panel, bv, bOff + j * k + k0, sums[j]);
-                    }
-                }
-                for (int j = 0; j < n; j++) {
-                    store(sums[j], 0, cv, cOff + j * m + i0, rows, alpha, beta);
-                }
-                return;
-            }
-            double[][] panel = columns(av, aOff, lda, i0, rows, k);
+            double[][] sums = transA && rows < PANEL_ROWS
+                    ? dotProducts(av, aOff, lda, i0, rows, bv, bOff, k, n)
+                    : panelProducts(transA, av, aOff, lda, i0, rows, bv, bOff, k, n);
             for (int j = 0; j < n; j++) {
-                java.util.Arrays.fill(y, 0.0);
-                addProductColumn(panel, bv, bOff + j * k, y);
-                store(y, 0, cv, cOff + j * m + i0, rows, alpha, beta);
+                store(sums[j], 0, cv, cOff + j * m + i0, rows, alpha, beta);
             }
         });
         if (!c.isDouble()) {
             c.setAll(cv, 0);
         }
+    }
+
+    /**
+     * Rows {@code i0 ..} of {@code op(A) op(B)}, column by column: {@code sums[j][i]}. The rows of
+     * {@code op(A)} are copied into a panel of columns a cache-sized chunk of k at a time (from A's
+     * columns, or from A's rows when A is transposed), and each column of the product is built from
+     * axpys down the panel in ascending k.
+     */
+    private static double[][] panelProducts(boolean transA, double[] a, int aOff, int lda, int i0, int rows,
+                                            double[] b, int bOff, int k, int n) {
+        double[][] sums = new double[n][rows];
+        for (int k0 = 0; k0 < k; k0 += CpuReductions.PARTICLES) {
+            int length = Math.min(k, k0 + CpuReductions.PARTICLES) - k0;
+            double[][] panel = transA ? columnsOfTransposed(a, aOff + k0, lda, i0, rows, length)
+                                      : columns(a, aOff + k0 * lda, lda, i0, rows, length);
+            for (int j = 0; j < n; j++) {
+                addProductColumn(panel, b, bOff + j * k + k0, sums[j]);
+            }
+        }
+        return sums;
+    }
+
+    /** Rows {@code i0 ..} of {@code A^T op(B)} as dot products of A's columns with op(B)'s: {@code sums[j][i]}. */
+    private static double[][] dotProducts(double[] a, int aOff, int lda, int i0, int rows, double[] b, int bOff, int k,
+                                          int n) {
+        double[][] sums = new double[n][rows];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < rows; i++) {
+                sums[j][i] = dot(a, aOff + (i0 + i) * lda, b, bOff + j * k, k);
+            }
+        }
+        return sums;
     }
 
     /**
