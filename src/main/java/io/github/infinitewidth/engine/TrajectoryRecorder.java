@@ -41,15 +41,28 @@ public final class TrajectoryRecorder {
      * @return false when {@code f} is non-finite: the replica has diverged and must stop
      */
     public boolean offer(int replica, int t, double[] f) {
-        for (double value : f) {
-            if (!Double.isFinite(value)) {
-                divergedStep = divergedStep < 0 ? t : Math.min(divergedStep, t);
-                return false;
-            }
+        if (!check(replica, t, f)) {
+            return false;
         }
         int k = Arrays.binarySearch(steps, t);
         if (k >= 0) {
             outputs[replica][k] = f.clone();
+        }
+        return true;
+    }
+
+    /**
+     * Offers outputs that are not recorded (at a step that is not, or at some inputs only, such as
+     * a training batch): only their finiteness counts.
+     *
+     * @return false when {@code values} is non-finite: the replica has diverged and must stop
+     */
+    public boolean check(int replica, int t, double[] values) {
+        for (double value : values) {
+            if (!Double.isFinite(value)) {
+                divergedStep = divergedStep < 0 ? t : Math.min(divergedStep, t);
+                return false;
+            }
         }
         return true;
     }

@@ -98,7 +98,8 @@ public final class GaussianFamily implements AutoCloseable {
     /**
      * Device bytes a family of rank {@code rank} needs when its batches have at most
      * {@code widestBatch} inputs: {@code (2 rank + widestBatch) N} stored values. Lets an engine
-     * check memory before it starts; the doubling growth can allocate up to twice the rank.
+     * check memory before it starts. A family created with {@code initialCapacity = rank} never
+     * grows; one that outgrows its capacity doubles it, up to twice the rank.
      */
     public static long deviceBytesFor(int particles, int rank, int widestBatch, Precision precision) {
         return (2L * rank + widestBatch) * particles * precision.bytes();
@@ -108,16 +109,46 @@ public final class GaussianFamily implements AutoCloseable {
      * The hats of new inputs: {@code out = hat(y)}, jointly Gaussian with every hat this family
      * produced before (see the class comment). Extends the basis by the inputs' residuals that
      * survive the drop tolerance and draws one fresh hat column for each. The inputs are
-     * numbered in the order they arrive, across calls, for {@link #steinInputs}.
-     *
-     * <p>Orthonormalization: block Gram-Schmidt with one re-orthogonalization pass against the
-     * existing basis (two GEMM passes), then modified Gram-Schmidt with one re-orthogonalization
-     * pass column by column within the batch. Cost {@code O(N k m + N m^2)}.
+     * numbered in the order they arrive, across calls, for {@link #steinInputs}. Cost
+     * {@code O(N k m + N m^2)}.
      *
      * @param y {@code N x m} inputs
      * @param out {@code N x m}, overwritten; may be {@code y} itself
      */
     public void sample(DeviceMatrix y, DeviceMatrix out) {
+        int first = rank;
+        rank = hats(y, out, stream, first, true);
+        inputs += y.cols();
+    }
+
+    /**
+     * Hats of inputs that stay outside the family (an evaluation pass, LIMITS.md section 5.1):
+     * {@code out = hat(y)}, jointly Gaussian with every hat of the family exactly as {@link #sample}
+     * would make them, but the family is left as it was: its rank, its inputs, its Stein
+     * regressions and its random stream do not change, so later samples are the same, bit for bit,
+     * as without this call. The part of y in the family's span reuses the family's hats; the
+     * residual gets fresh noise of covariance {@code sw^2 <r, r'>} drawn from {@code stream} at
+     * draws {@code firstDraw ..} (one per independent residual, at most {@code y.cols()}), which the
+     * caller keeps apart from every other use. Cost as {@link #sample}.
+     *
+     * @param y {@code N x m} inputs
+     * @param out {@code N x m}, overwritten; may be {@code y} itself
+     */
+    public void sampleOutside(DeviceMatrix y, DeviceMatrix out, long stream, int firstDraw) {
+        hats(y, out, stream, firstDraw, false);
+    }
+
+    /**
+     * Orthonormalizes the inputs' residuals against the basis into the columns after {@code rank},
+     * draws one fresh hat per independent residual ({@code stream}, draws from {@code firstDraw}),
+     * writes {@code out = hat(y)} and returns the rank the family has with these columns. With
+     * {@code join} the inputs are recorded as pivots; the caller then adopts the returned rank.
+     *
+     * <p>Orthonormalization: block Gram-Schmidt with one re-orthogonalization pass against the
+     * existing basis (two GEMM passes), then modified Gram-Schmidt with one re-orthogonalization
+     * pass column by column within the batch. Cost {@code O(N k m + N m^2)}.
+     */
+    private int hats(DeviceMatrix y, DeviceMatrix out, long drawStream, int firstDraw, boolean join) {
         requireParticles("sample", y);
         requireParticles("sample", out);
         int m = y.cols();
@@ -129,32 +160,35 @@ public final class GaussianFamily implements AutoCloseable {
         DeviceMatrix r = residual.columns(0, m);
         backend.copy(y, r);
         int first = rank;
+        int top = rank;
         double[] inOldBasis = first == 0 ? new double[0] : ParticleGramSchmidt.project(backend, basis.columns(0, first), r);
-        // coefficients[j]: input j on basis columns 0 .. (rank just after input j) - 1
+        // coefficients[j]: input j on basis columns 0 .. (top just after input j) - 1
         double[][] coefficients = new double[m][];
         for (int j = 0; j < m; j++) {
             DeviceMatrix rj = r.columns(j, j + 1);
-            double[] inBatch = rank == first ? new double[0] : ParticleGramSchmidt.project(backend, basis.columns(first, rank), rj);
+            double[] inBatch = top == first ? new double[0] : ParticleGramSchmidt.project(backend, basis.columns(first, top), rj);
             double norm = ParticleGramSchmidt.norm(backend, rj);
             boolean independent = norm > dropTolerance * ParticleGramSchmidt.norm(backend, y.columns(j, j + 1));
-            double[] c = new double[rank + (independent ? 1 : 0)];
+            double[] c = new double[top + (independent ? 1 : 0)];
             System.arraycopy(inOldBasis, j * first, c, 0, first);
             System.arraycopy(inBatch, 0, c, first, inBatch.length);
             if (independent) {
-                DeviceMatrix q = basis.columns(rank, rank + 1);
+                DeviceMatrix q = basis.columns(top, top + 1);
                 backend.copy(rj, q);
                 backend.scale(1.0 / norm, q);
-                c[rank] = norm;
-                pivots.add(inputs + j, c);
-                rank++;
+                c[top] = norm;
+                if (join) {
+                    pivots.add(inputs + j, c);
+                }
+                top++;
             }
             coefficients[j] = c;
         }
-        inputs += m;
-        if (rank > first) {
-            backend.fillGaussian(basisHats.columns(first, rank), key, stream, first, sw);
+        if (top > first) {
+            backend.fillGaussian(basisHats.columns(first, top), key, drawStream, firstDraw, sw);
         }
-        writeHats(coefficients, out);
+        writeHats(coefficients, top, out);
+        return top;
     }
 
     /**
@@ -304,8 +338,8 @@ public final class GaussianFamily implements AutoCloseable {
         residual.close();
     }
 
-    /** {@code out = Zhat C} with C the coefficients of each input on the (now extended) basis. */
-    private void writeHats(double[][] coefficients, DeviceMatrix out) {
+    /** {@code out = Zhat C} with C the coefficients of each input on the first {@code rank} basis columns. */
+    private void writeHats(double[][] coefficients, int rank, DeviceMatrix out) {
         if (rank == 0) {
             backend.fill(out, 0.0);
             return;

@@ -202,17 +202,18 @@ class BadInputTest {
                                 + " got tanh"),
                 full("too few particles for the hat families", Cli.VALID_JOB
                                 .replace("engine: finite\nparametrization: mup", "engine: mu-limit")
-                                .replace("hiddenLayers: 1", "hiddenLayers: 2"), "simulation.particles",
-                        "simulation.particles of 16 are too few for 2 steps of 3 inputs: the hat families reach rank 9"
-                                + " and the Stein regressions need far more particles than that (use at least 36, or"
-                                + " fewer steps)"),
+                                .replace("hiddenLayers: 1", "hiddenLayers: 2")
+                                .replace("particles: 16", "particles: 10"), "simulation.particles",
+                        "simulation.particles of 10 are too few for 2 steps with batches of 2: the hat families reach"
+                                + " rank 4 and the Stein regressions need far more particles than that (use at least 19,"
+                                + " or fewer steps)"),
                 full("a run that does not fit the memory limit", Cli.VALID_JOB
                                 .replace("engine: finite\nparametrization: mup", "engine: mu-limit")
                                 .replace("hiddenLayers: 1", "hiddenLayers: 2")
                                 .replace("type: sgd", "type: sign")
                                 .replace("particles: 16", "particles: 1024\n  memoryLimitMiB: 1"),
-                        "simulation.particles", "simulation.particles of 1024 needs 8.7 MiB (ensemble 0.3 MiB,"
-                                + " stored hats 0.4 MiB, pair matrices 8.0 MiB) but simulation.memoryLimitMiB is 1 MiB"),
+                        "simulation.particles", "simulation.particles of 1024 needs 8.5 MiB (ensemble 0.3 MiB,"
+                                + " stored hats 0.2 MiB, pair matrices 8.0 MiB) but simulation.memoryLimitMiB is 1 MiB"),
                 change("negative checkpoint interval", "  precision: float64",
                         "  precision: float64\n  checkpointEvery: -2", "simulation.checkpointEvery",
                         "simulation.checkpointEvery must be >= 0, got -2"),

@@ -217,6 +217,65 @@ class GaussianFamilyTest {
         }
     }
 
+    /**
+     * An evaluation pass (LIMITS.md section 5.1): hats of inputs kept outside the family are
+     * jointly Gaussian with the family's hats with covariance {@code sw^2 <y, y'>}, exactly for the
+     * part in the family's span (a combination of earlier inputs gets the same combination of their
+     * hats) and in law for the fresh part (15 second moments at 5 sigma: false failure probability
+     * below 15 * 5.7e-7 = 8.6e-6), and they leave the family as it was: later samples are the same,
+     * bit for bit, as from a family that never saw them.
+     */
+    @Test
+    void hatsOutsideTheFamilyAreJointlyGaussianWithItAndChangeNothing() {
+        open(Precision.FLOAT64);
+        int n = 20000;
+        RandomKey key = new RandomKey(SEED, 6);
+        double[][] z = hostGaussians(n, 4, key);
+        double[] y1 = map(z[0], Math::tanh);
+        double[] y2 = combine(1, times(z[0], z[1]), 0.3, ones(n));
+        double[] y3 = combine(0.5, y1, 2, y2);
+        double[] y4 = map(z[2], v -> Math.max(v, 0));
+        double[] y5 = combine(1, y4, 0.7, map(z[1], Math::sin));
+        double[] later = times(z[3], z[0]);
+        int m = 5;
+        try (GaussianFamily family = new GaussianFamily(backend, n, SW, key, FAMILY_STREAM, 2);
+             GaussianFamily untouched = new GaussianFamily(backend, n, SW, key, FAMILY_STREAM, 2);
+             DeviceMatrix y = backend.upload(n, m, concat(y1, y2, y3, y4, y5));
+             DeviceMatrix hats = backend.allocate(n, m);
+             DeviceMatrix again = backend.allocate(n, 3)) {
+            family.sample(y.columns(0, 2), hats.columns(0, 2));
+            family.sampleOutside(y.columns(2, 5), hats.columns(2, 5), NOISE_STREAM, 40);
+            assertEquals(2, family.rank(), "outside inputs add no basis column");
+            assertEquals(2, family.inputCount());
+            family.sampleOutside(y.columns(2, 5), again, NOISE_STREAM, 40);
+            assertClose(backend.download(hats.columns(2, 5)), backend.download(again), 0);
+
+            double[] h = backend.download(hats);
+            for (int i = 0; i < n; i++) {
+                assertEquals(0.5 * h[i] + 2 * h[i + n], h[i + 2 * n], 1e-10, "hat of 0.5 y1 + 2 y2");
+            }
+            double[] inputGram = backend.gram(y, y);
+            double[] second = backend.gram(hats, hats);
+            double worst = 0;
+            for (int j = 0; j < m; j++) {
+                for (int i = 0; i <= j; i++) {
+                    double sii = SW * SW * inputGram[i + i * m];
+                    double sjj = SW * SW * inputGram[j + j * m];
+                    double sij = SW * SW * inputGram[i + j * m];
+                    double se = Math.sqrt((sii * sjj + sij * sij) / n);
+                    worst = Math.max(worst, Math.abs(second[i + j * m] - sij) / se);
+                }
+            }
+            assertTrue(worst < 5, "largest deviation " + worst + " standard errors");
+
+            double[] after = sample(family, later);
+            sample(untouched, y1, y2);
+            assertClose(sample(untouched, later), after, 0);
+            assertClose(backend.download(untouched.basis()), backend.download(family.basis()), 0);
+            assertClose(backend.download(untouched.basisHats()), backend.download(family.basisHats()), 0);
+        }
+    }
+
     // ---- Stein derivatives (b) -----------------------------------------------------------------
 
     private static final int STEIN_PARTICLES = 20000;

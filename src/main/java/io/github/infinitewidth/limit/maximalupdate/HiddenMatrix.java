@@ -29,6 +29,7 @@ final class HiddenMatrix implements AutoCloseable {
     private final GaussianFamily backwardHats;
     private final DeltaW delta;
     private final boolean dotTerms;
+    private final long evaluationStream;
 
     /**
      * @param layer l (2..L), which picks the families' random streams
@@ -43,11 +44,27 @@ final class HiddenMatrix implements AutoCloseable {
         this.delta = q.isLinear() ? new LowRankDeltaW(backend, particles, rate, backwardRank)
                 : new PairDeltaW(backend, particles, q, rate);
         this.dotTerms = dotTerms;
+        this.evaluationStream = MaximalUpdateStreams.evaluationHats(layer);
     }
 
-    /** {@code out = W x} for the kets {@code x = x^{l-1}_t} (all inputs). */
+    /** {@code out = W x} for the kets {@code x = x^{l-1}_t} of a training pass: their hats join the forward family. */
     void forward(DeviceMatrix x, DeviceMatrix out) {
         forwardHats.sample(x, out);
+        finishForward(x, out);
+    }
+
+    /**
+     * {@code out = W x} for the kets of an evaluation pass (LIMITS.md section 5.1): their hats are
+     * drawn jointly Gaussian with the forward family but stay outside it, so no training quantity
+     * depends on them. Fresh draws come from the layer's evaluation stream from {@code firstDraw}.
+     */
+    void evaluate(DeviceMatrix x, DeviceMatrix out, int firstDraw) {
+        forwardHats.sampleOutside(x, out, evaluationStream, firstDraw);
+        finishForward(x, out);
+    }
+
+    /** Adds the forward dot term and {@code DeltaW_t x} to the hats in {@code out}. */
+    private void finishForward(DeviceMatrix x, DeviceMatrix out) {
         if (dotTerms) {
             backwardHats.dot(x, 1.0, out);
         }

@@ -31,15 +31,24 @@ import java.util.Map;
  * matrices of nonlinear Q, per hidden matrix. Memory: see {@link #memoryPlan}.
  */
 public final class MaximalUpdateEngine implements Engine {
+    private static final int[] NO_INPUTS = new int[0];
+
     private final boolean dotTerms;
+    private final boolean evaluationPasses;
 
     public MaximalUpdateEngine() {
-        this(true);
+        this(true, true);
     }
 
-    /** With {@code dotTerms = false} the dot terms are dropped: wrong, for the test that shows it. */
-    MaximalUpdateEngine(boolean dotTerms) {
+    /**
+     * With {@code dotTerms = false} the dot terms are dropped: wrong, for the test that shows it.
+     * With {@code evaluationPasses = false} every input runs a training pass at every step and its
+     * hats join the families, as the engine did before LIMITS.md section 5.1: the same limit at a far
+     * higher cost, for the test that shows the two agree.
+     */
+    MaximalUpdateEngine(boolean dotTerms, boolean evaluationPasses) {
         this.dotTerms = dotTerms;
+        this.evaluationPasses = evaluationPasses;
     }
 
     @Override
@@ -57,12 +66,12 @@ public final class MaximalUpdateEngine implements Engine {
     @Override
     public void validate(Experiment e, Backend backend) {
         long n = e.simulation().particles();
-        int rank = forwardRank(e);
-        if (e.network().hiddenLayers() >= 2 && 2L * rank > n) {
+        long rank = trainingRank(e);
+        if (e.network().hiddenLayers() >= 2 && 2 * rank + e.data().size() > n) {
             throw new InvalidSpecException("simulation.particles", "of " + n + " are too few for " + e.training().steps()
-                    + " steps of " + e.data().size() + " inputs: the hat families reach rank " + rank
-                    + " and the Stein regressions need far more particles than that (use at least " + 4L * rank
-                    + ", or fewer steps)");
+                    + " steps with batches of " + batchSize(e) + ": the hat families reach rank " + rank
+                    + " and the Stein regressions need far more particles than that (use at least "
+                    + (4 * rank + e.data().size()) + ", or fewer steps)");
         }
         if (!e.optimizer().update().isLinear() && e.network().hiddenLayers() >= 2 && n * n > Integer.MAX_VALUE - 8L) {
             throw new InvalidSpecException("simulation.particles", "of " + n + " make N x N pair matrices (needed by "
@@ -72,17 +81,29 @@ public final class MaximalUpdateEngine implements Engine {
                 "simulation.particles", n);
     }
 
-    /** The largest rank a forward hat family reaches: one column per input and forward pass. */
-    private static int forwardRank(Experiment e) {
-        return (e.training().steps() + 1) * e.data().size();
+    /**
+     * The largest rank a hat family reaches: one column per batch input and training step
+     * (LIMITS.md section 5.1; evaluation passes add none).
+     */
+    static long trainingRank(Experiment e) {
+        return (long) e.training().steps() * batchSize(e);
+    }
+
+    /** The most columns a forward family holds at once: its final rank and one evaluation pass. */
+    private int forwardCapacity(Experiment e) {
+        long columns = evaluationPasses ? trainingRank(e) + e.data().size()
+                : (e.training().steps() + 1L) * e.data().size();
+        return (int) Math.min(columns, e.simulation().particles());
     }
 
     /**
-     * Ensemble (u, v, their optimizer state, h and x of every layer, the batch's backward kets), stored
-     * hats (forward families of rank up to {@code (T+1) m}, backward of rank up to {@code T B}, each with
-     * basis and hats, at most twice that while growing), sgd's {@code DeltaW} history ({@code 2 T B} columns)
-     * or the pair matrices ({@code N x N}, times 1 + optimizer state + gradient for memoryful Q), per
-     * hidden matrix.
+     * Ensemble (u, v and their optimizer state; h and x of every layer at all m inputs; one forward
+     * pass's working columns; the batch's backward kets and gradients), stored hats (per hidden
+     * matrix a forward family of up to {@code T B} columns plus one evaluation pass of up to m, and a
+     * backward family of up to {@code T B}, each as basis and hats with a residual workspace as wide
+     * as its widest pass; allocated at that size once, never grown), sgd's {@code DeltaW} history
+     * ({@code 2 T B} columns) or the pair matrices ({@code N x N}, times 1 + optimizer state + gradient
+     * for memoryful Q), per hidden matrix.
      */
     @Override
     public MemoryPlan memoryPlan(Experiment e, Precision precision) {
@@ -90,21 +111,22 @@ public final class MaximalUpdateEngine implements Engine {
         int m = e.data().size();
         int d = e.data().dimension();
         int b = batchSize(e);
-        int steps = e.training().steps();
-        int hiddenMatrices = e.network().hiddenLayers() - 1;
+        int layers = e.network().hiddenLayers();
+        int hiddenMatrices = layers - 1;
         UpdateFunction q = e.optimizer().update();
         long bytes = precision.bytes();
-        long ensemble = (long) n * ((d + 1L) * (1 + q.stateSize()) + 2L * e.network().hiddenLayers() * (m + b)
-                + 4L * b + d) * bytes;
+        long ensemble = (long) n * ((d + 1L) * (1 + q.stateSize()) + 2L * layers * m + 2L * m + 3L * layers * b
+                + 3L * b + d + 1) * bytes;
         MemoryPlan plan = MemoryPlan.EMPTY.with("ensemble", ensemble);
         if (hiddenMatrices == 0) {
             return plan;
         }
-        long hats = hiddenMatrices * (GaussianFamily.deviceBytesFor(n, 2 * forwardRank(e), m, precision)
-                + GaussianFamily.deviceBytesFor(n, 2 * Math.max(1, steps * b), b, precision));
+        int trainingRank = (int) Math.max(1, Math.min(trainingRank(e), n));
+        long hats = hiddenMatrices * (GaussianFamily.deviceBytesFor(n, forwardCapacity(e), m, precision)
+                + GaussianFamily.deviceBytesFor(n, trainingRank, b, precision));
         plan = plan.with("stored hats", hats);
         if (q.isLinear()) {
-            return plan.with("DeltaW history", hiddenMatrices * 2L * 2 * n * Math.max(1, steps * b) * bytes);
+            return plan.with("DeltaW history", hiddenMatrices * 2L * n * trainingRank * bytes);
         }
         return plan.with("pair matrices", hiddenMatrices * (long) PairDeltaW.matrices(q) * n * n * bytes);
     }
@@ -121,6 +143,8 @@ public final class MaximalUpdateEngine implements Engine {
         int replicas = e.simulation().replicas();
         int layers = e.network().hiddenLayers();
         double[] targets = e.data().allTargets();
+        int m = e.data().size();
+        int[] everyInput = java.util.stream.IntStream.range(0, m).toArray();
         TrajectoryRecorder recorder = new TrajectoryRecorder(e.training(), replicas, e.data().train().size());
         CheckpointPlan plan = new CheckpointPlan(e, checkpoints, recorder);
         int[] recorded = recorder.steps();
@@ -131,7 +155,7 @@ public final class MaximalUpdateEngine implements Engine {
         for (int r = plan.firstReplica(); r < replicas; r++) {
             BatchSchedule schedule = new BatchSchedule(e.training(), e.data().train().size(), e.simulation().seed());
             try (MaximalUpdateReplica replica = new MaximalUpdateReplica(e, backend,
-                    new RandomKey(e.simulation().seed(), r), dotTerms)) {
+                    new RandomKey(e.simulation().seed(), r), dotTerms, forwardCapacity(e))) {
                 int first = plan.firstStep(r);
                 StateReader saved = plan.replicaState(r);
                 if (saved != null) {
@@ -142,11 +166,15 @@ public final class MaximalUpdateEngine implements Engine {
                     k++;
                 }
                 for (int t = first; t <= steps; t++) {
-                    double[] f = replica.forward();
-                    if (!recorder.offer(r, t, f)) {
+                    int[] batch = t < steps ? schedule.batch(t) : NO_INPUTS;
+                    boolean record = k < recorded.length && recorded[k] == t;
+                    double[] f = evaluationPasses
+                            ? replica.forward(batch, record ? outside(batch, m) : NO_INPUTS, t)
+                            : replica.forward(everyInput, NO_INPUTS, t);
+                    if (!(record || !evaluationPasses ? recorder.offer(r, t, f) : recorder.check(r, t, at(f, batch)))) {
                         break;
                     }
-                    if (k < recorded.length && recorded[k] == t) {
+                    if (record) {
                         for (int l = 1; l <= layers && e.training().recordKernels(); l++) {
                             features[k][l][r] = replica.features(l);
                         }
@@ -155,7 +183,6 @@ public final class MaximalUpdateEngine implements Engine {
                     if (t == steps) {
                         break;
                     }
-                    int[] batch = schedule.batch(t);
                     replica.train(e.loss().errorSignal(f, targets, batch), batch, t);
                     plan.afterUpdate(r, t + 1, w -> {
                         saveFeatures(w, features);
@@ -173,6 +200,24 @@ public final class MaximalUpdateEngine implements Engine {
             }
         }
         return recorder.finish(Map.of());
+    }
+
+    /** The inputs {@code 0 .. m-1} not in {@code batch}, ascending. */
+    private static int[] outside(int[] batch, int m) {
+        boolean[] in = new boolean[m];
+        for (int j : batch) {
+            in[j] = true;
+        }
+        return java.util.stream.IntStream.range(0, m).filter(j -> !in[j]).toArray();
+    }
+
+    /** {@code f} at the given inputs. */
+    private static double[] at(double[] f, int[] inputs) {
+        double[] out = new double[inputs.length];
+        for (int k = 0; k < inputs.length; k++) {
+            out[k] = f[inputs[k]];
+        }
+        return out;
     }
 
     /** {@code mu/features}: {@code features[k][l][r]} at index {@code (k (L + 1) + l) R + r}, null where not recorded. */

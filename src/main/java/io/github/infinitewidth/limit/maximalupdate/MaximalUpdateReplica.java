@@ -18,10 +18,11 @@ import io.github.infinitewidth.state.StateWriter;
  * and 5). With one hidden layer this is the exact particle system of Theorem 2.5.2; with more,
  * each hidden matrix acts on kets through hats, dot terms and {@code DeltaW} ({@link HiddenMatrix}).
  *
- * <p>A step is {@link #forward()} (all m inputs), then {@link #train} on the batch: the backward
- * pass runs on the batch columns only, since inputs outside the batch have {@code chi = 0} and
- * their backward kets influence nothing (so their hats need not exist, which keeps the backward
- * families' rank at B per step).
+ * <p>A step is {@link #forward} (a training pass over the batch, and at recorded steps an
+ * evaluation pass over the other inputs), then {@link #train} on the batch: the backward pass
+ * runs on the batch columns only, since inputs outside the batch have {@code chi = 0} and their
+ * backward kets influence nothing. Both hat families thus grow by B per step, not by m
+ * (LIMITS.md section 5.1).
  */
 final class MaximalUpdateReplica implements AutoCloseable {
     private final Backend backend;
@@ -42,7 +43,11 @@ final class MaximalUpdateReplica implements AutoCloseable {
     private final DeviceMatrix[] x;
     private final HiddenMatrix[] hidden;     // hidden[l], l = 2..L
 
-    MaximalUpdateReplica(Experiment e, Backend backend, RandomKey key, boolean dotTerms) {
+    /**
+     * @param forwardCapacity the most columns a forward family holds at once: its final rank plus
+     *     the widest evaluation pass, so that its buffers never grow
+     */
+    MaximalUpdateReplica(Experiment e, Backend backend, RandomKey key, boolean dotTerms, int forwardCapacity) {
         this.backend = backend;
         this.scope = new MatrixScope(backend);
         this.phi = e.network().activation();
@@ -77,29 +82,56 @@ final class MaximalUpdateReplica implements AutoCloseable {
         int batch = MaximalUpdateEngine.batchSize(e);
         for (int l = 2; l <= layers; l++) {
             hidden[l] = new HiddenMatrix(backend, n, init.hidden(), key, l, q, eta * mult.hidden(),
-                    (steps + 1) * m, steps * batch, dotTerms);
+                    forwardCapacity, steps * batch, dotTerms);
         }
     }
 
     /**
-     * The forward pass of step t at the current state; returns {@code f_t(xi_j) = E[v x^L_j]} for all
-     * inputs, or NaN for every input when a pre-activation ket is non-finite (the run diverged even if
-     * a saturating activation keeps the outputs finite).
+     * The forward pass of step t at the current state (LIMITS.md section 5.1). The {@code trained}
+     * inputs (step t's batch) run as a training pass: their hats join the forward families, which
+     * {@link #train} and every later step build on. The {@code evaluated} inputs run as an
+     * evaluation pass: their hats are drawn jointly Gaussian with the families but stay outside them,
+     * so training never depends on them. Returns {@code f_t(xi_j) = E[v x^L_j]} at the inputs of both
+     * passes and NaN at the others; a pass whose pre-activation kets are non-finite gives NaN at all
+     * of its inputs (the run diverged even if a saturating activation keeps the outputs finite).
      */
-    double[] forward() {
-        backend.gemm(false, false, 1.0, u, inputs, 0.0, h[1]);
-        boolean finite = backend.allFinite(h[1]);
-        backend.activation(phi, h[1], x[1]);
-        for (int l = 2; l <= layers; l++) {
-            hidden[l].forward(x[l - 1], h[l]);
-            finite &= backend.allFinite(h[l]);
-            backend.activation(phi, h[l], x[l]);
-        }
-        double[] f = backend.gram(v, x[layers]);
-        if (!finite) {
-            java.util.Arrays.fill(f, Double.NaN);
-        }
+    double[] forward(int[] trained, int[] evaluated, int t) {
+        double[] f = new double[m];
+        java.util.Arrays.fill(f, Double.NaN);
+        pass(trained, true, t, f);
+        pass(evaluated, false, t, f);
         return f;
+    }
+
+    /** One pass over the given input columns; writes their h, x and outputs. */
+    private void pass(int[] columns, boolean training, int t, double[] f) {
+        if (columns.length == 0) {
+            return;
+        }
+        try (MatrixScope scratch = new MatrixScope(backend)) {
+            DeviceMatrix hc = scratch.allocate(n, columns.length);
+            DeviceMatrix xc = scratch.allocate(n, columns.length);
+            backend.gemm(false, false, 1.0, u, gather(inputs, columns, scratch), 0.0, hc);
+            boolean finite = backend.allFinite(hc);
+            backend.activation(phi, hc, xc);
+            scatter(hc, columns, h[1]);
+            scatter(xc, columns, x[1]);
+            for (int l = 2; l <= layers; l++) {
+                if (training) {
+                    hidden[l].forward(xc, hc);
+                } else {
+                    hidden[l].evaluate(xc, hc, t * m);
+                }
+                finite &= backend.allFinite(hc);
+                backend.activation(phi, hc, xc);
+                scatter(hc, columns, h[l]);
+                scatter(xc, columns, x[l]);
+            }
+            double[] outputs = backend.gram(v, xc);
+            for (int k = 0; k < columns.length; k++) {
+                f[columns[k]] = finite ? outputs[k] : Double.NaN;
+            }
+        }
     }
 
     /**
@@ -133,14 +165,15 @@ final class MaximalUpdateReplica implements AutoCloseable {
         }
     }
 
-    /** The feature kernel {@code E[x^l_i x^l_j]} of the last forward pass (m x m). */
+    /** The feature kernel {@code E[x^l_i x^l_j]} after a forward pass over every input (m x m). */
     double[] features(int l) {
         return backend.gram(x[l], x[l]);
     }
 
     /**
-     * The backward pass and the updates of step t (after {@link #forward()}): {@code chi} over all
-     * inputs, {@code batch} the indices of its nonzero entries.
+     * The backward pass and the updates of step t, after a {@link #forward} whose training pass
+     * covered {@code batch}: {@code chi} over all inputs, {@code batch} the indices of its nonzero
+     * entries.
      */
     void train(double[] chi, int[] batch, int t) {
         int b = batch.length;
@@ -197,8 +230,12 @@ final class MaximalUpdateReplica implements AutoCloseable {
         return out;
     }
 
-
-
+    /** Copies the columns of {@code source} into the given columns of {@code target}. */
+    private void scatter(DeviceMatrix source, int[] columns, DeviceMatrix target) {
+        for (int k = 0; k < columns.length; k++) {
+            backend.copy(source.columns(k, k + 1), target.columns(columns[k], columns[k] + 1));
+        }
+    }
 
     @Override
     public void close() {

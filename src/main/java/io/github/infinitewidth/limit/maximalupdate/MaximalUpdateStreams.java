@@ -19,4 +19,12 @@ final class MaximalUpdateStreams {
     static long backwardHats(int layer) {
         return 2000L + layer;
     }
+
+    /**
+     * Fresh hats of evaluation passes through hidden layer l (LIMITS.md section 5.1): the pass at
+     * step t draws from {@code t * m} on, at most m columns, so no two passes share a draw.
+     */
+    static long evaluationHats(int layer) {
+        return 3000L + layer;
+    }
 }

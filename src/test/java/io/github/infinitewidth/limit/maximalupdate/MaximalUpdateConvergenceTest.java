@@ -58,7 +58,7 @@ class MaximalUpdateConvergenceTest {
         UpdateFunction q = new UpdateFunction(kind, kind == UpdateFunction.Kind.SMOOTHSIGN ? 0.1 : 1e-8, 0.9, 0.999);
         double[][] limit = finalOutputs(new MaximalUpdateEngine(),
                 MuExperiments.deep(phi, q, lr, STEPS, 2, 0, PARTICLES, SEEDS, 1));
-        double[][] withoutDots = finalOutputs(new MaximalUpdateEngine(false),
+        double[][] withoutDots = finalOutputs(new MaximalUpdateEngine(false, true),
                 MuExperiments.deep(phi, q, lr, STEPS, 2, 0, PARTICLES, SEEDS, 1));
         double[][] narrow = finalOutputs(new FiniteEngine(), MuExperiments.deep(phi, q, lr, STEPS, 2, 256, 1, SEEDS, 1));
         double[][] middle = finalOutputs(new FiniteEngine(), MuExperiments.deep(phi, q, lr, STEPS, 2, 1024, 1, SEEDS, 1));

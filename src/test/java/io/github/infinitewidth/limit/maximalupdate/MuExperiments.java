@@ -30,9 +30,14 @@ final class MuExperiments {
     /** The deep limit or (with {@code width > 0}) finite muP networks of the same setup. */
     static Experiment deep(Activation phi, UpdateFunction q, double lr, int steps, int batch, int width,
                            int particles, int replicas, long seed) {
+        return deep(phi, q, lr, new TrainingSpec(steps, batch, true, 1), width, particles, replicas, seed);
+    }
+
+    /** As above with the given training schedule. */
+    static Experiment deep(Activation phi, UpdateFunction q, double lr, TrainingSpec training, int width,
+                           int particles, int replicas, long seed) {
         return new Experiment(new NetworkSpec(3, phi, width, INIT), width > 0 ? Parametrization.MUP : null,
-                new OptimizerSpec(q, lr, LayerMultipliers.DEFAULT), Loss.MSE, DATA,
-                new TrainingSpec(steps, batch, true, 1),
+                new OptimizerSpec(q, lr, LayerMultipliers.DEFAULT), Loss.MSE, DATA, training,
                 new SimulationSpec(particles, replicas, seed, BackendChoice.CPU, Precision.FLOAT64, true));
     }
 }
