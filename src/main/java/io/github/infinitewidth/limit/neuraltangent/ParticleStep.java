@@ -101,8 +101,7 @@ final class ParticleStep implements FunctionSpaceStep {
             for (int l = 2; l <= layers; l++) {
                 double alpha = 1.0 / (n - 1);
                 if (secondFactors == null) {
-                    backend.nonlinearOuterProduct(q, chi, kets.dh[l], kets.x[l - 1], kets.x[l - 1], alpha, true,
-                            pairTerm);
+                    pairTermOverTheBatch(chi, l, alpha);
                 } else {
                     backend.adamOuterProduct(q, t, firstMoment, secondFactors, kets.dh[l], kets.x[l - 1],
                             kets.x[l - 1], alpha, true, pairTerm);
@@ -111,6 +110,31 @@ final class ParticleStep implements FunctionSpaceStep {
             }
         }
         return k;
+    }
+
+    /**
+     * {@code pairTerm = alpha sum_{b != a} Q(G_t(a, b)) x^{l-1}_b} for memoryless Q, where the pair
+     * gradient {@code G_t(a, b) = sum_j chi_j dh^l_{a,j} x^{l-1}_{b,j}} sums over the inputs with
+     * {@code chi_j != 0} only (the batch; LIMITS.md section 5.1), so its cost is {@code N^2 (B + m)}
+     * rather than {@code 2 N^2 m}.
+     */
+    private void pairTermOverTheBatch(double[] chi, int l, double alpha) {
+        int[] batch = java.util.stream.IntStream.range(0, m).filter(j -> chi[j] != 0).toArray();
+        if (batch.length == 0) {
+            backend.fill(pairTerm, 0.0); // G = 0 for every pair, and Q(0) = 0 for sign and smoothsign
+            return;
+        }
+        double[] chiBatch = new double[batch.length];
+        try (MatrixScope scratch = new MatrixScope(backend)) {
+            DeviceMatrix dh = scratch.allocate(n, batch.length);
+            DeviceMatrix x = scratch.allocate(n, batch.length);
+            for (int k = 0; k < batch.length; k++) {
+                chiBatch[k] = chi[batch[k]];
+                backend.copy(kets.dh[l].columns(batch[k], batch[k] + 1), dh.columns(k, k + 1));
+                backend.copy(kets.x[l - 1].columns(batch[k], batch[k] + 1), x.columns(k, k + 1));
+            }
+            backend.nonlinearOuterProduct(q, chiBatch, dh, x, kets.x[l - 1], alpha, true, pairTerm);
+        }
     }
 
     /** {@code out = Q_t(grad)} entrywise with the entries' own state. */
