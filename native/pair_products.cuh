@@ -2,6 +2,7 @@
 // (LIMITS.md sections 3 and 5), and its two relatives:
 //   pair_outer:      out[a, i] = alpha sum_b Q(G[a, b]) C[b, i],  G[a, b] = sum_j c_j A[a, j] B[b, j]
 //   pair_accumulate: pairs[a, b] += alpha Q(G[a, b])
+//   pair_update:     the same for momentum and Adam, each pair stepping its own state
 //   adam variant:    Q(G) replaced by adam(m_ab, v_ab), m_ab = G with c = first,
 //                    v_ab = sum_r G_r[a, b]^2 with c = second[r] (Backend.adamOuterProduct)
 // The N_A x N_B matrix of Q values is never stored: a block of 16 x 16 threads makes a
@@ -175,3 +176,47 @@ FOR_BOTH_PRECISIONS(pair_accumulate,
     (int q_kind, double epsilon, const double* coefs, const void* a, int na, const void* b, int nb, int m,
      double alpha, int exclude_diagonal, void* pairs),
     (q_kind, epsilon, coefs, (const T*) a, na, (const T*) b, nb, m, alpha, exclude_diagonal, (T*) pairs))
+
+// pairs[a, b] += alpha Q_t(G[a, b]) for memoryful Q (Backend.updatePairs): each pair steps its own
+// state (momentum's b in s0, Adam's m and v in s0 and s1) with the arithmetic of update() in
+// elementwise.cuh, G held in registers; the N_A x N_B gradient is never stored. Same tiling and
+// ownership as pair_accumulate; the diagonal of pairs and state is left untouched when excluded.
+template <typename T>
+__device__ void pair_update(int kind, double epsilon, double beta1, double beta2, double c1, double c2,
+                            const double* coefs, const T* a, int na, const T* b, int nb, int m, double alpha,
+                            int exclude_diagonal, T* pairs, T* s0, T* s1) {
+    __shared__ double as[PAIR_K][PAIR_TILE];
+    __shared__ double bs[PAIR_K][PAIR_TILE];
+    int tx = threadIdx.x % 16;
+    int ty = threadIdx.x / 16;
+    int a0 = blockIdx.x * PAIR_TILE;
+    int b0 = blockIdx.y * PAIR_TILE;
+    double g[4][4];
+    pair_tile(coefs, a, na, b, nb, m, a0, b0, g, as, bs);
+    for (int s = 0; s < 4; s++) {
+        int gb = b0 + ty + 16 * s;
+        for (int r = 0; r < 4; r++) {
+            int ga = a0 + tx + 16 * r;
+            if (ga < na && gb < nb && !(exclude_diagonal && ga == gb)) {
+                long long at = ga + (long long) gb * na;
+                double direction;
+                if (kind == MOMENTUM) {
+                    direction = beta1 * (double) s0[at] + g[r][s];
+                    s0[at] = (T) direction;
+                } else {
+                    double mi = beta1 * (double) s0[at] + (1 - beta1) * g[r][s];
+                    double vi = beta2 * (double) s1[at] + (1 - beta2) * g[r][s] * g[r][s];
+                    s0[at] = (T) mi;
+                    s1[at] = (T) vi;
+                    direction = adam_direction(mi, vi, c1, c2, epsilon);
+                }
+                pairs[at] = (T) ((double) pairs[at] + alpha * direction);
+            }
+        }
+    }
+}
+FOR_BOTH_PRECISIONS(pair_update,
+    (int kind, double epsilon, double beta1, double beta2, double c1, double c2, const double* coefs, const void* a,
+     int na, const void* b, int nb, int m, double alpha, int exclude_diagonal, void* pairs, void* s0, void* s1),
+    (kind, epsilon, beta1, beta2, c1, c2, coefs, (const T*) a, na, (const T*) b, nb, m, alpha, exclude_diagonal,
+     (T*) pairs, (T*) s0, (T*) s1))

@@ -142,6 +142,18 @@ public interface Backend extends AutoCloseable {
                          boolean excludeDiagonal, DeviceMatrix pairs);
 
     /**
+     * One optimizer step of every pair, the memoryful {@code DeltaW} update of LIMITS.md section 5:
+     * {@code pairs[a, b] += alpha * Q_t(G(a, b))} with {@code G(a, b) = sum_j c_j A[a, j] B[b, j]}, each
+     * pair reading and updating its own state in {@code state} ({@code q.stateSize()} matrices shaped like
+     * pairs: momentum b; adam m then v) with the arithmetic of {@link #update}. G is formed tile by tile
+     * inside the update and never stored. With {@code excludeDiagonal} the diagonal of pairs and state
+     * is left untouched. For memoryless Q (no state) this is {@link #accumulatePairs}.
+     * Modified: pairs, state.
+     */
+    void updatePairs(UpdateFunction q, int step, double[] c, DeviceMatrix a, DeviceMatrix b, double alpha,
+                     boolean excludeDiagonal, DeviceMatrix pairs, DeviceMatrix... state);
+
+    /**
      * Adam's pair term without per-pair state, for frozen kets (the NT limit, LIMITS.md section 3,
      * Theorem 2.4.9). When every pair's gradient is {@code G_s(a, b) = sum_j chi_sj A[a, j] B[b, j]}
      * with A and B fixed, Adam's moments are forms in {@code P_ab = (A[a, j] B[b, j])_j}: the first is

@@ -58,6 +58,14 @@ public final class Shapes {
         }
     }
 
+    /** {@code state} holds exactly the matrices update function q keeps per entry. */
+    public static void stateCount(String op, io.github.infinitewidth.optim.UpdateFunction q, DeviceMatrix[] state) {
+        if (state.length != q.stateSize()) {
+            throw new IllegalArgumentException(op + ": " + q.kind().spelling() + " needs " + q.stateSize()
+                    + " state matrices, got " + state.length);
+        }
+    }
+
     /** The pair matrix of A and B is {@code A.rows x B.rows}. */
     public static void pairMatrix(String op, DeviceMatrix a, DeviceMatrix b, DeviceMatrix pairs) {
         if (pairs.rows() != a.rows() || pairs.cols() != b.rows()) {

@@ -357,6 +357,81 @@ public abstract class BackendContractTest {
         }
     }
 
+    /**
+     * Two steps of momentum and adam on every pair against {@link UpdateFunction#apply(double, double[], int, int)}
+     * per pair, from a nonzero pair matrix and state; with the diagonal excluded, the diagonal of pairs
+     * and state stays as it was.
+     */
+    @Test
+    void updatePairsStepsEveryPairWithItsOwnState() {
+        int na = 70;
+        int nb = 130;
+        double[][] c = {{1.3, -0.2}, {-0.4, 0.9}};
+        for (UpdateFunction q : new UpdateFunction[] {new UpdateFunction(UpdateFunction.Kind.MOMENTUM, 1e-8, 0.9, 0.999),
+                new UpdateFunction(UpdateFunction.Kind.ADAM, 0.01, 0.9, 0.99)}) {
+            for (boolean exclude : new boolean[] {false, true}) {
+                int rowsB = exclude ? na : nb;
+                int pairs = na * rowsB;
+                double[] a = random(na * 2, 23);
+                double[] b = random(rowsB * 2, 24);
+                double[] start = random(pairs, 25);
+                double[][] startState = new double[q.stateSize()][];
+                for (int s = 0; s < startState.length; s++) {
+                    startState[s] = random(pairs, 26 + s);
+                    if (s == 1) {
+                        startState[s] = startState[s].clone();
+                        for (int i = 0; i < pairs; i++) {
+                            startState[s][i] = Math.abs(startState[s][i]); // Adam's v is never negative
+                        }
+                    }
+                }
+                double[] expected = start.clone();
+                double[] state = new double[pairs * q.stateSize()];
+                for (int i = 0; i < pairs; i++) {
+                    for (int s = 0; s < q.stateSize(); s++) {
+                        state[i * q.stateSize() + s] = startState[s][i];
+                    }
+                }
+                for (int t = 0; t < 2; t++) {
+                    for (int x = 0; x < na; x++) {
+                        for (int y = 0; y < rowsB; y++) {
+                            if (!exclude || x != y) {
+                                int at = x + y * na;
+                                expected[at] += -0.5 * q.apply(pair(c[t], a, na, x, b, rowsB, y), state,
+                                        at * q.stateSize(), t);
+                            }
+                        }
+                    }
+                }
+                DeviceMatrix[] deviceState = new DeviceMatrix[q.stateSize()];
+                try (DeviceMatrix da = backend.upload(na, 2, a); DeviceMatrix db = backend.upload(rowsB, 2, b);
+                     DeviceMatrix dp = backend.upload(na, rowsB, start)) {
+                    for (int s = 0; s < deviceState.length; s++) {
+                        deviceState[s] = backend.upload(na, rowsB, startState[s]);
+                    }
+                    for (int t = 0; t < 2; t++) {
+                        backend.updatePairs(q, t, c[t], da, db, -0.5, exclude, dp, deviceState);
+                    }
+                    String what = q.kind().spelling() + " exclude=" + exclude;
+                    assertClose(expected, backend.download(dp), what);
+                    for (int s = 0; s < deviceState.length; s++) {
+                        double[] expectedState = new double[pairs];
+                        for (int i = 0; i < pairs; i++) {
+                            expectedState[i] = state[i * q.stateSize() + s];
+                        }
+                        assertClose(expectedState, backend.download(deviceState[s]), what + " state " + s);
+                    }
+                } finally {
+                    for (DeviceMatrix s : deviceState) {
+                        if (s != null) {
+                            s.close();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void adamOuterProductMatchesThePairSumOfAdamDirections() {
         int n = 140;

@@ -247,10 +247,7 @@ public final class CpuBackend implements Backend {
         CpuMatrix g = mine("update", grad);
         CpuMatrix p = mine("update", param);
         Shapes.same("update", g, p);
-        if (state.length != q.stateSize()) {
-            throw new IllegalArgumentException("update: " + q.kind().spelling() + " needs " + q.stateSize()
-                    + " state matrices, got " + state.length);
-        }
+        Shapes.stateCount("update", q, state);
         CpuMatrix[] s = new CpuMatrix[state.length];
         for (int k = 0; k < s.length; k++) {
             s[k] = mine("update", state[k]);
@@ -306,6 +303,27 @@ public final class CpuBackend implements Backend {
         Shapes.pairs("accumulatePairs", c, ma, mb, excludeDiagonal);
         Shapes.pairMatrix("accumulatePairs", ma, mb, mp);
         CpuNonlinearOuterProduct.accumulate(split, q, c, ma, mb, alpha, excludeDiagonal, mp);
+    }
+
+    @Override
+    public void updatePairs(UpdateFunction q, int step, double[] c, DeviceMatrix a, DeviceMatrix b, double alpha,
+                            boolean excludeDiagonal, DeviceMatrix pairs, DeviceMatrix... state) {
+        CpuMatrix ma = mine("updatePairs", a);
+        CpuMatrix mb = mine("updatePairs", b);
+        CpuMatrix mp = mine("updatePairs", pairs);
+        Shapes.pairs("updatePairs", c, ma, mb, excludeDiagonal);
+        Shapes.pairMatrix("updatePairs", ma, mb, mp);
+        Shapes.stateCount("updatePairs", q, state);
+        if (!q.hasMemory()) {
+            CpuNonlinearOuterProduct.accumulate(split, q, c, ma, mb, alpha, excludeDiagonal, mp);
+            return;
+        }
+        CpuMatrix[] s = new CpuMatrix[state.length];
+        for (int k = 0; k < s.length; k++) {
+            s[k] = mine("updatePairs", state[k]);
+            Shapes.same("updatePairs", mp, s[k]);
+        }
+        CpuNonlinearOuterProduct.update(split, q, step, c, ma, mb, alpha, excludeDiagonal, mp, s);
     }
 
     @Override

@@ -114,6 +114,74 @@ final class CpuNonlinearOuterProduct {
                            boolean excludeDiagonal, CpuMatrix pairs) {
         requireMemoryless(q);
         int na = a.rows();
+        forEachPairTile(split, c, a, b, (tile, a0, ta, b0, tb) -> {
+            applyQ(q, tile, tb);
+            for (int bb = 0; bb < tb; bb++) {
+                int column = (b0 + bb) * na + a0;
+                double[] row = tile[bb];
+                for (int aa = 0; aa < ta; aa++) {
+                    if (!excludeDiagonal || a0 + aa != b0 + bb) {
+                        pairs.set(column + aa, pairs.get(column + aa) + alpha * row[aa]);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * {@code pairs[a, b] += alpha Q_t(G[a, b])} for memoryful Q, each pair reading and writing its own
+     * state ({@code state[k]} shaped like pairs: momentum b; adam m then v) with the arithmetic of
+     * {@link CpuBackend#update}. G lives in one L1-resident tile at a time: the N x N gradient is never
+     * stored. The diagonal of pairs and state is left untouched when excluded.
+     */
+    static void update(WorkSplit split, UpdateFunction q, int step, double[] c, CpuMatrix a, CpuMatrix b,
+                       double alpha, boolean excludeDiagonal, CpuMatrix pairs, CpuMatrix[] state) {
+        int na = a.rows();
+        double beta1 = q.beta1();
+        double beta2 = q.beta2();
+        double c1 = q.firstBiasCorrection(step);
+        double c2 = q.secondBiasCorrection(step);
+        boolean adam = q.kind() == UpdateFunction.Kind.ADAM;
+        forEachPairTile(split, c, a, b, (tile, a0, ta, b0, tb) -> {
+            for (int bb = 0; bb < tb; bb++) {
+                int column = (b0 + bb) * na + a0;
+                double[] row = tile[bb];
+                for (int aa = 0; aa < ta; aa++) {
+                    if (excludeDiagonal && a0 + aa == b0 + bb) {
+                        continue;
+                    }
+                    int at = column + aa;
+                    double g = row[aa];
+                    double direction;
+                    if (adam) {
+                        double mi = beta1 * state[0].get(at) + (1 - beta1) * g;
+                        double vi = beta2 * state[1].get(at) + (1 - beta2) * g * g;
+                        state[0].set(at, mi);
+                        state[1].set(at, vi);
+                        direction = q.adamDirection(mi, vi, c1, c2);
+                    } else {
+                        direction = beta1 * state[0].get(at) + g;
+                        state[0].set(at, direction);
+                    }
+                    pairs.set(at, pairs.get(at) + alpha * direction);
+                }
+            }
+        });
+    }
+
+    /** Receives {@code tile[bb][aa] = G[a0 + aa, b0 + bb]} for one tile of pairs. */
+    @FunctionalInterface
+    private interface PairTileConsumer {
+        void accept(double[][] tile, int a0, int ta, int b0, int tb);
+    }
+
+    /**
+     * Hands every tile of {@code G[a, b] = sum_j c_j A[a, j] B[b, j]} to {@code consumer}; threads own
+     * disjoint blocks of columns b, so each pair is visited by exactly one thread.
+     */
+    private static void forEachPairTile(WorkSplit split, double[] c, CpuMatrix a, CpuMatrix b,
+                                        PairTileConsumer consumer) {
+        int na = a.rows();
         int nb = b.rows();
         double[][][] scaledA = scaledColumnBlocks(a, c);
         double[] bv = b.toDoubles();
@@ -130,16 +198,7 @@ final class CpuNonlinearOuterProduct {
                     }
                 }
                 pairTile(scaledA[aBlock], bv, nb, b0, tb, tile);
-                applyQ(q, tile, tb);
-                for (int bb = 0; bb < tb; bb++) {
-                    int column = (b0 + bb) * na + a0;
-                    double[] row = tile[bb];
-                    for (int aa = 0; aa < ta; aa++) {
-                        if (!excludeDiagonal || a0 + aa != b0 + bb) {
-                            pairs.set(column + aa, pairs.get(column + aa) + alpha * row[aa]);
-                        }
-                    }
-                }
+                consumer.accept(tile, a0, ta, b0, tb);
             }
         });
     }

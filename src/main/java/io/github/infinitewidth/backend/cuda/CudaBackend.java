@@ -450,10 +450,7 @@ public final class CudaBackend implements Backend {
         CudaMatrix g = mine("update", grad);
         CudaMatrix p = mine("update", param);
         Shapes.same("update", g, p);
-        if (state.length != q.stateSize()) {
-            throw new IllegalArgumentException("update: " + q.kind().spelling() + " needs " + q.stateSize()
-                    + " state matrices, got " + state.length);
-        }
+        Shapes.stateCount("update", q, state);
         CUdeviceptr[] s = {new CUdeviceptr(), new CUdeviceptr()};
         for (int k = 0; k < state.length; k++) {
             CudaMatrix sk = mine("update", state[k]);
@@ -503,6 +500,42 @@ public final class CudaBackend implements Backend {
         kernels.launch(op, "pair_accumulate", grid, new KernelArgs().i(q.kind().ordinal()).d(q.epsilon())
                 .ptr(coefs).ptr(ma.pointer()).i(ma.rows()).ptr(mb.pointer()).i(mb.rows()).i(ma.cols()).d(alpha)
                 .flag(excludeDiagonal).ptr(mp.pointer()));
+        finish(op);
+    }
+
+    @Override
+    public synchronized void updatePairs(UpdateFunction q, int step, double[] c, DeviceMatrix a, DeviceMatrix b,
+                                         double alpha, boolean excludeDiagonal, DeviceMatrix pairs,
+                                         DeviceMatrix... state) {
+        String name = "updatePairs";
+        Shapes.stateCount(name, q, state);
+        if (!q.hasMemory()) {
+            accumulatePairs(q, c, a, b, alpha, excludeDiagonal, pairs);
+            return;
+        }
+        CudaMatrix ma = mine(name, a);
+        CudaMatrix mb = mine(name, b);
+        CudaMatrix mp = mine(name, pairs);
+        Shapes.pairs(name, c, ma, mb, excludeDiagonal);
+        Shapes.pairMatrix(name, ma, mb, mp);
+        CUdeviceptr[] s = {new CUdeviceptr(), new CUdeviceptr()};
+        for (int k = 0; k < state.length; k++) {
+            CudaMatrix sk = mine(name, state[k]);
+            Shapes.same(name, mp, sk);
+            s[k] = sk.pointer();
+        }
+        String op = name + " (A " + Shapes.of(ma) + ", B " + Shapes.of(mb) + ")";
+        CudaLaunch.Grid grid = CudaLaunch.pairAccumulate(op, ma.rows(), mb.rows());
+        if (grid.empty()) {
+            return;
+        }
+        enter(op);
+        CUdeviceptr coefs = scratch.upload(op, c);
+        // LIMITS.md section 5; the per-pair step is the one of update(), bias corrections from the same Math.pow
+        kernels.launch(op, "pair_update", grid, new KernelArgs().i(q.kind().ordinal()).d(q.epsilon()).d(q.beta1())
+                .d(q.beta2()).d(q.firstBiasCorrection(step)).d(q.secondBiasCorrection(step)).ptr(coefs)
+                .ptr(ma.pointer()).i(ma.rows()).ptr(mb.pointer()).i(mb.rows()).i(ma.cols()).d(alpha)
+                .flag(excludeDiagonal).ptr(mp.pointer()).ptr(s[0]).ptr(s[1]));
         finish(op);
     }
 

@@ -9,11 +9,11 @@ import io.github.infinitewidth.state.StateWriter;
 /**
  * {@code DeltaW} for nonlinear Q (LIMITS.md section 5): the {@code N x N} pair matrix
  * {@code P = sum_{s<t} Q_s(G_s(a, b))} with the diagonal excluded (a particle is never paired
- * with itself), applied as {@code DeltaW y = -(eta mW / N) P y}. Memoryless Q (sign,
- * smoothsign) accumulate with the fused pair kernel; memoryful Q (momentum, adam) keep the
- * optimizer state of every pair, {@code stateSize} more N x N matrices, and form
- * {@code G_t} explicitly (one more). Each step costs {@code O(N^2 B)} to update and
- * {@code O(N^2 m)} to apply. At N = 16384 one float32 N x N matrix is 1 GiB.
+ * with itself), applied as {@code DeltaW y = -(eta mW / N) P y}. Memoryful Q (momentum, adam)
+ * also keep the optimizer state of every pair, {@code stateSize} more N x N matrices (adam: three
+ * in all). Every Q updates through the fused pair kernel ({@link Backend#updatePairs}), which
+ * forms {@code G_t(a, b)} tile by tile and never stores it. Each step costs {@code O(N^2 B)} to
+ * update and {@code O(N^2 m)} to apply. At N = 16384 one float32 N x N matrix is 1 GiB.
  */
 final class PairDeltaW implements DeltaW {
     private final Backend backend;
@@ -21,7 +21,6 @@ final class PairDeltaW implements DeltaW {
     private final double rate;
     private final DeviceMatrix pairs;
     private final DeviceMatrix[] state;
-    private final DeviceMatrix gradient;
 
     /** @param rate {@code eta mW} */
     PairDeltaW(Backend backend, int particles, UpdateFunction q, double rate) {
@@ -33,12 +32,11 @@ final class PairDeltaW implements DeltaW {
         for (int s = 0; s < state.length; s++) {
             state[s] = backend.allocate(particles, particles);
         }
-        this.gradient = q.hasMemory() ? backend.allocate(particles, particles) : null;
     }
 
     /** Number of N x N matrices this representation holds for update function q. */
     static int matrices(UpdateFunction q) {
-        return 1 + q.stateSize() + (q.hasMemory() ? 1 : 0);
+        return 1 + q.stateSize();
     }
 
     @Override
@@ -53,22 +51,12 @@ final class PairDeltaW implements DeltaW {
 
     @Override
     public void update(double[] chi, DeviceMatrix dh, DeviceMatrix x, int t) {
-        if (!q.hasMemory()) {
-            backend.accumulatePairs(q, chi, dh, x, 1.0, true, pairs);
-            return;
-        }
-        // G_t = dh diag(chi) x^T, then every pair's own optimizer step; the diagonal stays 0
-        try (DeviceMatrix scaled = backend.allocate(dh.rows(), dh.cols())) {
-            backend.scaleColumns(chi, dh, scaled);
-            backend.gemm(false, true, 1.0, scaled, x, 0.0, gradient);
-        }
-        backend.update(q, t, gradient, 1.0, pairs, state);
-        backend.setDiagonal(pairs, 0.0);
+        backend.updatePairs(q, t, chi, dh, x, 1.0, true, pairs, state); // the diagonal stays 0
     }
 
     /**
      * {@code prefix/pairs} (the N x N pair matrix) and {@code prefix/state/<k>} (every pair's optimizer
-     * state, memoryful Q); the gradient matrix is scratch.
+     * state, memoryful Q).
      */
     @Override
     public void saveTo(StateWriter out, String prefix) {
@@ -91,9 +79,6 @@ final class PairDeltaW implements DeltaW {
         pairs.close();
         for (DeviceMatrix s : state) {
             s.close();
-        }
-        if (gradient != null) {
-            gradient.close();
         }
     }
 }

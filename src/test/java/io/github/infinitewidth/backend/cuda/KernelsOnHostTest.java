@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * CudaLaunch's geometry on shapes that cut tiles, column blocks and reduction chunks on every
  * side, comparing with plain loops in double: activations and derivatives, arithmetic, the five
  * update functions over three steps, the float64 reductions, the GEMM for every transposition,
- * and the pair products (sgd, sign, smoothsign, Adam's variant, with and without the diagonal).
+ * and the pair products (sgd, sign, smoothsign, Adam's variant, with and without the diagonal; the
+ * memoryful pair update for momentum and Adam).
  * This checks indexing, tiling and synchronization; what it cannot check is the GPU itself
  * (docs/design-notes.md, "Unverified"). Runs where g++ is installed.
  */
@@ -31,7 +32,7 @@ class KernelsOnHostTest {
     @Test
     void everyKernelMatchesPlainLoopsOnTheHost() throws IOException, InterruptedException {
         List<String> lines = HostCompiler.run(HostCompiler.compile(dir, "kernels_on_host").toString());
-        assertEquals(130, lines.size(), String.join("\n", lines));
+        assertEquals(146, lines.size(), String.join("\n", lines));
         assertTrue(lines.stream().allMatch(line -> line.startsWith("ok ")), String.join("\n", lines));
     }
 }

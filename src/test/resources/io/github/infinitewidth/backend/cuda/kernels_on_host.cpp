@@ -299,6 +299,57 @@ static void check_update() {
     }
 }
 
+// Two steps of pair_update for momentum and Adam (epsilon 0.05, beta1 0.9, beta2 0.99), from zero
+// state and a random pair matrix, against the per-pair formulas of check_update; the excluded
+// diagonal of pairs and state must stay as it was.
+template <typename T>
+static void check_pair_update(int na, int nb, int m) {
+    for (int exclude = 0; exclude < 2; exclude++) {
+        int rows_b = exclude ? na : nb;
+        size_t pairs = (size_t) na * rows_b;
+        std::vector<T> a = random_matrix<T>((size_t) na * m);
+        std::vector<T> b = random_matrix<T>((size_t) rows_b * m);
+        for (int kind : {(int) MOMENTUM, (int) ADAM}) {
+            std::vector<T> param = random_matrix<T>(pairs);
+            std::vector<T> s0(pairs), s1(pairs);
+            std::vector<double> p(param.begin(), param.end()), mo(pairs), v(pairs);
+            for (int t = 0; t < 2; t++) {
+                std::vector<double> coefs(m);
+                for (int j = 0; j < m; j++) coefs[j] = 0.3 * (j + 1) - 0.5 * t;
+                double c1 = 1 - std::pow(0.9, t + 1);
+                double c2 = 1 - std::pow(0.99, t + 1);
+                launch(blocks(na, PAIR_TILE), blocks(rows_b, PAIR_TILE), PAIR_THREADS, [&] {
+                    pair_update<T>(kind, 0.05, 0.9, 0.99, c1, c2, coefs.data(), a.data(), na, b.data(), rows_b, m,
+                                   -0.5, exclude, param.data(), s0.data(), s1.data());
+                });
+                for (int x = 0; x < na; x++) {
+                    for (int y = 0; y < rows_b; y++) {
+                        if (exclude && x == y) continue;
+                        size_t i = x + (size_t) y * na;
+                        double g = pair_value(coefs.data(), a, na, x, b, rows_b, y, m);
+                        double dir;
+                        if (kind == MOMENTUM) {
+                            mo[i] = 0.9 * mo[i] + g;
+                            dir = mo[i];
+                        } else {
+                            mo[i] = 0.9 * mo[i] + (1 - 0.9) * g;
+                            v[i] = 0.99 * v[i] + (1 - 0.99) * g * g;
+                            dir = (mo[i] / c1) / (std::sqrt(v[i] / c2) + 0.05);
+                        }
+                        p[i] = (double) (T) (p[i] - 0.5 * dir);
+                        mo[i] = (double) (T) mo[i];
+                        v[i] = (double) (T) v[i];
+                    }
+                }
+            }
+            std::string what = std::string(name<T>()) + " kind=" + std::to_string(kind) + " exclude="
+                + std::to_string(exclude);
+            expect_close("pair_update " + what, p, param, 8 * tol<T>());
+            expect_close("pair_update state " + what, mo, s0, 8 * tol<T>());
+        }
+    }
+}
+
 template <typename T>
 static void check_all() {
     check_elementwise<T>();
@@ -308,6 +359,7 @@ static void check_all() {
     check_gemm<T>(64, 64, 64);
     check_pairs<T>(150, 203, 3, 2);
     check_pairs<T>(70, 130, 5, 17);     // two blocks of output columns
+    check_pair_update<T>(70, 130, 5);   // partial tiles in both directions
 }
 
 int main() {
