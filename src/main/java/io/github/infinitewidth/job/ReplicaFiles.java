@@ -51,8 +51,25 @@ public final class ReplicaFiles {
      */
     public record Part(ReplicaRange range, int replicas, Trajectory trajectory) { }
 
+    /**
+     * The trajectory of the replicas {@code job} runs: for a partial run, the replicas of its range out of
+     * the engine's trajectory (whose other replicas were not run and are null); a trajectory that holds
+     * just those replicas already, and any trajectory of a run of every replica, as it is.
+     */
+    public static Trajectory ownReplicas(Trajectory t, Job job) {
+        var simulation = job.experiment().simulation();
+        if (!simulation.partial() || t.replicas() == simulation.replicaRange().size()) {
+            return t;
+        }
+        if (t.replicas() != simulation.replicas()) {
+            throw new IllegalArgumentException("a trajectory of " + t.replicas() + " replicas is neither the run's "
+                    + simulation.replicas() + " nor the " + simulation.replicaRange().size() + " of its range");
+        }
+        return slice(t, simulation.replicaRange());
+    }
+
     /** The replicas of {@code range} of an engine's trajectory, whose other replicas were not run (null). */
-    static Trajectory slice(Trajectory t, ReplicaRange range) {
+    private static Trajectory slice(Trajectory t, ReplicaRange range) {
         Map<String, double[][]> kernels = new LinkedHashMap<>();
         t.kernels().forEach((name, perReplica) -> kernels.put(name, part(perReplica, range)));
         List<Trajectory.FeatureKernel> features = new ArrayList<>();

@@ -60,7 +60,8 @@ public final class RunOutputs {
      * {@link #write(Path, Job, Trajectory, Backend, double)} for a run whose backend is closed. A partial
      * run (its job has a {@link io.github.infinitewidth.engine.SimulationSpec#replicaRange() replica range})
      * also writes its replicas' own numbers into {@link ReplicaFiles#FOLDER} for {@code merge}, and its
-     * other files are those of its replicas alone.
+     * other files are those of its replicas alone; {@code trajectory} may be the engine's or
+     * {@link ReplicaFiles#ownReplicas} of it.
      */
     public static Written write(Path dir, Job job, Trajectory trajectory, BackendUsed backend, double wallSeconds)
             throws IOException {
@@ -68,7 +69,7 @@ public final class RunOutputs {
         Files.deleteIfExists(dir.resolve(SUMMARY));
         List<String> written = new ArrayList<>();
         if (job.experiment().simulation().partial()) {
-            trajectory = ReplicaFiles.slice(trajectory, job.experiment().simulation().replicaRange());
+            trajectory = ReplicaFiles.ownReplicas(trajectory, job);
             ReplicaFiles.write(dir, job, trajectory, job.experiment().simulation().replicaRange());
             written.add(ReplicaFiles.FOLDER + "/");
         } else {
