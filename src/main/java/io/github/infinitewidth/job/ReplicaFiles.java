@@ -194,7 +194,12 @@ public final class ReplicaFiles {
         } catch (StateFile.Mismatch e) {
             throw new IllegalArgumentException(folder + " is corrupt (" + e.getMessage() + ")");
         }
-        ReplicaRange range = new ReplicaRange(header.path("first").asInt(), header.path("end").asInt());
+        ReplicaRange range;
+        try {
+            range = new ReplicaRange(header.path("first").asInt(-1), header.path("end").asInt(-1));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(folder.resolve(HEADER) + " names no replica range (first, end)");
+        }
         int m = header.path("inputs").asInt();
         int[] steps = ints(header.path("steps"));
         List<String> kernelNames = new ArrayList<>();
