@@ -3,6 +3,7 @@ package io.github.infinitewidth.api;
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.Backends;
 import io.github.infinitewidth.engine.Engine;
+import io.github.infinitewidth.engine.ReplicaRange;
 import io.github.infinitewidth.engine.SimulationSpec;
 import io.github.infinitewidth.engine.StepListener;
 import io.github.infinitewidth.engine.Trajectory;
@@ -10,6 +11,7 @@ import io.github.infinitewidth.job.BackendUsed;
 import io.github.infinitewidth.job.Engines;
 import io.github.infinitewidth.job.Job;
 import io.github.infinitewidth.job.JobFile;
+import io.github.infinitewidth.job.ReplicaFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,10 +43,17 @@ public final class Simulation {
     private final ObjectNode tree;
     /** The job file it was read from (relative paths in it are relative to this file), or null. */
     private final Path file;
+    /** The replicas to run when only some of them are ({@link #replicaRange}), or null for all. */
+    private final ReplicaRange range;
 
     private Simulation(ObjectNode tree, Path file) {
+        this(tree, file, null);
+    }
+
+    private Simulation(ObjectNode tree, Path file, ReplicaRange range) {
         this.tree = tree;
         this.file = file;
+        this.range = range;
     }
 
     /** The maximal update (feature-learning) limit: {@code engine: mu-limit}. */
@@ -189,9 +198,20 @@ public final class Simulation {
         return set("simulation.memoryLimitMiB", mebibytes);
     }
 
+    /**
+     * Runs replicas {@code first} to {@code end - 1} (0-based) of the {@code simulation.replicas} only, as
+     * {@code bin/infinitewidth run --replica-range first:end} does: the result holds those replicas, and
+     * {@link Result#save} writes a partial run, which {@code bin/infinitewidth merge} combines with the
+     * other parts into the whole run. Not a job field: {@link #toYaml()} leaves it out.
+     */
+    public Simulation replicaRange(int first, int end) {
+        return new Simulation(tree, file, new ReplicaRange(first, end));
+    }
+
     /** The validated job, every default filled in: what {@link #run()} runs. */
     public Job job() {
-        return JobFile.read(tree.deepCopy(), file);
+        Job job = JobFile.read(tree.deepCopy(), file);
+        return range == null ? job : job.withReplicaRange(range);
     }
 
     /** The job as YAML, as written so far (defaults left out): a job file {@code bin/infinitewidth run} accepts. */
@@ -217,7 +237,8 @@ public final class Simulation {
         try (Backend backend = Backends.open(simulation.backend(), simulation.precision())) {
             engine.validate(job.experiment(), backend);
             long start = System.nanoTime();
-            Trajectory trajectory = engine.run(job.experiment(), backend, StepListener.NONE);
+            Trajectory trajectory = ReplicaFiles.ownReplicas(engine.run(job.experiment(), backend, StepListener.NONE),
+                    job);
             return new Result(job, trajectory, BackendUsed.of(backend), (System.nanoTime() - start) * 1e-9);
         }
     }
@@ -237,12 +258,12 @@ public final class Simulation {
             section = child instanceof ObjectNode object ? object : section.putObject(parts[i]);
         }
         section.set(parts[parts.length - 1], VALUES.valueToTree(value));
-        return new Simulation(copy, file);
+        return new Simulation(copy, file, range);
     }
 
     private Simulation put(String name, ObjectNode section) {
         ObjectNode copy = tree.deepCopy();
         copy.set(name, section);
-        return new Simulation(copy, file);
+        return new Simulation(copy, file, range);
     }
 }

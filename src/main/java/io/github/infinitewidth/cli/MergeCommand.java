@@ -1,5 +1,7 @@
 package io.github.infinitewidth.cli;
 
+import io.github.infinitewidth.engine.Trajectory;
+import io.github.infinitewidth.job.ReplicaMerge;
 import io.github.infinitewidth.job.SweepOutputs;
 import io.github.infinitewidth.util.InvalidSpecException;
 import java.io.IOException;
@@ -18,9 +20,14 @@ import picocli.CommandLine.Spec;
  * {@code sweep.csv} (and its {@code sweep.png}) from the shard folders of one sweep, rows in task order. Shards of different
  * sweeps, or a task found in two shards, are bad input (exit status 2). Missing tasks are listed,
  * not an error: a merge may be taken while shards still run.
+ *
+ * <p>When the inputs are partial runs ({@code run --replica-range}; JOB-SPEC.md, "Replicas across
+ * machines") it writes the whole run's files instead ({@link ReplicaMerge}); there a missing replica is
+ * an error, since the whole run's numbers cannot be had without it.
  */
 @Command(name = "merge", mixinStandardHelpOptions = true,
-        description = "Combines the sweep.csv of the shard folders of one sweep into one.")
+        description = "Combines the sweep.csv of the shard folders of one sweep into one, or the partial runs of"
+                + " one job (run --replica-range) into the whole run.")
 final class MergeCommand implements Callable<Integer> {
     /** How many missing task ids are named before "and N more". */
     private static final int NAMED = 5;
@@ -28,7 +35,8 @@ final class MergeCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0..*", arity = "1..*", paramLabel = "DIR", description = "Shard output folders.")
+    @Parameters(index = "0..*", arity = "1..*", paramLabel = "DIR",
+            description = "Shard output folders, or partial run folders.")
     private List<Path> inputs;
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Where the merged sweep.csv goes.")
@@ -42,6 +50,9 @@ final class MergeCommand implements Callable<Integer> {
         try {
             if (Files.exists(out) && !Files.isDirectory(out)) {
                 throw new InvalidSpecException("--out", out + " exists and is not a directory");
+            }
+            if (ReplicaMerge.arePartialRuns(inputs)) {
+                return mergeReplicas();
             }
             SweepOutputs.Merged merged = SweepOutputs.merge(inputs, out);
             SweepOutputs.writePlot(out).ifPresent(problem ->
@@ -65,5 +76,24 @@ final class MergeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(Main.oneLine("could not write " + out + ": " + e.getMessage()));
             return Main.FAILED;
         }
+    }
+
+    /** The partial runs of one job into the whole run: exit status as {@code run} would have given. */
+    private int mergeReplicas() throws IOException {
+        ReplicaMerge.Merged merged = ReplicaMerge.merge(inputs, out);
+        merged.files().problems().forEach(problem ->
+                spec.commandLine().getErr().println("warning: " + Main.oneLine(problem)));
+        String written = out + " (" + String.join(", ", merged.files().files()) + ")";
+        if (merged.trajectory().status() == Trajectory.Status.DIVERGED) {
+            spec.commandLine().getErr().println(Main.oneLine("merged run diverged at step "
+                    + merged.trajectory().divergedStep() + " (in the replicas of " + merged.divergedIn()
+                    + "); the steps recorded before it are in " + written));
+            return Main.DIVERGED;
+        }
+        if (!quiet) {
+            spec.commandLine().getOut().println("merged " + merged.replicas() + " replicas from " + inputs.size()
+                    + " partial runs into " + written);
+        }
+        return Main.OK;
     }
 }

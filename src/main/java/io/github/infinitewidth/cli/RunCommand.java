@@ -5,6 +5,7 @@ import io.github.infinitewidth.backend.BackendChoice;
 import io.github.infinitewidth.backend.BackendUnavailableException;
 import io.github.infinitewidth.backend.Backends;
 import io.github.infinitewidth.engine.Engine;
+import io.github.infinitewidth.engine.ReplicaRange;
 import io.github.infinitewidth.engine.SimulationSpec;
 import io.github.infinitewidth.engine.StepListener;
 import io.github.infinitewidth.engine.Trajectory;
@@ -74,6 +75,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "T", description = "Overrides training.steps.")
     private Integer steps;
 
+    @Option(names = "--replica-range", paramLabel = "a:b", description = "Run only replicas a to b-1 (0-based) and"
+            + " write a partial run, which merge combines with the other parts into the whole run.")
+    private String replicaRange;
+
     @Option(names = "--resume", description = "Continue a killed run from the checkpoint in --out"
             + " (saved every simulation.checkpointEvery steps).")
     private boolean resume;
@@ -91,6 +96,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         try {
             Job job = JobFile.read(jobFile, new Overrides(seed, particles, replicas, steps, backend));
+            if (replicaRange != null) {
+                job = job.withReplicaRange(ReplicaRange.parse(replicaRange));
+            }
             Engine engine = Engines.named(job.engine());
             Path dir = out != null ? out : defaultOut(jobFile);
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
@@ -142,7 +150,8 @@ final class RunCommand implements Callable<Integer> {
             return null;
         }
         if (!read.path("job").isObject()
-                || JobIdentity.difference(JobIdentity.of(read.get("job")), JobIdentity.of(job)) != null) {
+                || JobIdentity.difference(JobIdentity.of(read.get("job")), JobIdentity.of(job)) != null
+                || !RunOutputs.sameReplicas(read, job)) {
             return null;
         }
         try {
@@ -190,9 +199,12 @@ final class RunCommand implements Callable<Integer> {
         long start = System.nanoTime();
         int steps = job.experiment().training().steps();
         int replicas = job.experiment().simulation().replicas();
+        int firstReplica = job.experiment().simulation().firstReplica();
+        int runReplicas = job.experiment().simulation().endReplica() - firstReplica;
         Progress progress = Progress.of(quiet, main.progress(), spec.commandLine().getErr(), "step",
-                (double) steps * replicas);
-        StepListener listener = (replica, step, total) -> progress.update(replica * (double) steps + step + 1,
+                (double) steps * runReplicas);
+        StepListener listener = (replica, step, total) -> progress.update(
+                (replica - firstReplica) * (double) steps + step + 1,
                 (step + 1) + "/" + steps + " steps" + (replicas > 1 ? " of replica " + (replica + 1) + "/" + replicas
                         : ""));
         StepListener hook = afterStep;
@@ -222,6 +234,10 @@ final class RunCommand implements Callable<Integer> {
         }
         if (!quiet) {
             spec.commandLine().getOut().println("wrote " + written);
+            if (job.experiment().simulation().partial()) {
+                spec.commandLine().getOut().println("this is replicas " + job.experiment().simulation().replicaRange()
+                        + " of " + replicas + ": merge the parts with bin/infinitewidth merge DIR1 DIR2 ... --out DIR");
+            }
         }
         return Main.OK;
     }

@@ -11,14 +11,16 @@ import java.util.function.Consumer;
  * {@link TrajectoryRecorder}'s state and whatever the engine adds (the replica in progress,
  * per-replica kernels). A position is (replica r, step s): replicas before r are finished and
  * r has made s updates, so it continues with the forward pass of step s. With
- * {@link Checkpoints#NONE} or {@code checkpointEvery = 0} nothing is saved.
+ * {@link Checkpoints#NONE} or {@code checkpointEvery = 0} nothing is saved. A run of a replica
+ * range ({@link SimulationSpec#replicaRange()}) runs replicas {@link #firstReplica()} to
+ * {@link #endReplica()} - 1 only, and its positions stay inside that range.
  */
 public final class CheckpointPlan {
     private final Checkpoints store;
     private final TrajectoryRecorder recorder;
     private final int every;
     private final int steps;
-    private final int replicas;
+    private final int endReplica;
     private final StateReader resumed;
     private final int firstReplica;
     private final int firstStep;
@@ -29,27 +31,33 @@ public final class CheckpointPlan {
         this.recorder = recorder;
         this.every = store == Checkpoints.NONE ? 0 : e.simulation().checkpointEvery();
         this.steps = e.training().steps();
-        this.replicas = e.simulation().replicas();
+        this.endReplica = e.simulation().endReplica();
+        int rangeStart = e.simulation().firstReplica();
         this.resumed = store.resumeFrom();
         if (resumed == null) {
-            firstReplica = 0;
+            firstReplica = rangeStart;
             firstStep = 0;
             return;
         }
         int[] position = resumed.ints("position");
-        if (position.length != 2 || position[0] < 0 || position[0] >= replicas || position[1] < 0
+        if (position.length != 2 || position[0] < rangeStart || position[0] >= endReplica || position[1] < 0
                 || position[1] >= steps) {
             throw new IllegalStateException("the saved position " + java.util.Arrays.toString(position)
-                    + " does not fit " + replicas + " replicas of " + steps + " steps");
+                    + " does not fit replicas " + rangeStart + " to " + (endReplica - 1) + " and " + steps + " steps");
         }
         firstReplica = position[0];
         firstStep = position[1];
         recorder.restoreFrom(resumed);
     }
 
-    /** The first replica to run: 0, or the one in progress when the checkpoint was saved. */
+    /** The first replica to run: the range's first, or the one in progress when the checkpoint was saved. */
     public int firstReplica() {
         return firstReplica;
+    }
+
+    /** One past the last replica to run: {@code simulation.replicas}, or the end of the run's replica range. */
+    public int endReplica() {
+        return endReplica;
     }
 
     /** The step replica r starts at: the saved one for the replica in progress, 0 otherwise. */
@@ -87,7 +95,7 @@ public final class CheckpointPlan {
 
     /** Called when replica r is finished (completed or diverged): saves the position (r + 1, 0). */
     public void afterReplica(int replica, Consumer<StateWriter> state) {
-        if (every > 0 && replica + 1 < replicas) {
+        if (every > 0 && replica + 1 < endReplica) {
             save(replica + 1, 0, state);
         }
     }

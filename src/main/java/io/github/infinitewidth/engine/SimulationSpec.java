@@ -11,10 +11,14 @@ import io.github.infinitewidth.util.Check;
  * {@code kernels} (nt-limit: Monte Carlo or closed-form covariances) and {@code memoryLimitMiB}
  * (the most backend memory a run may plan to use; 0 = whatever the backend has free) and
  * {@code checkpointEvery} (save a checkpoint every k steps of each replica; 0 = never).
+ *
+ * <p>{@code replicaRange} is not a job field: it is the part of the run this process does
+ * ({@code run --replica-range}), null for all replicas. It changes which replicas run, never their
+ * numbers, so the resolved job leaves it out.
  */
 public record SimulationSpec(int particles, int replicas, long seed, BackendChoice backend,
                              Precision precision, boolean centerOutput, KernelSource kernels, long memoryLimitMiB,
-                             int checkpointEvery) {
+                             int checkpointEvery, ReplicaRange replicaRange) {
     public SimulationSpec {
         Check.positive("simulation.particles", particles);
         Check.positive("simulation.replicas", replicas);
@@ -26,6 +30,37 @@ public record SimulationSpec(int particles, int replicas, long seed, BackendChoi
                     "must be >= 0 (0 = no limit), got " + memoryLimitMiB);
         }
         Check.nonNegative("simulation.checkpointEvery", checkpointEvery);
+        if (replicaRange != null) {
+            replicaRange.requireWithin(replicas);
+        }
+    }
+
+    /** A simulation of all its replicas. */
+    public SimulationSpec(int particles, int replicas, long seed, BackendChoice backend, Precision precision,
+                          boolean centerOutput, KernelSource kernels, long memoryLimitMiB, int checkpointEvery) {
+        this(particles, replicas, seed, backend, precision, centerOutput, kernels, memoryLimitMiB, checkpointEvery,
+                null);
+    }
+
+    /** This simulation running only the replicas of {@code range} (null: all of them). */
+    public SimulationSpec withReplicaRange(ReplicaRange range) {
+        return new SimulationSpec(particles, replicas, seed, backend, precision, centerOutput, kernels, memoryLimitMiB,
+                checkpointEvery, range);
+    }
+
+    /** The first replica this process runs: 0 unless a replica range says otherwise. */
+    public int firstReplica() {
+        return replicaRange == null ? 0 : replicaRange.first();
+    }
+
+    /** One past the last replica this process runs: {@code replicas} unless a replica range says otherwise. */
+    public int endReplica() {
+        return replicaRange == null ? replicas : replicaRange.end();
+    }
+
+    /** True when this process runs only some of the replicas (a partial run). */
+    public boolean partial() {
+        return replicaRange != null && !replicaRange.coversAll(replicas);
     }
 
     /** A simulation without checkpoints. */
@@ -37,7 +72,7 @@ public record SimulationSpec(int particles, int replicas, long seed, BackendChoi
     /** This simulation with another {@code checkpointEvery}. */
     public SimulationSpec withCheckpointEvery(int every) {
         return new SimulationSpec(particles, replicas, seed, backend, precision, centerOutput, kernels, memoryLimitMiB,
-                every);
+                every, replicaRange);
     }
 
     /** A simulation without a memory limit of its own. */

@@ -65,7 +65,7 @@ public final class FiniteEngine implements Engine {
         Scaling scaling = Scaling.of(e.parametrization(), e.network().initStd(), e.network().width(),
                 e.data().dimension(), e.optimizer().learningRate(), e.optimizer().multipliers());
         boolean center = e.parametrization() == Parametrization.NTP && e.simulation().centerOutput();
-        for (int r = plan.firstReplica(); r < replicas; r++) {
+        for (int r = plan.firstReplica(); r < plan.endReplica(); r++) {
             BatchSchedule schedule = new BatchSchedule(e.training(), e.data().train().size(), e.simulation().seed());
             try (FiniteNetwork net = new FiniteNetwork(e, scaling, backend, new RandomKey(e.simulation().seed(), r))) {
                 double[] f0 = null;

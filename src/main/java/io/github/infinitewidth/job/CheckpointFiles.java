@@ -1,38 +1,24 @@
 package io.github.infinitewidth.job;
 
 import io.github.infinitewidth.backend.Backend;
-import io.github.infinitewidth.backend.DeviceMatrix;
-import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.engine.Checkpoints;
 import io.github.infinitewidth.state.StateReader;
 import io.github.infinitewidth.state.StateWriter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -61,8 +47,6 @@ public final class CheckpointFiles implements Checkpoints {
     public static final String FORMAT = "infinitewidth-checkpoint";
     /** The format's version, the header's {@code version}; readers refuse other versions. */
     public static final int VERSION = 1;
-    /** Values per block when matrices are streamed to and from the file. */
-    private static final int BLOCK = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path folder;
@@ -72,6 +56,8 @@ public final class CheckpointFiles implements Checkpoints {
     private final String dataSha256;
     private final Backend backend;
     private final int replicas;
+    /** The replica range of a partial run ({@code a:b}), null for a run of every replica. */
+    private final String replicaRange;
     private final int steps;
     private final Loaded resumed;
     private final long startNanos = System.nanoTime();
@@ -86,6 +72,7 @@ public final class CheckpointFiles implements Checkpoints {
         this.job = identity;
         this.backend = backend;
         this.replicas = job.experiment().simulation().replicas();
+        this.replicaRange = rangeOf(job);
         this.steps = job.experiment().training().steps();
         this.resumed = resumed;
     }
@@ -161,7 +148,6 @@ public final class CheckpointFiles implements Checkpoints {
         try {
             Files.createDirectories(folder);
             String dataName = "state-r" + replica + "-s" + step + ".bin";
-            Path dataTmp = folder.resolve(dataName + ".tmp");
             ObjectNode header = JSON.createObjectNode();
             header.put("format", FORMAT);
             header.put("version", VERSION);
@@ -172,6 +158,9 @@ public final class CheckpointFiles implements Checkpoints {
             position.put("replica", replica);
             position.put("step", step);
             header.put("replicas", replicas);
+            if (replicaRange != null) {
+                header.put("replicaRange", replicaRange);
+            }
             header.put("steps", steps);
             header.put("precision", backend.precision().spelling());
             header.put("backend", backend.name());
@@ -179,26 +168,12 @@ public final class CheckpointFiles implements Checkpoints {
             header.put("savedAt", Instant.now().toString());
             header.put("wallSeconds", wallSecondsBefore() + (System.nanoTime() - startNanos) * 1e-9);
             ObjectNode data = header.putObject("data");
-            ArrayNode arrays = JSON.createArrayNode();
-            MessageDigest digest = sha256();
-            long bytes;
-            try (FileChannel channel = FileChannel.open(dataTmp, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-                 OutputStream file = new DigestOutputStream(new BufferedOutputStream(
-                         java.nio.channels.Channels.newOutputStream(channel), 1 << 16), digest)) {
-                FileStateWriter writer = new FileStateWriter(file, arrays);
-                state.accept(writer);
-                file.flush();
-                channel.force(true);
-                bytes = writer.offset;
-            }
-            Files.move(dataTmp, folder.resolve(dataName), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            StateFile.Written written = StateFile.write(folder.resolve(dataName), state);
             data.put("file", dataName);
-            data.put("bytes", bytes);
-            data.put("sha256", HexFormat.of().formatHex(digest.digest()));
+            data.put("bytes", written.bytes());
+            data.put("sha256", written.sha256());
             header.set("job", job);
-            header.set("arrays", arrays);
+            header.set("arrays", written.arrays());
             Path headerTmp = folder.resolve(HEADER + ".tmp");
             try (FileChannel channel = FileChannel.open(headerTmp, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
@@ -223,22 +198,11 @@ public final class CheckpointFiles implements Checkpoints {
     // ---- reading -------------------------------------------------------------------------------
 
     /** A checked checkpoint: its header and the entries of its data file. */
-    private record Loaded(Path folder, ObjectNode header, Path data, Map<String, Entry> entries) {
+    private record Loaded(Path folder, ObjectNode header, StateReader reader) {
         String describe() {
             JsonNode p = header.path("position");
             return "replica " + (p.path("replica").asInt() + 1) + " of " + header.path("replicas").asInt() + ", step "
                     + p.path("step").asInt() + " of " + header.path("steps").asInt();
-        }
-
-        StateReader reader() {
-            return new FileStateReader(data, entries);
-        }
-    }
-
-    /** One saved array: type, count, offset in the data file, and the shape of matrices (rows -1 otherwise). */
-    private record Entry(String name, String type, long count, long offset, int rows, int cols) {
-        int width() {
-            return type.equals("float64") || type.equals("int64") ? 8 : 4;
         }
     }
 
@@ -277,47 +241,26 @@ public final class CheckpointFiles implements Checkpoints {
         if (different != null) {
             throw new CheckpointException("checkpoint " + folder + " was saved by a different job (" + different + ")");
         }
+        // the same job split otherwise: its replicas are other ones, and the saved position may lie outside
+        String savedRange = header.path("replicaRange").asText(null);
+        String range = rangeOf(job);
+        if (!java.util.Objects.equals(savedRange, range)) {
+            throw new CheckpointException("checkpoint " + folder + " was saved by a run of "
+                    + (savedRange == null ? "all replicas" : "--replica-range " + savedRange) + ", not of "
+                    + (range == null ? "all replicas" : "--replica-range " + range));
+        }
         JsonNode data = header.path("data");
         String dataName = data.path("file").asText("");
         if (!dataName.matches("state-r\\d+-s\\d+\\.bin")) {
             throw corrupt(folder, HEADER + " names no data file");
         }
         Path dataFile = folder.resolve(dataName);
-        long bytes = data.path("bytes").asLong(-1);
+        StateReader reader;
         try {
-            long size = Files.size(dataFile);
-            if (size != bytes) {
-                throw corrupt(folder, dataName + " has " + size + " bytes, the header says " + bytes);
-            }
-            MessageDigest digest = sha256();
-            try (InputStream in = Files.newInputStream(dataFile)) {
-                byte[] buffer = new byte[1 << 16];
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    digest.update(buffer, 0, n);
-                }
-            }
-            if (!HexFormat.of().formatHex(digest.digest()).equals(data.path("sha256").asText())) {
-                throw corrupt(folder, dataName + " does not match its SHA-256 in the header");
-            }
-        } catch (NoSuchFileException e) {
-            throw corrupt(folder, dataName + " is missing");
-        } catch (IOException e) {
-            throw corrupt(folder, dataName + " cannot be read: " + e.getMessage());
-        }
-        Map<String, Entry> entries = new HashMap<>();
-        for (JsonNode a : header.path("arrays")) {
-            Entry entry = new Entry(a.path("name").asText(), a.path("type").asText(), a.path("count").asLong(-1),
-                    a.path("offset").asLong(-1), a.path("rows").asInt(-1), a.path("cols").asInt(-1));
-            boolean known = switch (entry.type()) {
-                case "float64", "float32", "int32", "int64" -> true;
-                default -> false;
-            };
-            if (!known || entry.count() < 0 || entry.offset() < 0
-                    || entry.offset() + entry.count() * entry.width() > bytes
-                    || (entry.rows() >= 0 && (long) entry.rows() * entry.cols() != entry.count())) {
-                throw corrupt(folder, "array " + entry.name() + " does not fit the data file");
-            }
-            entries.put(entry.name(), entry);
+            reader = StateFile.open(dataFile, header.path("arrays"), data.path("bytes").asLong(-1),
+                    data.path("sha256").asText());
+        } catch (StateFile.Mismatch e) {
+            throw corrupt(folder, e.getMessage());
         }
         JsonNode position = header.path("position");
         int replica = position.path("replica").asInt(-1);
@@ -327,213 +270,15 @@ public final class CheckpointFiles implements Checkpoints {
         if (replica < 0 || replica >= replicas || step < 0 || step >= steps) {
             throw corrupt(folder, "its position (replica " + replica + ", step " + step + ") is outside the run");
         }
-        return new Loaded(folder, header, dataFile, entries);
+        return new Loaded(folder, header, reader);
+    }
+
+    /** The job's replica range as written in the header, null when it runs every replica. */
+    private static String rangeOf(Job job) {
+        return job.experiment().simulation().partial() ? job.experiment().simulation().replicaRange().toString() : null;
     }
 
     private static CheckpointException corrupt(Path folder, String why) {
         return new CheckpointException("checkpoint " + folder + " is corrupt (" + why + ")");
     }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException("every Java runtime has SHA-256", impossible);
-        }
-    }
-
-    /** Writes arrays back to back, little-endian, and lists them in the header. */
-    private static final class FileStateWriter implements StateWriter {
-        private final OutputStream out;
-        private final ArrayNode arrays;
-        private final java.util.Set<String> names = new java.util.HashSet<>();
-        private final ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        private long offset;
-
-        FileStateWriter(OutputStream out, ArrayNode arrays) {
-            this.out = out;
-            this.arrays = arrays;
-        }
-
-        private ObjectNode entry(String name, String type, long count, int width) {
-            if (!names.add(name)) {
-                throw new IllegalArgumentException("the state array " + name + " was saved twice");
-            }
-            ObjectNode entry = arrays.addObject();
-            entry.put("name", name);
-            entry.put("type", type);
-            entry.put("count", count);
-            entry.put("offset", offset);
-            offset += count * width;
-            return entry;
-        }
-
-        @Override
-        public void ints(String name, int... values) {
-            entry(name, "int32", values.length, 4);
-            for (int v : values) {
-                room(4).putInt(v);
-            }
-            flush();
-        }
-
-        @Override
-        public void longs(String name, long... values) {
-            entry(name, "int64", values.length, 8);
-            for (long v : values) {
-                room(8).putLong(v);
-            }
-            flush();
-        }
-
-        @Override
-        public void doubles(String name, double... values) {
-            entry(name, "float64", values.length, 8);
-            for (double v : values) {
-                room(8).putDouble(v);
-            }
-            flush();
-        }
-
-        @Override
-        public void matrix(String name, DeviceMatrix m) {
-            boolean single = m.backend().precision() == Precision.FLOAT32;
-            ObjectNode entry = entry(name, single ? "float32" : "float64", (long) m.rows() * m.cols(), single ? 4 : 8);
-            entry.put("rows", m.rows());
-            entry.put("cols", m.cols());
-            int perBlock = Math.max(1, BLOCK / Math.max(1, m.rows()));
-            for (int from = 0; from < m.cols(); from += perBlock) {
-                int to = Math.min(m.cols(), from + perBlock);
-                for (double v : m.backend().download(m.columns(from, to))) {
-                    if (single) {
-                        room(4).putFloat((float) v);
-                    } else {
-                        room(8).putDouble(v);
-                    }
-                }
-            }
-            flush();
-        }
-
-        private ByteBuffer room(int bytes) {
-            if (buffer.remaining() < bytes) {
-                flush();
-            }
-            return buffer;
-        }
-
-        private void flush() {
-            try {
-                out.write(buffer.array(), 0, buffer.position());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            buffer.clear();
-        }
-    }
-
-    /** Reads arrays by name from the data file. */
-    private static final class FileStateReader implements StateReader {
-        private final Path data;
-        private final Map<String, Entry> entries;
-
-        FileStateReader(Path data, Map<String, Entry> entries) {
-            this.data = data;
-            this.entries = entries;
-        }
-
-        @Override
-        public boolean has(String name) {
-            return entries.containsKey(name);
-        }
-
-        private Entry entry(String name, String... types) {
-            Entry e = entries.get(name);
-            if (e == null) {
-                throw new IllegalStateException("the checkpoint has no array " + name);
-            }
-            if (!java.util.List.of(types).contains(e.type())) {
-                throw new IllegalStateException("the checkpoint's array " + name + " is " + e.type() + ", not "
-                        + String.join(" or ", types));
-            }
-            if (e.count() > Integer.MAX_VALUE - 8) {
-                throw new IllegalStateException("the checkpoint's array " + name + " is too long for one array");
-            }
-            return e;
-        }
-
-        /** {@code count} values of {@code width} bytes from {@code offset}, as a little-endian buffer. */
-        private ByteBuffer read(long offset, long count, int width) {
-            ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(count * width)).order(ByteOrder.LITTLE_ENDIAN);
-            try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ)) {
-                long at = offset;
-                while (b.hasRemaining()) {
-                    int n = channel.read(b, at);
-                    if (n < 0) {
-                        throw new IllegalStateException("the checkpoint's data file ended early");
-                    }
-                    at += n;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return b.flip();
-        }
-
-        @Override
-        public int[] ints(String name) {
-            Entry e = entry(name, "int32");
-            int[] values = new int[(int) e.count()];
-            read(e.offset(), e.count(), 4).asIntBuffer().get(values);
-            return values;
-        }
-
-        @Override
-        public long[] longs(String name) {
-            Entry e = entry(name, "int64");
-            long[] values = new long[(int) e.count()];
-            read(e.offset(), e.count(), 8).asLongBuffer().get(values);
-            return values;
-        }
-
-        @Override
-        public double[] doubles(String name) {
-            Entry e = entry(name, "float64");
-            double[] values = new double[(int) e.count()];
-            read(e.offset(), e.count(), 8).asDoubleBuffer().get(values);
-            return values;
-        }
-
-        @Override
-        public int[] shape(String name) {
-            Entry e = entry(name, "float64", "float32");
-            if (e.rows() < 0) {
-                throw new IllegalStateException("the checkpoint's array " + name + " is not a matrix");
-            }
-            return new int[] {e.rows(), e.cols()};
-        }
-
-        @Override
-        public void matrix(String name, DeviceMatrix into) {
-            Entry e = entries.get(name);
-            int[] shape = shape(name);
-            if (shape[0] != into.rows() || shape[1] != into.cols()) {
-                throw new IllegalStateException("the checkpoint's matrix " + name + " is " + shape[0] + " x " + shape[1]
-                        + ", not " + into.rows() + " x " + into.cols());
-            }
-            int width = e.width();
-            int perBlock = Math.max(1, BLOCK / Math.max(1, into.rows()));
-            for (int from = 0; from < into.cols(); from += perBlock) {
-                int to = Math.min(into.cols(), from + perBlock);
-                long count = (long) into.rows() * (to - from);
-                ByteBuffer b = read(e.offset() + (long) from * into.rows() * width, count, width);
-                double[] values = new double[(int) count];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = width == 4 ? b.getFloat() : b.getDouble();
-                }
-                into.backend().upload(values, into.columns(from, to));
-            }
-        }
-    }
-
 }

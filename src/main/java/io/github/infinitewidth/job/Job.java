@@ -2,6 +2,7 @@ package io.github.infinitewidth.job;
 
 import io.github.infinitewidth.data.FashionMnist;
 import io.github.infinitewidth.engine.Experiment;
+import io.github.infinitewidth.engine.ReplicaRange;
 import io.github.infinitewidth.util.Check;
 import io.github.infinitewidth.util.InvalidSpecException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,6 +36,20 @@ public record Job(String engine, Experiment experiment, Path file, FashionMnist 
     /** A job whose data are inline or from CSV files. */
     public Job(String engine, Experiment experiment, Path file) {
         this(engine, experiment, file, null);
+    }
+
+    /**
+     * This job run for the replicas of {@code range} only (a partial run, {@code run --replica-range});
+     * null runs them all. The resolved job stays the same: the range says which replicas run, not
+     * what they compute.
+     *
+     * @throws InvalidSpecException naming {@code --replica-range} when the range does not fit
+     *         {@code simulation.replicas}
+     */
+    public Job withReplicaRange(ReplicaRange range) {
+        Experiment e = experiment;
+        return new Job(engine, new Experiment(e.network(), e.parametrization(), e.optimizer(), e.loss(), e.data(),
+                e.training(), e.simulation().withReplicaRange(range)), file, fashionMnist);
     }
 
     /**

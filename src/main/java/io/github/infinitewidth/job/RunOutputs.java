@@ -56,14 +56,34 @@ public final class RunOutputs {
         return write(dir, job, trajectory, BackendUsed.of(backend), wallSeconds);
     }
 
-    /** {@link #write(Path, Job, Trajectory, Backend, double)} for a run whose backend is closed. */
+    /**
+     * {@link #write(Path, Job, Trajectory, Backend, double)} for a run whose backend is closed. A partial
+     * run (its job has a {@link io.github.infinitewidth.engine.SimulationSpec#replicaRange() replica range})
+     * also writes its replicas' own numbers into {@link ReplicaFiles#FOLDER} for {@code merge}, and its
+     * other files are those of its replicas alone; {@code trajectory} may be the engine's or
+     * {@link ReplicaFiles#ownReplicas} of it.
+     */
     public static Written write(Path dir, Job job, Trajectory trajectory, BackendUsed backend, double wallSeconds)
             throws IOException {
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve(SUMMARY));
+        List<String> written = new ArrayList<>();
+        if (job.experiment().simulation().partial()) {
+            trajectory = ReplicaFiles.ownReplicas(trajectory, job);
+            ReplicaFiles.write(dir, job, trajectory, job.experiment().simulation().replicaRange());
+            written.add(ReplicaFiles.FOLDER + "/");
+        } else {
+            // an earlier partial run's replicas would make this folder look like a part of a split run
+            ReplicaFiles.delete(dir);
+        }
+        return writeFiles(dir, job, trajectory, backend, wallSeconds, written);
+    }
+
+    /** Every file but the replicas' own, from a trajectory of the run's (or a partial run's) replicas. */
+    private static Written writeFiles(Path dir, Job job, Trajectory trajectory, BackendUsed backend,
+                                      double wallSeconds, List<String> written) throws IOException {
         double[] targets = job.experiment().data().allTargets();
         Loss loss = job.experiment().loss();
-        List<String> written = new ArrayList<>();
         AtomicFiles.write(dir, TRAJECTORY, out -> trajectory(out, trajectory));
         written.add(TRAJECTORY);
         AtomicFiles.write(dir, LOSS, out -> loss(out, trajectory, targets, loss));
@@ -87,6 +107,20 @@ public final class RunOutputs {
         AtomicFiles.write(dir, SUMMARY, out -> out.write(summary));
         written.add(SUMMARY);
         return new Written(written, problems);
+    }
+
+    /**
+     * True when a {@code summary.json} is of a run of the replicas {@code job} runs: both of every
+     * replica, or both partial runs of the same range.
+     */
+    public static boolean sameReplicas(com.fasterxml.jackson.databind.JsonNode summary, Job job) {
+        com.fasterxml.jackson.databind.JsonNode partial = summary.path(Summary.PARTIAL);
+        var simulation = job.experiment().simulation();
+        if (!simulation.partial()) {
+            return partial.isMissingNode();
+        }
+        return partial.path("first").asInt(-1) == simulation.firstReplica()
+                && partial.path("end").asInt(-1) == simulation.endReplica();
     }
 
     private static void trajectory(Writer out, Trajectory t) throws IOException {

@@ -15,6 +15,8 @@ import java.io.UncheckedIOException;
  */
 final class Summary {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The field of a partial run's summary: its replica range and the run's number of replicas. */
+    static final String PARTIAL = "partial";
 
     private Summary() {}
 
@@ -31,6 +33,13 @@ final class Summary {
         root.put("precision", backend.precision().spelling());
         root.put("particles", e.simulation().particles());
         root.put("replicas", e.simulation().replicas());
+        if (e.simulation().partial()) {
+            // a part of a split run: its finalLoss is over these replicas only; merge gives the run's
+            ObjectNode partial = root.putObject(PARTIAL);
+            partial.put("first", e.simulation().firstReplica());
+            partial.put("end", e.simulation().endReplica());
+            partial.put("replicas", e.simulation().replicas());
+        }
         root.put("steps", e.training().steps());
         root.put("wallSeconds", wallSeconds);
         finalLoss(root, job, t);

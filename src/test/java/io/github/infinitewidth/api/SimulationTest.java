@@ -67,6 +67,36 @@ class SimulationTest {
     }
 
     @Test
+    void aReplicaRangeRunsThosePartsAndSavesAPartialRunAsTheCommandLineDoes() throws IOException {
+        Simulation whole = small(Simulation.ntLimit()).particles(64).replicas(4);
+        Path job = Files.writeString(dir.resolve("job.yaml"), whole.toYaml());
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8)) {
+            assertEquals(Main.OK, Main.execute(out, out, "run", job.toString(), "--out", dir.resolve("cli").toString(),
+                    "--replica-range", "1:3", "--quiet"), sink.toString(StandardCharsets.UTF_8));
+            Result part = whole.replicaRange(1, 3).run();
+            assertEquals(2, part.trajectory().replicas());
+            part.save(dir.resolve("api"));
+            whole.replicaRange(0, 1).run().save(dir.resolve("api-0"));
+            whole.replicaRange(3, 4).run().save(dir.resolve("api-3"));
+            assertEquals(Main.OK, Main.execute(out, out, "merge", dir.resolve("api-0").toString(),
+                    dir.resolve("api").toString(), dir.resolve("api-3").toString(), "--out",
+                    dir.resolve("merged").toString(), "--quiet"), sink.toString(StandardCharsets.UTF_8));
+        }
+        for (String file : List.of("trajectory.csv", "loss.csv", "kernels.csv", "replicas/replicas.bin")) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve("cli").resolve(file)),
+                    Files.readAllBytes(dir.resolve("api").resolve(file)), file);
+        }
+        whole.run().save(dir.resolve("whole"));
+        for (String file : List.of("trajectory.csv", "loss.csv", "kernels.csv", "features.csv")) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve("whole").resolve(file)),
+                    Files.readAllBytes(dir.resolve("merged").resolve(file)), file);
+        }
+        InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> whole.replicaRange(2, 5).run());
+        assertEquals("--replica-range", e.field());
+    }
+
+    @Test
     void theResultsLossCurveAndFinalLossAreThoseOfLossCsv() throws IOException {
         Result result = small(Simulation.muLimit()).run();
         result.save(dir.resolve("out"));

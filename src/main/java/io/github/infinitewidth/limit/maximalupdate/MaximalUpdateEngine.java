@@ -152,7 +152,7 @@ public final class MaximalUpdateEngine implements Engine {
         if (plan.resumed() != null) {
             restoreFeatures(plan.resumed(), features);
         }
-        for (int r = plan.firstReplica(); r < replicas; r++) {
+        for (int r = plan.firstReplica(); r < plan.endReplica(); r++) {
             BatchSchedule schedule = new BatchSchedule(e.training(), e.data().train().size(), e.simulation().seed());
             try (MaximalUpdateReplica replica = new MaximalUpdateReplica(e, backend,
                     new RandomKey(e.simulation().seed(), r), dotTerms, forwardCapacity(e))) {

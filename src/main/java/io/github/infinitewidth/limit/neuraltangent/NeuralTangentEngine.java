@@ -97,7 +97,7 @@ public final class NeuralTangentEngine implements Engine {
                 features[l] = plan.resumed().jagged("nt/features" + l);
             }
         }
-        for (int r = plan.firstReplica(); r < replicas; r++) {
+        for (int r = plan.firstReplica(); r < plan.endReplica(); r++) {
             RandomKey key = new RandomKey(e.simulation().seed(), r);
             BatchSchedule schedule = new BatchSchedule(e.training(), e.data().train().size(), e.simulation().seed());
             // closed-form kernels with a kernel step (sgd, momentum) use no particle at all: building the
