@@ -29,7 +29,7 @@ jmh() {
   # one JMH run: $1 = benchmark regexp, the rest = parameters; its table goes into results.md
   local name="$1"
   shift
-  local cmd=(java -jar "$jar" "$name" "${timing[@]}" -jvmArgsAppend -Xmx8g "$@" -rf text -rff "$here/target/jmh-$name.txt")
+  local cmd=(java -jar "$jar" "$name" "${timing[@]}" -jvmArgsAppend "-Xmx8g --add-modules=jdk.incubator.vector" "$@" -rf text -rff "$here/target/jmh-$name.txt")
   echo "- \`${cmd[*]/#$here\//benchmarks/}\`" >> "$out"
   "${cmd[@]}" > "$here/target/jmh-$name.log" 2>&1
   echo >> "$out"

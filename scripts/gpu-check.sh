@@ -20,6 +20,7 @@ if [ ! -d "$home/tests" ]; then
   exit 2
 fi
 native="-Djava.library.path=$home/lib/native"
+vector="--add-modules=jdk.incubator.vector"   # as the launcher and the Maven build run
 cp="$home/lib/infinitewidth.jar:$home/tests/classes"
 
 (command -v nvidia-smi >/dev/null && nvidia-smi || echo "no nvidia-smi") > "$out/nvidia-smi.txt" 2>&1
@@ -27,14 +28,14 @@ cp="$home/lib/infinitewidth.jar:$home/tests/classes"
 cat "$out/env.txt"
 
 # Tests tagged "sources" read the source tree (native/), which a distribution does not have.
-(cd "$home" && "$java" "$native" -jar "$home/tests/junit-platform-console-standalone.jar" execute \
+(cd "$home" && "$java" "$native" "$vector" -jar "$home/tests/junit-platform-console-standalone.jar" execute \
   --class-path "$cp" --select-package io.github.infinitewidth.backend \
   --select-class io.github.infinitewidth.cli.MainTest --exclude-tag sources \
   --reports-dir "$out/junit" --details=summary --disable-banner) > "$out/tests.txt" 2>&1
 tests=$?
 tail -n 20 "$out/tests.txt"
 
-"$java" "$native" -cp "$cp" io.github.infinitewidth.backend.cuda.CudaKernelTimings > "$out/timings.md" 2>&1
+"$java" "$native" "$vector" -cp "$cp" io.github.infinitewidth.backend.cuda.CudaKernelTimings > "$out/timings.md" 2>&1
 cat "$out/timings.md"
 
 # The example jobs on both backends, and on the GPU with more particles, where it should pull

@@ -41,8 +41,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String description() {
-        return "cpu: pure Java, " + split.threads() + " thread" + (split.threads() == 1 ? "" : "s") + ", "
-                + precision.spelling() + ", Java " + Runtime.version();
+        return "cpu: pure Java" + (CpuGemm.VECTOR ? " with the Vector API" : "") + ", " + split.threads() + " thread"
+                + (split.threads() == 1 ? "" : "s") + ", " + precision.spelling() + ", Java " + Runtime.version();
     }
 
     @Override

@@ -11,6 +11,13 @@ package io.github.infinitewidth.backend.cpu;
  * two contiguous columns.
  */
 final class CpuGemm {
+    /**
+     * Whether {@link VectorGemm} runs {@link #addProducts}: when the JVM was started with
+     * {@code --add-modules jdk.incubator.vector} (the launcher, the distribution and the tests do),
+     * unless the system property {@code infinitewidth.vector} is {@code false}. Both give the same bits.
+     */
+    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("infinitewidth.vector"));
     static final int ROWS = 128;
     /**
      * Fewest rows of C for which a transposed A is copied into a panel: with fewer, the panel's
@@ -68,9 +75,7 @@ final class CpuGemm {
             int length = Math.min(k, k0 + CpuReductions.PARTICLES) - k0;
             double[][] panel = transA ? columnsOfTransposed(a, aOff + k0, lda, i0, rows, length)
                                       : columns(a, aOff + k0 * lda, lda, i0, rows, length);
-            for (int j = 0; j < n; j++) {
-                addProductColumn(panel, b, bOff + j * k + k0, sums[j]);
-            }
+            addProducts(panel, b, bOff + k0, k, n, sums);
         }
         return sums;
     }
@@ -88,12 +93,32 @@ final class CpuGemm {
     }
 
     /**
-     * {@code y += sum_kk panel[kk] x[xOff + kk]}, added in ascending kk. The panel's arrays are the
+     * {@code sums[j] += sum_kk panel[kk] b[bOff + kk + j ldb]} for the n columns j, each term fused in
+     * ascending kk: on {@link VectorGemm} when {@link #VECTOR}, else with {@link #addProductColumn}.
+     * Modified: sums.
+     */
+    static void addProducts(double[][] panel, double[] b, int bOff, int ldb, int n, double[][] sums) {
+        addProducts(panel, b, bOff, ldb, n, sums, VECTOR);
+    }
+
+    /** {@link #addProducts} on the path chosen by {@code vector} (the test that both agree needs both). */
+    static void addProducts(double[][] panel, double[] b, int bOff, int ldb, int n, double[][] sums, boolean vector) {
+        if (vector) {
+            VectorGemm.addProducts(panel, b, bOff, ldb, n, sums);
+            return;
+        }
+        for (int j = 0; j < n; j++) {
+            addProductColumn(panel, b, bOff + j * ldb, sums[j]);
+        }
+    }
+
+    /**
+     * {@code y += sum_kk panel[kk] x[xOff + kk]}, fused in ascending kk. The panel's arrays are the
      * columns of one block of rows of A, so the inner loop reads and writes at the loop index, the
      * only shape C2 vectorizes when arrays might alias (design-notes.md, "The CPU nonlinear outer
      * product"). Modified: y.
      */
-    static void addProductColumn(double[][] panel, double[] x, int xOff, double[] y) {
+    private static void addProductColumn(double[][] panel, double[] x, int xOff, double[] y) {
         int k = panel.length;
         int kk = 0;
         for (; kk + 3 < k; kk += 4) {
@@ -104,16 +129,19 @@ final class CpuGemm {
             double[] column = panel[kk];
             double s = x[xOff + kk];
             for (int i = 0; i < y.length; i++) {
-                y[i] += column[i] * s;
+                y[i] = Math.fma(column[i], s, y[i]);
             }
         }
     }
 
-    /** {@code y = (((y + x0 s0) + x1 s1) + x2 s2) + x3 s3}: four terms of a sum, added in ascending order. */
+    /**
+     * {@code y = fma(x3, s3, fma(x2, s2, fma(x1, s1, fma(x0, s0, y))))}: four terms of a sum, each fused
+     * into it in ascending order, exactly as {@link VectorGemm} does lane by lane.
+     */
     private static void addInOrder(double[] y, double[] x0, double s0, double[] x1, double s1, double[] x2, double s2,
                                    double[] x3, double s3) {
         for (int i = 0; i < y.length; i++) {
-            y[i] = (((y[i] + x0[i] * s0) + x1[i] * s1) + x2[i] * s2) + x3[i] * s3;
+            y[i] = Math.fma(x3[i], s3, Math.fma(x2[i], s2, Math.fma(x1[i], s1, Math.fma(x0[i], s0, y[i]))));
         }
     }
 
@@ -129,10 +157,15 @@ final class CpuGemm {
     /** {@code panel[kk][i] = A[kk, i0 + i]}: columns {@code i0 ..} of a column-major A, row by row (A^T's columns). */
     static double[][] columnsOfTransposed(double[] a, int aOff, int lda, int i0, int rows, int k) {
         double[][] panel = new double[k][rows];
-        for (int i = 0; i < rows; i++) {
-            int column = aOff + (i0 + i) * lda;
-            for (int kk = 0; kk < k; kk++) {
-                panel[kk][i] = a[column + kk];
+        // eight k at a time: each read stays within a cache line of A, and only eight rows of the
+        // panel are being written while i runs, instead of k of them
+        for (int k0 = 0; k0 < k; k0 += 8) {
+            int k1 = Math.min(k, k0 + 8);
+            for (int i = 0; i < rows; i++) {
+                int column = aOff + (i0 + i) * lda;
+                for (int kk = k0; kk < k1; kk++) {
+                    panel[kk][i] = a[column + kk];
+                }
             }
         }
         return panel;

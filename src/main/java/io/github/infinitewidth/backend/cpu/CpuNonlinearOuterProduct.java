@@ -35,10 +35,10 @@ final class CpuNonlinearOuterProduct {
                       double alpha, boolean excludeDiagonal, CpuMatrix out) {
         requireMemoryless(q);
         double[][][] scaledA = scaledColumnBlocks(a, c);
-        double[] bv = b.toDoubles();
+        double[] bv = rowMajor(b);
         int nb = b.rows();
         PairValues values = (block, b0, tb, tile, scratch, v) -> {
-            pairTile(scaledA[block], bv, nb, b0, tb, tile);
+            pairTile(scaledA[block], bv, b0, tb, tile);
             applyQ(q, tile, tb);
         };
         reduce(split, values, a.rows(), nb, cm, alpha, excludeDiagonal, out);
@@ -51,7 +51,7 @@ final class CpuNonlinearOuterProduct {
         for (int r = 0; r < second.length; r++) {
             secondA[r] = scaledColumnBlocks(a, second[r]);
         }
-        double[] bv = b.toDoubles();
+        double[] bv = rowMajor(b);
         int nb = b.rows();
         double c1 = adam.firstBiasCorrection(step);
         double c2 = adam.secondBiasCorrection(step);
@@ -60,7 +60,7 @@ final class CpuNonlinearOuterProduct {
                 java.util.Arrays.fill(v[bb], 0.0);
             }
             for (double[][][] factor : secondA) {
-                pairTile(factor[block], bv, nb, b0, tb, scratch);
+                pairTile(factor[block], bv, b0, tb, scratch);
                 for (int bb = 0; bb < tb; bb++) {
                     double[] vRow = v[bb];
                     double[] sRow = scratch[bb];
@@ -69,7 +69,7 @@ final class CpuNonlinearOuterProduct {
                     }
                 }
             }
-            pairTile(firstA[block], bv, nb, b0, tb, tile);
+            pairTile(firstA[block], bv, b0, tb, tile);
             for (int bb = 0; bb < tb; bb++) {
                 double[] row = tile[bb];
                 double[] vRow = v[bb];
@@ -137,33 +137,17 @@ final class CpuNonlinearOuterProduct {
     static void update(WorkSplit split, UpdateFunction q, int step, double[] c, CpuMatrix a, CpuMatrix b,
                        double alpha, boolean excludeDiagonal, CpuMatrix pairs, CpuMatrix[] state) {
         int na = a.rows();
-        double beta1 = q.beta1();
-        double beta2 = q.beta2();
-        double c1 = q.firstBiasCorrection(step);
-        double c2 = q.secondBiasCorrection(step);
-        boolean adam = q.kind() == UpdateFunction.Kind.ADAM;
+        PairStep rowStep = PairStep.of(q, step, alpha, pairs, state);
         forEachPairTile(split, c, a, b, (tile, a0, ta, b0, tb) -> {
             for (int bb = 0; bb < tb; bb++) {
-                int column = (b0 + bb) * na + a0;
-                double[] row = tile[bb];
-                for (int aa = 0; aa < ta; aa++) {
-                    if (excludeDiagonal && a0 + aa == b0 + bb) {
-                        continue;
-                    }
-                    int at = column + aa;
-                    double g = row[aa];
-                    double direction;
-                    if (adam) {
-                        double mi = beta1 * state[0].get(at) + (1 - beta1) * g;
-                        double vi = beta2 * state[1].get(at) + (1 - beta2) * g * g;
-                        state[0].set(at, mi);
-                        state[1].set(at, vi);
-                        direction = q.adamDirection(mi, vi, c1, c2);
-                    } else {
-                        direction = beta1 * state[0].get(at) + g;
-                        state[0].set(at, direction);
-                    }
-                    pairs.set(at, pairs.get(at) + alpha * direction);
+                int at = (b0 + bb) * na + a0;
+                // the whole row is stepped, branch free; an excluded diagonal entry is put back after
+                int diagonal = b0 + bb - a0;
+                boolean keep = excludeDiagonal && diagonal >= 0 && diagonal < ta;
+                double[] kept = keep ? PairStep.read(pairs, state, at + diagonal) : null;
+                rowStep.row(tile[bb], ta, at);
+                if (keep) {
+                    PairStep.write(kept, pairs, state, at + diagonal);
                 }
             }
         });
@@ -184,7 +168,7 @@ final class CpuNonlinearOuterProduct {
         int na = a.rows();
         int nb = b.rows();
         double[][][] scaledA = scaledColumnBlocks(a, c);
-        double[] bv = b.toDoubles();
+        double[] bv = rowMajor(b);
         split.forEach(WorkSplit.blocks(nb, TILE_B), block -> {
             int b0 = block * TILE_B;
             int tb = Math.min(nb, b0 + TILE_B) - b0;
@@ -197,7 +181,7 @@ final class CpuNonlinearOuterProduct {
                         tile[bb] = new double[ta];
                     }
                 }
-                pairTile(scaledA[aBlock], bv, nb, b0, tb, tile);
+                pairTile(scaledA[aBlock], bv, b0, tb, tile);
                 consumer.accept(tile, a0, ta, b0, tb);
             }
         });
@@ -205,31 +189,32 @@ final class CpuNonlinearOuterProduct {
 
     /**
      * {@code tile[bb][aa] = G[a0 + aa, b0 + bb]} from the packed, scaled columns {@code aColumns[j][aa]}
-     * of one block of a. Each pass folds four j into every tile entry, which halves the loads and
-     * stores per multiply-add compared with one j at a time. The summation order is fixed, so
-     * results do not depend on threads.
+     * of one block of a and the rows of B ({@link #rowMajor}): a small GEMM, every term fused in
+     * ascending j by {@link CpuGemm#addProducts} (register-blocked where the Vector API is on, the same
+     * bits either way). The summation order is fixed, so results do not depend on threads.
      */
-    private static void pairTile(double[][] aColumns, double[] b, int nb, int b0, int tb, double[][] tile) {
+    private static void pairTile(double[][] aColumns, double[] bRows, int b0, int tb, double[][] tile) {
         int m = aColumns.length;
         for (int bb = 0; bb < tb; bb++) {
             java.util.Arrays.fill(tile[bb], 0.0);
         }
-        int j = 0;
-        for (; j + 3 < m; j += 4) {
-            for (int bb = 0; bb < tb; bb++) {
-                int row = b0 + bb + j * nb;
-                fold4(tile[bb], aColumns[j], b[row], aColumns[j + 1], b[row + nb], aColumns[j + 2], b[row + 2 * nb],
-                        aColumns[j + 3], b[row + 3 * nb]);
-            }
-        }
-        for (; j < m; j++) {
-            for (int bb = 0; bb < tb; bb++) {
-                fold1(tile[bb], aColumns[j], b[b0 + bb + j * nb]);
-            }
-        }
+        CpuGemm.addProducts(aColumns, bRows, b0 * m, m, tb, tile);
     }
 
-    /** {@code acc[i][aa] += sum_bb tile[bb][aa] C[b0 + bb, i]}, four b at a time like {@link #pairTile}. */
+    /** {@code out[r * m + j] = B[r, j]}: B's rows, each contiguous, so a tile's terms are. */
+    private static double[] rowMajor(CpuMatrix b) {
+        int n = b.rows();
+        int m = b.cols();
+        double[] out = new double[n * m];
+        for (int j = 0; j < m; j++) {
+            for (int r = 0; r < n; r++) {
+                out[r * m + j] = b.get(r + j * n);
+            }
+        }
+        return out;
+    }
+
+    /** {@code acc[i][aa] += sum_bb tile[bb][aa] C[b0 + bb, i]}, four b at a time. */
     private static void accumulate(double[][] tile, int tb, double[] c, int nb, int b0, double[][] acc) {
         for (int i = 0; i < acc.length; i++) {
             double[] accRow = acc[i];

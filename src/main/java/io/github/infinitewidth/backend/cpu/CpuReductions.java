@@ -29,11 +29,10 @@ final class CpuReductions {
             if (p >= CpuGemm.PANEL_ROWS) {
                 // the block's a^T b as a product of the panel of a's rows with b's columns
                 double[][] panel = CpuGemm.columnsOfTransposed(av, aOff + r0, n, 0, p, length);
-                double[] column = new double[p];
+                double[][] columns = new double[q][p];
+                CpuGemm.addProducts(panel, bv, bOff + r0, n, q, columns);
                 for (int j = 0; j < q; j++) {
-                    java.util.Arrays.fill(column, 0.0);
-                    CpuGemm.addProductColumn(panel, bv, bOff + j * n + r0, column);
-                    System.arraycopy(column, 0, out, j * p, p);
+                    System.arraycopy(columns[j], 0, out, j * p, p);
                 }
                 return;
             }
