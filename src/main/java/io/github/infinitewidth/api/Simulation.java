@@ -183,6 +183,11 @@ public final class Simulation {
         return set("simulation.precision", precision);
     }
 
+    /** {@code simulation.pairPrecision} (mu-limit): float64 or float32 storage of the N x N pair matrices. */
+    public Simulation pairPrecision(String precision) {
+        return set("simulation.pairPrecision", precision);
+    }
+
     /** {@code simulation.kernels} (nt-limit): monte-carlo or closed-form. */
     public Simulation kernels(String kernels) {
         return set("simulation.kernels", kernels);

@@ -37,6 +37,28 @@ public interface Backend extends AutoCloseable {
     /** A new zero-filled matrix; the caller owns it and closes it. */
     DeviceMatrix allocate(int rows, int cols);
 
+    /**
+     * A new zero-filled matrix stored in {@code storage} instead of the backend's precision, for pair
+     * matrices kept in float32 while everything else is float64 ({@code simulation.pairPrecision}).
+     * Such a matrix may be {@code A} of {@link #gemm} and the pairs and state of {@link #updatePairs}
+     * and {@link #accumulatePairs}; the arithmetic stays float64, only storing rounds. Backends that
+     * store every matrix in their own precision accept only that ({@link #storesMixedPrecision}).
+     *
+     * @throws IllegalArgumentException for a storage precision this backend cannot hold
+     */
+    default DeviceMatrix allocate(int rows, int cols, Precision storage) {
+        if (storage != precision()) {
+            throw new IllegalArgumentException("allocate: the " + name() + " backend stores every matrix in "
+                    + precision().spelling() + ", not " + storage.spelling());
+        }
+        return allocate(rows, cols);
+    }
+
+    /** True when {@link #allocate(int, int, Precision)} takes a precision other than {@link #precision()}. */
+    default boolean storesMixedPrecision() {
+        return false;
+    }
+
     /** A new matrix holding {@code columnMajor} (length {@code rows * cols}), rounded to this precision. */
     DeviceMatrix upload(int rows, int cols, double[] columnMajor);
 

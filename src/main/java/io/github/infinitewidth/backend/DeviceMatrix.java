@@ -17,6 +17,11 @@ public interface DeviceMatrix extends AutoCloseable {
     /** The backend whose memory holds this matrix. */
     Backend backend();
 
+    /** The precision the entries are stored in: the backend's, unless allocated otherwise. */
+    default Precision precision() {
+        return backend().precision();
+    }
+
     /**
      * A view of columns {@code [from, to)} sharing this matrix's storage (column-major makes
      * it contiguous). Writes through the view change this matrix.

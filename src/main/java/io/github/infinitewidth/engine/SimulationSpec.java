@@ -9,8 +9,10 @@ import io.github.infinitewidth.util.Check;
  * (limit engines) or seeds (finite engine), base seed, backend, storage precision,
  * {@code centerOutput} (nt-limit and NTP networks: train {@code f - f_0}, LIMITS.md 2.2) and
  * {@code kernels} (nt-limit: Monte Carlo or closed-form covariances) and {@code memoryLimitMiB}
- * (the most backend memory a run may plan to use; 0 = whatever the backend has free) and
- * {@code checkpointEvery} (save a checkpoint every k steps of each replica; 0 = never).
+ * (the most backend memory a run may plan to use; 0 = whatever the backend has free),
+ * {@code checkpointEvery} (save a checkpoint every k steps of each replica; 0 = never) and
+ * {@code pairPrecision} (mu-limit: how its N x N pair matrices are stored; the arithmetic and every
+ * expectation stay float64, LIMITS.md section 5).
  *
  * <p>{@code replicaRange} is not a job field: it is the part of the run this process does
  * ({@code run --replica-range}), null for all replicas. It changes which replicas run, never their
@@ -18,7 +20,7 @@ import io.github.infinitewidth.util.Check;
  */
 public record SimulationSpec(int particles, int replicas, long seed, BackendChoice backend,
                              Precision precision, boolean centerOutput, KernelSource kernels, long memoryLimitMiB,
-                             int checkpointEvery, ReplicaRange replicaRange) {
+                             int checkpointEvery, Precision pairPrecision, ReplicaRange replicaRange) {
     public SimulationSpec {
         Check.positive("simulation.particles", particles);
         Check.positive("simulation.replicas", replicas);
@@ -30,22 +32,37 @@ public record SimulationSpec(int particles, int replicas, long seed, BackendChoi
                     "must be >= 0 (0 = no limit), got " + memoryLimitMiB);
         }
         Check.nonNegative("simulation.checkpointEvery", checkpointEvery);
+        Check.present("simulation.pairPrecision", pairPrecision);
         if (replicaRange != null) {
             replicaRange.requireWithin(replicas);
         }
     }
 
-    /** A simulation of all its replicas. */
+    /** A simulation of all its replicas, with pair matrices stored in {@code pairPrecision}. */
+    public SimulationSpec(int particles, int replicas, long seed, BackendChoice backend, Precision precision,
+                          boolean centerOutput, KernelSource kernels, long memoryLimitMiB, int checkpointEvery,
+                          Precision pairPrecision) {
+        this(particles, replicas, seed, backend, precision, centerOutput, kernels, memoryLimitMiB, checkpointEvery,
+                pairPrecision, null);
+    }
+
+    /** A simulation of all its replicas, pair matrices stored like everything else. */
     public SimulationSpec(int particles, int replicas, long seed, BackendChoice backend, Precision precision,
                           boolean centerOutput, KernelSource kernels, long memoryLimitMiB, int checkpointEvery) {
         this(particles, replicas, seed, backend, precision, centerOutput, kernels, memoryLimitMiB, checkpointEvery,
-                null);
+                precision);
     }
 
     /** This simulation running only the replicas of {@code range} (null: all of them). */
     public SimulationSpec withReplicaRange(ReplicaRange range) {
         return new SimulationSpec(particles, replicas, seed, backend, precision, centerOutput, kernels, memoryLimitMiB,
-                checkpointEvery, range);
+                checkpointEvery, pairPrecision, range);
+    }
+
+    /** This simulation with its pair matrices stored in {@code storage}. */
+    public SimulationSpec withPairPrecision(Precision storage) {
+        return new SimulationSpec(particles, replicas, seed, backend, precision, centerOutput, kernels, memoryLimitMiB,
+                checkpointEvery, storage, replicaRange);
     }
 
     /** The first replica this process runs: 0 unless a replica range says otherwise. */
@@ -72,7 +89,7 @@ public record SimulationSpec(int particles, int replicas, long seed, BackendChoi
     /** This simulation with another {@code checkpointEvery}. */
     public SimulationSpec withCheckpointEvery(int every) {
         return new SimulationSpec(particles, replicas, seed, backend, precision, centerOutput, kernels, memoryLimitMiB,
-                every, replicaRange);
+                every, pairPrecision, replicaRange);
     }
 
     /** A simulation without a memory limit of its own. */

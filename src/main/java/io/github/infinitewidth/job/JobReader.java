@@ -199,12 +199,13 @@ final class JobReader {
 
     private static SimulationSpec simulation(Section s) {
         s.allowOnly("particles", "replicas", "seed", "backend", "precision", "centerOutput", "kernels",
-                "memoryLimitMiB", "checkpointEvery");
+                "memoryLimitMiB", "checkpointEvery", "pairPrecision");
         SimulationSpec d = SimulationSpec.defaults();
+        Precision precision = s.choice("precision", PRECISIONS, d.precision());
         return new SimulationSpec(s.integer("particles", d.particles()), s.integer("replicas", d.replicas()),
                 s.longInteger("seed", d.seed()), s.choice("backend", BACKENDS, d.backend()),
-                s.choice("precision", PRECISIONS, d.precision()), s.bool("centerOutput", d.centerOutput()),
+                precision, s.bool("centerOutput", d.centerOutput()),
                 s.choice("kernels", KERNELS, d.kernels()), s.longInteger("memoryLimitMiB", d.memoryLimitMiB()),
-                s.integer("checkpointEvery", d.checkpointEvery()));
+                s.integer("checkpointEvery", d.checkpointEvery()), s.choice("pairPrecision", PRECISIONS, precision));
     }
 }

@@ -197,7 +197,7 @@ final class StateFile {
 
         @Override
         public void matrix(String name, DeviceMatrix m) {
-            boolean single = m.backend().precision() == Precision.FLOAT32;
+            boolean single = m.precision() == Precision.FLOAT32;
             ObjectNode entry = entry(name, single ? "float32" : "float64", (long) m.rows() * m.cols(), single ? 4 : 8);
             entry.put("rows", m.rows());
             entry.put("cols", m.cols());

@@ -66,7 +66,7 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
             "training.steps", "training.batchSize", "training.shuffle", "training.recordEvery",
             "simulation.particles", "simulation.replicas", "simulation.seed", "simulation.backend",
             "simulation.precision", "simulation.centerOutput", "simulation.kernels", "simulation.memoryLimitMiB",
-            "simulation.checkpointEvery");
+            "simulation.checkpointEvery", "simulation.pairPrecision");
     /** Descriptions longer than this are cut (the index keeps ids unique). */
     private static final int DESCRIPTION_LIMIT = 100;
     private static final String SEED_FIELD = "simulation.seed";

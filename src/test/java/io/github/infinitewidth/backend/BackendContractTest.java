@@ -432,6 +432,69 @@ public abstract class BackendContractTest {
         }
     }
 
+    /**
+     * Pair matrices stored in the other precision ({@code simulation.pairPrecision}): as A of a GEMM
+     * (both transpositions) they give exactly the products of a matrix in the backend's precision
+     * holding the same values, and {@link Backend#updatePairs} on them matches the per-pair formulas
+     * with every stored value rounded to their precision. Backends that store every matrix in their own
+     * precision refuse the other one.
+     */
+    @Test
+    void matricesInTheOtherPrecisionServeAsPairs() {
+        Precision other = backend.precision() == Precision.FLOAT64 ? Precision.FLOAT32 : Precision.FLOAT64;
+        if (!backend.storesMixedPrecision()) {
+            assertThrows(IllegalArgumentException.class, () -> backend.allocate(3, 3, other));
+            return;
+        }
+        int n = 70;
+        double[] values = random(n * n, 30);
+        double[] y = random(n * 5, 31);
+        try (DeviceMatrix pairs = backend.allocate(n, n, other); DeviceMatrix same = backend.upload(n, n, values);
+             DeviceMatrix dy = backend.upload(n, 5, y); DeviceMatrix out = backend.allocate(n, 5);
+             DeviceMatrix expected = backend.allocate(n, 5)) {
+            assertEquals(other, pairs.precision());
+            backend.upload(values, pairs);
+            for (boolean transA : new boolean[] {false, true}) {
+                backend.gemm(transA, false, 0.5, pairs, dy, 0.0, out);
+                backend.gemm(transA, false, 0.5, same, dy, 0.0, expected);
+                assertArrayEquals(backend.download(expected), backend.download(out), 0.0, "transA=" + transA);
+            }
+        }
+        UpdateFunction adam = new UpdateFunction(UpdateFunction.Kind.ADAM, 0.01, 0.9, 0.99);
+        double[] a = random(n * 2, 32);
+        double[] c = {0.7, -0.4};
+        double[] start = random(n * n, 33);
+        try (DeviceMatrix da = backend.upload(n, 2, a); DeviceMatrix pairs = backend.allocate(n, n, other);
+             DeviceMatrix m = backend.allocate(n, n, other); DeviceMatrix v = backend.allocate(n, n, other)) {
+            backend.upload(start, pairs);
+            double[] p = start.clone();
+            double[] state = new double[2 * n * n];
+            for (int t = 0; t < 2; t++) {
+                backend.updatePairs(adam, t, c, da, da, -0.5, true, pairs, m, v);
+                for (int x = 0; x < n; x++) {
+                    for (int z = 0; z < n; z++) {
+                        if (x != z) {
+                            int at = x + z * n;
+                            p[at] = round(other, p[at] - 0.5 * adam.apply(pair(c, a, n, x, a, n, z), state, 2 * at, t));
+                            state[2 * at] = round(other, state[2 * at]);
+                            state[2 * at + 1] = round(other, state[2 * at + 1]);
+                        }
+                    }
+                }
+            }
+            // the pair gradients may differ from the loop's in the last bit, which can move a float32 rounding
+            double ulps = other == Precision.FLOAT32 ? 2.5e-7 : 1e-12;
+            double[] got = backend.download(pairs);
+            for (int i = 0; i < p.length; i++) {
+                assertEquals(p[i], got[i], ulps * Math.max(1, Math.abs(p[i])), "pair " + i);
+            }
+        }
+    }
+
+    private static double round(Precision precision, double value) {
+        return precision == Precision.FLOAT32 ? (float) value : value;
+    }
+
     @Test
     void adamOuterProductMatchesThePairSumOfAdamDirections() {
         int n = 140;

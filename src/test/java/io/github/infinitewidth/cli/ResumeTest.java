@@ -68,7 +68,9 @@ class ResumeTest {
                 Arguments.of("nt-limit adam (particle step)", job("nt-limit", 2, "tanh", "adam", "float64")),
                 Arguments.of("mu-limit shallow sign", job("mu-limit", 1, "tanh", "sign", "float64")),
                 Arguments.of("mu-limit deep sgd (low-rank DeltaW)", job("mu-limit", 3, "tanh", "sgd", "float64")),
-                Arguments.of("mu-limit deep adam (pair DeltaW), float32", job("mu-limit", 2, "relu", "adam", "float32")));
+                Arguments.of("mu-limit deep adam (pair DeltaW), float32", job("mu-limit", 2, "relu", "adam", "float32")),
+                Arguments.of("mu-limit deep adam, float32 pairs with float64 kets",
+                        job("mu-limit", 2, "relu", "adam", "float64, pairPrecision: float32")));
     }
 
     @ParameterizedTest(name = "{0}")

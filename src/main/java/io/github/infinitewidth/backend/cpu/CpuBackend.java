@@ -61,6 +61,16 @@ public final class CpuBackend implements Backend {
 
     @Override
     public DeviceMatrix allocate(int rows, int cols) {
+        return allocate(rows, cols, precision);
+    }
+
+    @Override
+    public boolean storesMixedPrecision() {
+        return true;
+    }
+
+    @Override
+    public DeviceMatrix allocate(int rows, int cols, Precision storage) {
         if (rows < 0 || cols < 0) {
             throw new IllegalArgumentException("allocate: negative shape " + rows + " x " + cols);
         }
@@ -69,7 +79,7 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("allocate: " + rows + " x " + cols
                     + " has more entries than one Java array can hold");
         }
-        return precision == Precision.FLOAT64
+        return storage == Precision.FLOAT64
                 ? new CpuMatrix(this, rows, cols, new double[(int) size], null, 0)
                 : new CpuMatrix(this, rows, cols, null, new float[(int) size], 0);
     }

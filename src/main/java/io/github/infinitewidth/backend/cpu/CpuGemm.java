@@ -32,8 +32,10 @@ final class CpuGemm {
         int m = c.rows();
         int n = c.cols();
         int k = transA ? a.rows() : a.cols();
-        double[] av = a.isDouble() ? a.doubles() : a.toDoubles();
-        int aOff = a.isDouble() ? a.offset() : 0;
+        // A is read where it is: a float32 A (a pair matrix, simulation.pairPrecision) is widened
+        // a panel at a time, never copied whole
+        Entries av = Entries.of(a);
+        int aOff = 0;
         int lda = a.rows();
         // op(B) as a contiguous K x N column-major panel
         double[] bv;
@@ -68,7 +70,7 @@ final class CpuGemm {
      * columns, or from A's rows when A is transposed), and each column of the product is built from
      * axpys down the panel in ascending k.
      */
-    private static double[][] panelProducts(boolean transA, double[] a, int aOff, int lda, int i0, int rows,
+    private static double[][] panelProducts(boolean transA, Entries a, int aOff, int lda, int i0, int rows,
                                             double[] b, int bOff, int k, int n) {
         double[][] sums = new double[n][rows];
         for (int k0 = 0; k0 < k; k0 += CpuReductions.PARTICLES) {
@@ -81,12 +83,14 @@ final class CpuGemm {
     }
 
     /** Rows {@code i0 ..} of {@code A^T op(B)} as dot products of A's columns with op(B)'s: {@code sums[j][i]}. */
-    private static double[][] dotProducts(double[] a, int aOff, int lda, int i0, int rows, double[] b, int bOff, int k,
+    private static double[][] dotProducts(Entries a, int aOff, int lda, int i0, int rows, double[] b, int bOff, int k,
                                           int n) {
         double[][] sums = new double[n][rows];
-        for (int j = 0; j < n; j++) {
-            for (int i = 0; i < rows; i++) {
-                sums[j][i] = dot(a, aOff + (i0 + i) * lda, b, bOff + j * k, k);
+        double[] column = new double[k];
+        for (int i = 0; i < rows; i++) {
+            a.copy(aOff + (i0 + i) * lda, column, 0, k);
+            for (int j = 0; j < n; j++) {
+                sums[j][i] = dot(column, 0, b, bOff + j * k, k);
             }
         }
         return sums;
@@ -146,29 +150,65 @@ final class CpuGemm {
     }
 
     /** {@code panel[kk][i] = A[i0 + i, kk]}: rows {@code i0 ..} of a column-major A, column by column. */
-    static double[][] columns(double[] a, int aOff, int lda, int i0, int rows, int k) {
+    static double[][] columns(Entries a, int aOff, int lda, int i0, int rows, int k) {
         double[][] panel = new double[k][rows];
         for (int kk = 0; kk < k; kk++) {
-            System.arraycopy(a, aOff + kk * lda + i0, panel[kk], 0, rows);
+            a.copy(aOff + kk * lda + i0, panel[kk], 0, rows);
         }
         return panel;
     }
 
     /** {@code panel[kk][i] = A[kk, i0 + i]}: columns {@code i0 ..} of a column-major A, row by row (A^T's columns). */
-    static double[][] columnsOfTransposed(double[] a, int aOff, int lda, int i0, int rows, int k) {
+    static double[][] columnsOfTransposed(Entries a, int aOff, int lda, int i0, int rows, int k) {
         double[][] panel = new double[k][rows];
         // eight k at a time: each read stays within a cache line of A, and only eight rows of the
         // panel are being written while i runs, instead of k of them
         for (int k0 = 0; k0 < k; k0 += 8) {
             int k1 = Math.min(k, k0 + 8);
             for (int i = 0; i < rows; i++) {
-                int column = aOff + (i0 + i) * lda;
-                for (int kk = k0; kk < k1; kk++) {
-                    panel[kk][i] = a[column + kk];
-                }
+                a.gather(aOff + (i0 + i) * lda, panel, k0, k1, i);
             }
         }
         return panel;
+    }
+
+    /**
+     * The entries of a matrix where they are stored: a {@code double[]} or a {@code float[]} from an
+     * offset. Reading widens floats exactly, so a float32 A gives the same products as a float64 A
+     * holding the same (rounded) values.
+     */
+    record Entries(double[] doubles, float[] floats, int offset) {
+        static Entries of(CpuMatrix m) {
+            return m.isDouble() ? new Entries(m.doubles(), null, m.offset()) : new Entries(null, m.floats(), m.offset());
+        }
+
+        static Entries of(double[] values, int offset) {
+            return new Entries(values, null, offset);
+        }
+
+        /** {@code to[toOff ..] = this[from ..]}, {@code length} entries. */
+        void copy(int from, double[] to, int toOff, int length) {
+            if (doubles != null) {
+                System.arraycopy(doubles, offset + from, to, toOff, length);
+                return;
+            }
+            for (int t = 0; t < length; t++) {
+                to[toOff + t] = floats[offset + from + t];
+            }
+        }
+
+        /** {@code panel[kk][i] = this[from + kk]} for {@code kk} in {@code [k0, k1)}. */
+        void gather(int from, double[][] panel, int k0, int k1, int i) {
+            if (doubles != null) {
+                for (int kk = k0; kk < k1; kk++) {
+                    panel[kk][i] = doubles[offset + from + kk];
+                }
+                return;
+            }
+            for (int kk = k0; kk < k1; kk++) {
+                panel[kk][i] = floats[offset + from + kk];
+            }
+        }
     }
 
     /** A dot product with four interleaved partial sums (a fixed order, so deterministic). */

@@ -2,6 +2,7 @@ package io.github.infinitewidth.backend.cpu;
 
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
+import io.github.infinitewidth.backend.Precision;
 
 /**
  * A column-major matrix in a Java array: {@code double[]} for float64, {@code float[]} for
@@ -65,6 +66,16 @@ final class CpuMatrix implements DeviceMatrix {
         } else {
             floats[offset + index] = (float) value;
         }
+    }
+
+    @Override
+    public Precision precision() {
+        return doubles != null ? Precision.FLOAT64 : Precision.FLOAT32;
+    }
+
+    /** The backing {@code float[]} (float32 storage only); this view starts at {@link #offset()}. */
+    float[] floats() {
+        return floats;
     }
 
     /** True when the entries live in a {@code double[]}, readable through {@link #doubles()} without copying. */

@@ -28,7 +28,7 @@ final class CpuReductions {
             double[] out = partial[block];
             if (p >= CpuGemm.PANEL_ROWS) {
                 // the block's a^T b as a product of the panel of a's rows with b's columns
-                double[][] panel = CpuGemm.columnsOfTransposed(av, aOff + r0, n, 0, p, length);
+                double[][] panel = CpuGemm.columnsOfTransposed(CpuGemm.Entries.of(av, aOff), r0, n, 0, p, length);
                 double[][] columns = new double[q][p];
                 CpuGemm.addProducts(panel, bv, bOff + r0, n, q, columns);
                 for (int j = 0; j < q; j++) {

@@ -2,6 +2,7 @@ package io.github.infinitewidth.limit.maximalupdate;
 
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
+import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.ket.GaussianFamily;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.RandomKey;
@@ -36,13 +37,13 @@ final class HiddenMatrix implements AutoCloseable {
      * @param rate {@code eta mW}
      */
     HiddenMatrix(Backend backend, int particles, double sw, RandomKey key, int layer, UpdateFunction q, double rate,
-                 int forwardRank, int backwardRank, boolean dotTerms) {
+                 Precision pairPrecision, int forwardRank, int backwardRank, boolean dotTerms) {
         this.forwardHats = new GaussianFamily(backend, particles, sw, key, MaximalUpdateStreams.forwardHats(layer),
                 Math.max(1, forwardRank));
         this.backwardHats = new GaussianFamily(backend, particles, sw, key, MaximalUpdateStreams.backwardHats(layer),
                 Math.max(1, backwardRank));
         this.delta = q.isLinear() ? new LowRankDeltaW(backend, particles, rate, backwardRank)
-                : new PairDeltaW(backend, particles, q, rate);
+                : new PairDeltaW(backend, particles, q, rate, pairPrecision);
         this.dotTerms = dotTerms;
         this.evaluationStream = MaximalUpdateStreams.evaluationHats(layer);
     }

@@ -77,8 +77,19 @@ public final class MaximalUpdateEngine implements Engine {
             throw new InvalidSpecException("simulation.particles", "of " + n + " make N x N pair matrices (needed by "
                     + e.optimizer().update().kind().spelling() + ") larger than one array; use at most 46340");
         }
+        if (needsPairs(e) && e.simulation().pairPrecision() != backend.precision() && !backend.storesMixedPrecision()) {
+            throw new InvalidSpecException("simulation.pairPrecision", e.simulation().pairPrecision().spelling()
+                    + " with " + backend.precision().spelling() + " kets needs the cpu backend; the " + backend.name()
+                    + " backend stores pairs like everything else (set simulation.precision to "
+                    + e.simulation().pairPrecision().spelling() + " too, or use --backend cpu)");
+        }
         memoryPlan(e, backend.precision()).requireFits(backend, e.simulation().memoryLimitMiB(),
                 "simulation.particles", n);
+    }
+
+    /** True when the run keeps N x N pair matrices: nonlinear Q and at least one hidden matrix. */
+    private static boolean needsPairs(Experiment e) {
+        return !e.optimizer().update().isLinear() && e.network().hiddenLayers() >= 2;
     }
 
     /**
@@ -128,7 +139,8 @@ public final class MaximalUpdateEngine implements Engine {
         if (q.isLinear()) {
             return plan.with("DeltaW history", hiddenMatrices * 2L * n * trainingRank * bytes);
         }
-        return plan.with("pair matrices", hiddenMatrices * (long) PairDeltaW.matrices(q) * n * n * bytes);
+        return plan.with("pair matrices", hiddenMatrices * (long) PairDeltaW.matrices(q) * n * n
+                * e.simulation().pairPrecision().bytes());
     }
 
     /**

@@ -82,7 +82,7 @@ final class MaximalUpdateReplica implements AutoCloseable {
         int batch = MaximalUpdateEngine.batchSize(e);
         for (int l = 2; l <= layers; l++) {
             hidden[l] = new HiddenMatrix(backend, n, init.hidden(), key, l, q, eta * mult.hidden(),
-                    forwardCapacity, steps * batch, dotTerms);
+                    e.simulation().pairPrecision(), forwardCapacity, steps * batch, dotTerms);
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.infinitewidth.limit.maximalupdate;
 
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
+import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.state.StateReader;
 import io.github.infinitewidth.state.StateWriter;
@@ -13,7 +14,8 @@ import io.github.infinitewidth.state.StateWriter;
  * also keep the optimizer state of every pair, {@code stateSize} more N x N matrices (adam: three
  * in all). Every Q updates through the fused pair kernel ({@link Backend#updatePairs}), which
  * forms {@code G_t(a, b)} tile by tile and never stores it. Each step costs {@code O(N^2 B)} to
- * update and {@code O(N^2 m)} to apply. At N = 16384 one float32 N x N matrix is 1 GiB.
+ * update and {@code O(N^2 m)} to apply. At N = 16384 one float64 N x N matrix is 2 GiB, one float32
+ * matrix ({@code simulation.pairPrecision: float32}) 1 GiB.
  */
 final class PairDeltaW implements DeltaW {
     private final Backend backend;
@@ -22,15 +24,19 @@ final class PairDeltaW implements DeltaW {
     private final DeviceMatrix pairs;
     private final DeviceMatrix[] state;
 
-    /** @param rate {@code eta mW} */
-    PairDeltaW(Backend backend, int particles, UpdateFunction q, double rate) {
+    /**
+     * @param rate {@code eta mW}
+     * @param storage how the pair matrix and the pairs' state are stored ({@code simulation.pairPrecision});
+     *     the arithmetic is float64 either way
+     */
+    PairDeltaW(Backend backend, int particles, UpdateFunction q, double rate, Precision storage) {
         this.backend = backend;
         this.q = q;
         this.rate = rate;
-        this.pairs = backend.allocate(particles, particles);
+        this.pairs = backend.allocate(particles, particles, storage);
         this.state = new DeviceMatrix[q.stateSize()];
         for (int s = 0; s < state.length; s++) {
-            state[s] = backend.allocate(particles, particles);
+            state[s] = backend.allocate(particles, particles, storage);
         }
     }
 
