@@ -86,6 +86,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print errors only: no progress, no report of what was written.")
     private boolean quiet;
 
+    /** For the launcher: print the Java heap this run needs ({@link JavaHeap}) and stop. */
+    @Option(names = "--print-heap", hidden = true)
+    private boolean printHeap;
+
     /**
      * Test seam: told after every step of every replica, besides the run's own listeners. A test sets
      * it to a listener that throws (or halts the JVM) to kill a run mid-way; null otherwise.
@@ -100,6 +104,11 @@ final class RunCommand implements Callable<Integer> {
                 job = job.withReplicaRange(ReplicaRange.parse(replicaRange));
             }
             Engine engine = Engines.named(job.engine());
+            if (printHeap) {
+                JavaHeap.forPlan(engine.memoryPlan(job.experiment(), job.experiment().simulation().precision()))
+                        .ifPresent(megabytes -> spec.commandLine().getOut().println(megabytes + "m"));
+                return Main.OK;
+            }
             Path dir = out != null ? out : defaultOut(jobFile);
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
                 throw new InvalidSpecException("--out", dir + " exists and is not a directory");
@@ -190,7 +199,8 @@ final class RunCommand implements Callable<Integer> {
         if (!quiet) {
             // DESIGN.md: say the memory need before starting
             spec.commandLine().getOut().println("running " + engine.name() + " on " + backend.description() + "; needs "
-                    + engine.memoryPlan(job.experiment(), backend.precision()).describe());
+                    + engine.memoryPlan(job.experiment(), backend.precision()).describe()
+                    + (backend.name().equals("cpu") ? "; " + JavaHeap.processEstimate() : ""));
             if (checkpoints.resumedPosition() != null) {
                 spec.commandLine().getOut().println("resuming from the checkpoint at "
                         + checkpoints.resumedPosition());

@@ -53,9 +53,20 @@ public record MemoryPlan(Map<String, Long> parts) {
         long limit = memoryLimitMiB > 0 ? memoryLimitMiB << 20 : backend.freeMemoryBytes();
         if (total() > limit) {
             String available = memoryLimitMiB > 0 ? "simulation.memoryLimitMiB is " + memoryLimitMiB + " MiB"
-                    : "the " + backend.name() + " backend has " + (backend.freeMemoryBytes() >> 20) + " MiB free";
+                    : "the " + backend.name() + " backend has " + (backend.freeMemoryBytes() >> 20) + " MiB free"
+                    + (backend.name().equals("cpu") ? " in the Java heap (bin/infinitewidth sizes the heap for the plan"
+                    + " where the machine has the memory; with a heap of your own use -Xmx" + javaHeapMiB() + "m)" : "");
             throw new InvalidSpecException(field, "of " + value + " needs " + describe() + " but " + available);
         }
+    }
+
+    /**
+     * The Java heap a CPU run of this plan needs, in MiB: the plan plus a fifth for G1, which keeps a
+     * tenth of the heap in reserve and places every large array in regions of its own, plus 256 MiB
+     * for what the plan does not list (a pass's scratch columns, the outputs being written, the plots).
+     */
+    public long javaHeapMiB() {
+        return (long) Math.ceil(total() * 1.2 / (1 << 20)) + 256;
     }
 
     private static String mib(long bytes) {
