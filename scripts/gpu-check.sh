@@ -7,7 +7,8 @@
 # It writes into OUT_DIR (default gpu-check-<host>-<UTC time>): nvidia-smi.txt, env.txt,
 # tests.txt and junit/ (the backend tests, CUDA ones included, and the command-line tests),
 # timings.md (CudaKernelTimings: the backend's operations), engines.md (the example jobs on the
-# CPU and the GPU, wallSeconds from summary.json), and the runs themselves. docs/performance.md
+# CPU and the GPU, wallSeconds from summary.json), paper-5.1.md (TP IVb section 5.1 set-up: CUDA
+# against the CPU, and GPU times up to the paper's 65536 particles), and the runs themselves. docs/performance.md
 # says where the numbers go. Exit status: that of the tests.
 set -uo pipefail
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -63,5 +64,37 @@ mkdir -p "$out/runs"
   done
 } > "$out/engines.md"
 cat "$out/engines.md"
+
+# TP IVb section 5.1 (examples/paper-5.1: 100 inputs, full batch, Adam, relu, 2 hidden layers) in
+# float32: CUDA against the CPU at a CPU size (the same seed draws the same particles, so the
+# outputs differ by rounding only), then the GPU alone at the CPU sizes and the paper's size.
+paper="$home/examples/paper-5.1/mu-limit-gpu.yaml"
+run_paper() { # name backend particles steps
+  local run="$out/runs/paper-$1"
+  if timeout 300 "$home/bin/infinitewidth" run "$paper" --out "$run" --backend "$2" --particles "$3" --steps "$4" \
+       --replicas 1 --quiet 2> "$run.err"; then
+    grep -o '"wallSeconds" *: *[0-9.eE+-]*' "$run/summary.json" | sed 's/.*: *//'
+  else
+    echo "failed: $(head -c 300 "$run.err")"
+  fi
+}
+{
+  echo "| run | backend | particles | steps | wallSeconds |"
+  echo "|---|---|---|---|---|"
+  for backend in cpu cuda; do
+    echo "| agreement | $backend | 4096 | 3 | $(run_paper "agree-$backend" "$backend" 4096 3) |"
+  done
+  if [ -f "$out/runs/paper-agree-cpu/trajectory.csv" ] && [ -f "$out/runs/paper-agree-cuda/trajectory.csv" ]; then
+    echo
+    echo "largest |cuda - cpu| over trajectory.csv outputs: $(paste -d, "$out/runs/paper-agree-cpu/trajectory.csv" \
+      "$out/runs/paper-agree-cuda/trajectory.csv" | awk -F, 'NR > 1 { d = $4 - $9; if (d < 0) d = -d; if (d > m) m = d }
+      END { print m + 0 }')"
+    echo
+  fi
+  for particles in 8192 16384 65536; do
+    echo "| timing | cuda | $particles | 10 | $(run_paper "time-$particles" cuda "$particles" 10) |"
+  done
+} > "$out/paper-5.1.md"
+cat "$out/paper-5.1.md"
 echo "gpu-check: results in $out (tests exit status $tests)"
 exit $tests
