@@ -214,4 +214,19 @@ class CompareTest {
         assertEquals(Main.BAD_INPUT, noFile.status());
         assertFalse(Files.exists(out));
     }
+
+    /** examples/paper-5.1 runs as its README says, shrunken to seconds. */
+    @Test
+    void thePaperExampleRunsShrunken() throws IOException {
+        Path out = dir.resolve("paper");
+        ok("compare", "examples/paper-5.1/job.yaml", "--widths", "16,32", "--engines", "nt-limit,mu-limit",
+                "--particles", "512", "--steps", "2", "--replicas", "2", "--out", out.toString(), "--quiet");
+        assertEquals(1 + 6 * 3 * 104, Files.readAllLines(out.resolve("comparison.csv")).size());
+        assertEquals(5, Files.readAllLines(out.resolve("distance.csv")).size());
+        BufferedImage comparison = ImageIO.read(out.resolve("comparison.png").toFile());
+        assertEquals(4 * 640, comparison.getWidth(), "one panel per test input");
+        for (String plot : List.of("convergence.png", "features.png")) {
+            assertTrue(Files.size(out.resolve(plot)) > 1000, plot);
+        }
+    }
 }
