@@ -103,6 +103,11 @@ class CompareTest {
         BufferedImage comparison = ImageIO.read(out.resolve("comparison.png").toFile());
         assertEquals(2 * 640, comparison.getWidth(), "one panel per test input");
         assertEquals(2 * 440, comparison.getHeight(), "one row per limit");
+        ComparisonOutputs.Tables tables = io.github.infinitewidth.api.Comparisons.read(out);
+        assertEquals(rows.size() - 1, tables.rows().size());
+        assertEquals(4, tables.distances().size());
+        assertEquals(Double.parseDouble(distances.get(1).split(",")[3]), tables.distances().get(0).distance());
+        assertEquals(List.of("nt-limit", "mu-limit"), List.copyOf(tables.floors().keySet()));
         assertTrue(cli.out().contains("wrote " + out + " (comparison.csv, distance.csv, comparison.png,"
                 + " convergence.png, features.png)"), cli.out());
     }
