@@ -68,7 +68,7 @@ cat "$out/engines.md"
 # TP IVb section 5.1 (examples/paper-5.1: 100 inputs, full batch, Adam, relu, 2 hidden layers) in
 # float32: CUDA against the CPU at a CPU size (the same seed draws the same particles, so the
 # outputs differ by rounding only), then the GPU alone at the CPU sizes and the paper's size.
-paper="$home/examples/paper-5.1/mu-limit-gpu.yaml"
+paper="$home/examples/paper-5.1/job-gpu.yaml"
 run_paper() { # name backend particles steps
   local run="$out/runs/paper-$1"
   if timeout 300 "$home/bin/infinitewidth" run "$paper" --out "$run" --backend "$2" --particles "$3" --steps "$4" \

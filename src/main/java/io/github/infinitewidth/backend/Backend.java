@@ -54,6 +54,11 @@ public interface Backend extends AutoCloseable {
         return allocate(rows, cols);
     }
 
+    /** The most entries one matrix may have (the CPU backend keeps a matrix in one Java array). */
+    default long maxMatrixEntries() {
+        return Long.MAX_VALUE;
+    }
+
     /** True when {@link #allocate(int, int, Precision)} takes a precision other than {@link #precision()}. */
     default boolean storesMixedPrecision() {
         return false;

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
  * {@link #FAILED}. Errors are one line on stderr.
  */
 @Command(name = "infinitewidth", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
-        subcommands = {RunCommand.class, SweepCommand.class, MergeCommand.class, EnvCommand.class},
+        subcommands = {RunCommand.class, SweepCommand.class, CompareCommand.class, MergeCommand.class,
+            EnvCommand.class},
         description = "Simulates infinite-width limits of neural-network training.")
 public final class Main implements Callable<Integer> {
     /** Success. */
@@ -79,7 +80,7 @@ public final class Main implements Callable<Integer> {
     /** No subcommand given. */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing command: run, sweep, merge or env");
+        throw new ParameterException(spec.commandLine(), "Missing command: run, sweep, compare, merge or env");
     }
 
     /** Usage mistakes (unknown option, missing JOB, a non-number for --steps) are bad input: one line, status 2. */

@@ -1,6 +1,8 @@
 package io.github.infinitewidth.cli;
 
 import io.github.infinitewidth.engine.Trajectory;
+import io.github.infinitewidth.job.Comparison;
+import io.github.infinitewidth.job.ComparisonOutputs;
 import io.github.infinitewidth.job.ReplicaMerge;
 import io.github.infinitewidth.job.SweepOutputs;
 import io.github.infinitewidth.util.InvalidSpecException;
@@ -57,6 +59,11 @@ final class MergeCommand implements Callable<Integer> {
             SweepOutputs.Merged merged = SweepOutputs.merge(inputs, out);
             SweepOutputs.writePlot(out).ifPresent(problem ->
                     spec.commandLine().getErr().println("warning: " + Main.oneLine(problem)));
+            if (Comparison.KIND.equals(merged.kind())) {
+                // a comparison's files come from the task folders, wherever each shard left them
+                ComparisonOutputs.write(out, List.copyOf(merged.folders().values())).problems().forEach(problem ->
+                        spec.commandLine().getErr().println("warning: " + Main.oneLine(problem)));
+            }
             if (!quiet) {
                 spec.commandLine().getOut().println("merged " + merged.rows() + " of " + merged.tasks() + " tasks from "
                         + inputs.size() + " folder" + (inputs.size() == 1 ? "" : "s") + " into "

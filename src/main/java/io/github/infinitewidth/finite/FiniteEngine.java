@@ -21,7 +21,8 @@ import java.util.Map;
  * Finite-width reference networks (LIMITS.md section 2): R networks of width n, one per seed
  * {@code (simulation.seed, replica)}, trained with the job's optimizer on the same batches.
  * This is what every limit engine is checked against (LIMITS.md section 7, check 4).
- * With NTP and {@code centerOutput}, the trained function is {@code f - f_0}.
+ * With NTP or muP and {@code centerOutput}, the trained function is {@code f - f_0} (the network minus a
+ * frozen copy of itself at initialization, LIMITS.md 2.1 and 2.2).
  */
 public final class FiniteEngine implements Engine {
 
@@ -64,7 +65,8 @@ public final class FiniteEngine implements Engine {
         double[] targets = e.data().allTargets();
         Scaling scaling = Scaling.of(e.parametrization(), e.network().initStd(), e.network().width(),
                 e.data().dimension(), e.optimizer().learningRate(), e.optimizer().multipliers());
-        boolean center = e.parametrization() == Parametrization.NTP && e.simulation().centerOutput();
+        boolean center = (e.parametrization() == Parametrization.NTP || e.parametrization() == Parametrization.MUP)
+                && e.simulation().centerOutput();
         for (int r = plan.firstReplica(); r < plan.endReplica(); r++) {
             BatchSchedule schedule = new BatchSchedule(e.training(), e.data().train().size(), e.simulation().seed());
             try (FiniteNetwork net = new FiniteNetwork(e, scaling, backend, new RandomKey(e.simulation().seed(), r))) {

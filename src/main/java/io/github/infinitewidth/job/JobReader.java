@@ -77,7 +77,7 @@ final class JobReader {
         FashionMnist fashionMnist = fashionMnist(dataSection);
         Data data = fashionMnist == null ? data(dataSection) : null;
         TrainingSpec training = training(top.section("training"));
-        SimulationSpec simulation = simulation(top.section("simulation"));
+        SimulationSpec simulation = simulation(top.section("simulation"), engine, parametrization);
         if (fashionMnist != null) {
             data = fashionMnist.load();   // last: reading the image files takes a second, typos are found first
         }
@@ -197,14 +197,19 @@ final class JobReader {
                 s.bool("recordKernels", DEFAULT_TRAINING.recordKernels()));
     }
 
-    private static SimulationSpec simulation(Section s) {
+    /**
+     * {@code centerOutput} defaults to true, except for finite muP networks, which were never centered
+     * before it applied to them and keep their numbers unless a job asks for it (LIMITS.md 2.1).
+     */
+    private static SimulationSpec simulation(Section s, String engine, Parametrization parametrization) {
         s.allowOnly("particles", "replicas", "seed", "backend", "precision", "centerOutput", "kernels",
                 "memoryLimitMiB", "checkpointEvery", "pairPrecision");
         SimulationSpec d = SimulationSpec.defaults();
         Precision precision = s.choice("precision", PRECISIONS, d.precision());
         return new SimulationSpec(s.integer("particles", d.particles()), s.integer("replicas", d.replicas()),
                 s.longInteger("seed", d.seed()), s.choice("backend", BACKENDS, d.backend()),
-                precision, s.bool("centerOutput", d.centerOutput()),
+                precision, s.bool("centerOutput",
+                        "finite".equals(engine) && parametrization == Parametrization.MUP ? false : d.centerOutput()),
                 s.choice("kernels", KERNELS, d.kernels()), s.longInteger("memoryLimitMiB", d.memoryLimitMiB()),
                 s.integer("checkpointEvery", d.checkpointEvery()), s.choice("pairPrecision", PRECISIONS, precision));
     }

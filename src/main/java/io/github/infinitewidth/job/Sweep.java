@@ -34,7 +34,7 @@ import java.util.Set;
  *   <li><b>Fields that do not apply</b> are ignored for a task and left blank in {@code sweep.csv}:
  *   {@code network.width} and {@code parametrization} apply to {@code finite} only;
  *   {@code simulation.particles} to the limit engines; {@code simulation.kernels} to {@code nt-limit};
- *   {@code simulation.centerOutput} to {@code nt-limit} and {@code finite} with {@code ntp};
+ *   {@code simulation.centerOutput} to {@code nt-limit} and {@code finite} with {@code ntp} or {@code mup};
  *   {@code optimizer.epsilon} to smoothsign and adam, {@code beta1} to momentum and adam,
  *   {@code beta2} to adam. Grid points that differ only in ignored fields are the same task, which
  *   runs once (the first point in the order). For a limit engine the base's {@code parametrization}
@@ -250,7 +250,7 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
                 case "simulation.particles" -> !engine.equals("finite");
                 case "simulation.kernels" -> engine.equals("nt-limit");
                 case "simulation.centerOutput" -> engine.equals("nt-limit")
-                        || engine.equals("finite") && parametrization.equals("ntp");
+                        || engine.equals("finite") && (parametrization.equals("ntp") || parametrization.equals("mup"));
                 case "optimizer.epsilon" -> optimizer.equals("smoothsign") || optimizer.equals("adam");
                 case "optimizer.beta1" -> optimizer.equals("momentum") || optimizer.equals("adam");
                 case "optimizer.beta2" -> optimizer.equals("adam");

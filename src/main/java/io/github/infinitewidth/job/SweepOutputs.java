@@ -127,9 +127,21 @@ public final class SweepOutputs {
 
     /** Writes {@code sweep.json}: format, version, fingerprint, files, grid, columns and every task's id and seed. */
     public static void writeDescription(Path dir, Sweep sweep) throws IOException {
+        writeDescription(dir, sweep, null);
+    }
+
+    /**
+     * {@link #writeDescription(Path, Sweep)} with a {@code kind} after {@code version} when it is not
+     * null: {@code compare} for the folder of a comparison ({@link Comparison}), which {@code merge} then
+     * completes with the comparison's files.
+     */
+    public static void writeDescription(Path dir, Sweep sweep, String kind) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
         root.put("version", VERSION);
+        if (kind != null) {
+            root.put("kind", kind);
+        }
         root.put("sweepSha256", sweep.sha256());
         root.put("sweepFile", sweep.file().toString());
         root.put("base", sweep.base().toString());
@@ -181,8 +193,13 @@ public final class SweepOutputs {
         return counts;
     }
 
-    /** What {@link #merge} did. */
-    public record Merged(int rows, int tasks, List<String> missing) { }
+    /**
+     * What {@link #merge} did.
+     *
+     * @param kind    the description's {@code kind} ({@code compare}), or null for a plain sweep
+     * @param folders every task folder found in the inputs, by task index (each task is in one input)
+     */
+    public record Merged(int rows, int tasks, List<String> missing, String kind, Map<Integer, Path> folders) { }
 
     /**
      * Combines the {@code sweep.csv} of shard folders of one sweep into {@code out/sweep.csv} (rows in
@@ -253,7 +270,18 @@ public final class SweepOutputs {
         rows.values().forEach(r -> text.append(r).append('\n'));
         writeShared(out, DESCRIPTION, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(description) + "\n");
         writeShared(out, TABLE, text.toString());
-        return new Merged(rows.size(), tasks.size(), missing);
+        Map<Integer, Path> folders = new TreeMap<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            String id = tasks.get(i).path("id").asText();
+            for (Path input : inputs) {
+                Path folder = input.resolve(TASKS).resolve(id);
+                if (Files.isRegularFile(folder.resolve(RunOutputs.SUMMARY))) {
+                    folders.putIfAbsent(i, folder);
+                }
+            }
+        }
+        JsonNode kind = description.get("kind");
+        return new Merged(rows.size(), tasks.size(), missing, kind == null ? null : kind.asText(), folders);
     }
 
     private static JsonNode summary(Path folder) {

@@ -47,7 +47,12 @@ final class Charts {
     private Charts() {}
 
     static XYChart chart(String title, String xTitle, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+        return chart(title, xTitle, yTitle, WIDTH, HEIGHT);
+    }
+
+    /** A chart of the shared look, {@code width x height} pixels (panels of a grid). */
+    static XYChart chart(String title, String xTitle, String yTitle, int width, int height) {
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
                 .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         chart.getStyler()
                 .setChartBackgroundColor(Color.WHITE)
@@ -178,11 +183,16 @@ final class Charts {
      * new one). The temporary name is unique, so processes sharing a folder never write into one file.
      */
     static void writePng(Path dir, String name, List<XYChart> charts) throws IOException {
+        writePng(dir, name, charts, 1, charts.size());
+    }
+
+    /** {@link #writePng(Path, String, List)} with the charts in {@code rows} rows of {@code cols}, row by row. */
+    static void writePng(Path dir, String name, List<XYChart> charts, int rows, int cols) throws IOException {
         // not Files.createTempFile: its owner-only permissions would stay on the renamed plot
         Path tmp = dir.resolve(name + "." + UUID.randomUUID() + ".tmp");
         try {
             try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
-                BitmapEncoder.saveBitmap(charts, 1, charts.size(), out, BitmapEncoder.BitmapFormat.PNG);
+                BitmapEncoder.saveBitmap(charts, rows, cols, out, BitmapEncoder.BitmapFormat.PNG);
             }
             Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {

@@ -250,7 +250,7 @@ class MainTest {
     void noCommandIsAUsageError() {
         Cli cli = Cli.run();
         assertEquals(Main.BAD_INPUT, cli.status());
-        assertEquals("Missing command: run, sweep, merge or env (see infinitewidth --help)" + System.lineSeparator(), cli.err());
+        assertEquals("Missing command: run, sweep, compare, merge or env (see infinitewidth --help)" + System.lineSeparator(), cli.err());
     }
 
     @Test

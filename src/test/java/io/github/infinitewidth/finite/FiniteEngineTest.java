@@ -70,6 +70,23 @@ class FiniteEngineTest {
         assertTrue(Math.abs(t.outputs()[0][2][0]) > 0);
     }
 
+    /** muP networks are centered like NTP ones when asked (LIMITS.md 2.1), and start at O(1/sqrt(n)) otherwise. */
+    @Test
+    void mupWithCenterOutputStartsAtZeroAndWithoutItDoesNot() {
+        Experiment centered = Experiments.regression(Parametrization.MUP, 2, Activation.RELU, 64,
+                UpdateFunction.of(UpdateFunction.Kind.ADAM), 0.05, 2, 1);
+        Experiment plain = new Experiment(centered.network(), centered.parametrization(), centered.optimizer(),
+                centered.loss(), centered.data(), centered.training(),
+                new io.github.infinitewidth.engine.SimulationSpec(1, 1, 11, io.github.infinitewidth.backend.BackendChoice.CPU,
+                        Precision.FLOAT64, false));
+        Trajectory c = run(centered, 1);
+        Trajectory p = run(plain, 1);
+        assertArrayEquals(new double[7], c.outputs()[0][0], 0);
+        assertTrue(Math.abs(c.outputs()[0][2][0]) > 0);
+        assertTrue(Math.abs(p.outputs()[0][0][0]) > 0, "an uncentered network starts at its own f_0");
+        assertFalse(Arrays.equals(p.outputs()[0][1], c.outputs()[0][1]), "the error signal sees f - f_0");
+    }
+
     @Test
     void recordsEveryStepByDefaultAndTheTestInputsToo() {
         Experiment e = Experiments.regression(Parametrization.SP, 1, Activation.ERF, 32,

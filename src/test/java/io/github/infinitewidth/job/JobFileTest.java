@@ -146,6 +146,26 @@ class JobFileTest {
         assertEquals(Parametrization.NTP, job.experiment().parametrization());
     }
 
+    /** Finite muP networks keep their uncentered numbers unless the job asks (LIMITS.md 2.1); NTP ones are centered. */
+    @Test
+    void centerOutputDefaultsToFalseForFiniteMupOnly() throws IOException {
+        String job = """
+                engine: %s
+                %s
+                optimizer: {learningRate: 0.5}
+                data: {train: {inputs: [[1.0]], targets: [2.0]}}
+                %s
+                """;
+        assertFalse(JobFile.read(write("a.yaml", job.formatted("finite", "parametrization: mup", "")))
+                .experiment().simulation().centerOutput());
+        assertTrue(JobFile.read(write("b.yaml", job.formatted("finite", "parametrization: mup",
+                "simulation: {centerOutput: true}"))).experiment().simulation().centerOutput());
+        assertTrue(JobFile.read(write("c.yaml", job.formatted("finite", "parametrization: ntp", "")))
+                .experiment().simulation().centerOutput());
+        assertTrue(JobFile.read(write("d.yaml", job.formatted("mu-limit", "", "")))
+                .experiment().simulation().centerOutput());
+    }
+
     @Test
     void theFiniteEngineLeavesAMissingParametrizationToItsOwnCheck() throws IOException {
         Job job = JobFile.read(write("job.yaml", """

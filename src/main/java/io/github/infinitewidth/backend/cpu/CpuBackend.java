@@ -65,6 +65,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public long maxMatrixEntries() {
+        return Integer.MAX_VALUE - 8;
+    }
+
+    @Override
     public boolean storesMixedPrecision() {
         return true;
     }

@@ -73,9 +73,11 @@ public final class MaximalUpdateEngine implements Engine {
                     + " and the Stein regressions need far more particles than that (use at least "
                     + (4 * rank + e.data().size()) + ", or fewer steps)");
         }
-        if (!e.optimizer().update().isLinear() && e.network().hiddenLayers() >= 2 && n * n > Integer.MAX_VALUE - 8L) {
+        if (needsPairs(e) && n * n > backend.maxMatrixEntries()) {
             throw new InvalidSpecException("simulation.particles", "of " + n + " make N x N pair matrices (needed by "
-                    + e.optimizer().update().kind().spelling() + ") larger than one array; use at most 46340");
+                    + e.optimizer().update().kind().spelling() + ") larger than the " + backend.name()
+                    + " backend holds in one matrix; use at most " + (long) Math.sqrt(backend.maxMatrixEntries())
+                    + " (the cuda backend has no such limit)");
         }
         if (needsPairs(e) && e.simulation().pairPrecision() != backend.precision() && !backend.storesMixedPrecision()) {
             throw new InvalidSpecException("simulation.pairPrecision", e.simulation().pairPrecision().spelling()
