@@ -49,11 +49,14 @@ final class CpuGemm {
         }
         double[] cv = c.isDouble() ? c.doubles() : c.toDoubles();
         int cOff = c.isDouble() ? c.offset() : 0;
+        // with the Vector API a transposed A is read in place, against op(B)'s rows
+        double[] bRows = transA && VECTOR && m >= PANEL_ROWS ? rows(bv, bOff, k, k, n, VectorGemm.paddedWidth(n)) : null;
         split.forEach(WorkSplit.blocks(m, ROWS), block -> {
             int i0 = block * ROWS;
             int rows = Math.min(m, i0 + ROWS) - i0;
             double[][] sums = transA && rows < PANEL_ROWS
                     ? dotProducts(av, aOff, lda, i0, rows, bv, bOff, k, n)
+                    : bRows != null ? transposedProducts(av, aOff, lda, i0, rows, bRows, k, n)
                     : panelProducts(transA, av, aOff, lda, i0, rows, bv, bOff, k, n);
             for (int j = 0; j < n; j++) {
                 store(sums[j], 0, cv, cOff + j * m + i0, rows, alpha, beta);
@@ -80,6 +83,35 @@ final class CpuGemm {
             addProducts(panel, b, bOff + k0, k, n, sums);
         }
         return sums;
+    }
+
+    /**
+     * Rows {@code i0 ..} of {@code A^T op(B)} on {@link VectorGemm#addTransposedProducts}, a chunk of k at a
+     * time as {@link #panelProducts}: the same sums in the same order, without copying A.
+     */
+    private static double[][] transposedProducts(Entries a, int aOff, int lda, int i0, int rows, double[] bRows,
+                                                 int k, int n) {
+        double[][] sums = new double[n][rows];
+        for (int k0 = 0; k0 < k; k0 += CpuReductions.PARTICLES) {
+            int length = Math.min(k, k0 + CpuReductions.PARTICLES) - k0;
+            int width = VectorGemm.paddedWidth(n);
+            VectorGemm.addTransposedProducts(a, aOff + k0, lda, i0, rows, bRows, k0 * width, width, length, n, sums);
+        }
+        return sums;
+    }
+
+    /**
+     * {@code out[kk * width + j] = B[kk, j]}, zero for {@code j >= n}: the rows of a column-major {@code k x n}
+     * B at {@code b[bOff ..]} with columns {@code ld} apart, each padded to {@code width}.
+     */
+    static double[] rows(double[] b, int bOff, int ld, int k, int n, int width) {
+        double[] out = new double[k * width];
+        for (int j = 0; j < n; j++) {
+            for (int kk = 0; kk < k; kk++) {
+                out[kk * width + j] = b[bOff + j * ld + kk];
+            }
+        }
+        return out;
     }
 
     /** Rows {@code i0 ..} of {@code A^T op(B)} as dot products of A's columns with op(B)'s: {@code sums[j][i]}. */

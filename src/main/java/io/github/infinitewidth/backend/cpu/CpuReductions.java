@@ -27,10 +27,17 @@ final class CpuReductions {
             int length = Math.min(n, r0 + PARTICLES) - r0;
             double[] out = partial[block];
             if (p >= CpuGemm.PANEL_ROWS) {
-                // the block's a^T b as a product of the panel of a's rows with b's columns
-                double[][] panel = CpuGemm.columnsOfTransposed(CpuGemm.Entries.of(av, aOff), r0, n, 0, p, length);
+                // the block's a^T b as a product of the panel of a's rows with b's columns; with the
+                // Vector API, a's columns read in place against b's rows (the same sums, same order)
                 double[][] columns = new double[q][p];
-                CpuGemm.addProducts(panel, bv, bOff + r0, n, q, columns);
+                if (CpuGemm.VECTOR) {
+                    int width = VectorGemm.paddedWidth(q);
+                    VectorGemm.addTransposedProducts(CpuGemm.Entries.of(av, aOff), r0, n, 0, p,
+                            CpuGemm.rows(bv, bOff + r0, n, length, q, width), 0, width, length, q, columns);
+                } else {
+                    double[][] panel = CpuGemm.columnsOfTransposed(CpuGemm.Entries.of(av, aOff), r0, n, 0, p, length);
+                    CpuGemm.addProducts(panel, bv, bOff + r0, n, q, columns);
+                }
                 for (int j = 0; j < q; j++) {
                     System.arraycopy(columns[j], 0, out, j * p, p);
                 }

@@ -105,6 +105,10 @@ abstract class PairStep {
             int po = pairs.offset() + at;
             int mo = state[0].offset() + at;
             int vo = state[1].offset() + at;
+            if (CpuGemm.VECTOR) {
+                VectorAdam.row(g, length, p, po, m, mo, v, vo, beta1, beta2, epsilon, c1, c2, alpha);
+                return;
+            }
             for (int aa = 0; aa < length; aa++) {
                 double gi = g[aa];
                 double mi = beta1 * m[mo + aa] + (1 - beta1) * gi;

@@ -207,4 +207,124 @@ final class VectorGemm {
             y[i] = s;
         }
     }
+
+    /** Rows of {@code op(A)} per register tile of {@link #addTransposedProducts}. */
+    private static final int ROWS = 6;
+
+    /** The row length {@link #addTransposedProducts} needs for n columns of B: whole pairs of vectors. */
+    static int paddedWidth(int n) {
+        int tile = 2 * LANES;
+        return (n + tile - 1) / tile * tile;
+    }
+
+    /**
+     * {@code sums[j][i] += sum_kk A[kk, i0 + i] bt[btOff + kk width + j]} for {@code kk < k}: the rows
+     * {@code i0 ..} of {@code A^T B} with B given by its rows ({@code bt}, row-major, {@code width =}
+     * {@link #paddedWidth}{@code (n)} apart, zero past column n), every
+     * term fused in ascending kk, the order of {@link CpuGemm#columnsOfTransposed} with
+     * {@link CpuGemm#addProducts}, so the same bits. A's columns are read where they are, without the
+     * transposing copy that path needs: a tile of six of them times two vectors of B's columns stays
+     * in registers (six broadcasts and two loads for twelve fused multiply-adds per kk). The zero
+     * columns past n are computed and never stored (masked loads would fall back to slow Java code on
+     * JDK 17).
+     */
+    static void addTransposedProducts(CpuGemm.Entries a, int aOff, int lda, int i0, int rows, double[] bt, int btOff,
+                                      int width, int k, int n, double[][] sums) {
+        double[] columns;
+        int first;
+        int stride;
+        if (a.doubles() != null) {
+            columns = a.doubles();
+            first = a.offset() + aOff + i0 * lda;
+            stride = lda;
+        } else {
+            columns = new double[rows * k]; // float32 A (pair matrices): widened once per call
+            for (int i = 0; i < rows; i++) {
+                a.copy(aOff + (i0 + i) * lda, columns, i * k, k);
+            }
+            first = 0;
+            stride = k;
+        }
+        for (int i = 0; i < rows; i += ROWS) {
+            int count = Math.min(ROWS, rows - i);
+            for (int j = 0; j < n; j += 2 * LANES) {
+                tileT(columns, first + i * stride, stride, count, bt, btOff, width, k, n, j, sums, i);
+            }
+        }
+    }
+
+    /**
+     * Up to six rows ({@code count}) of {@code op(A)} times columns {@code j .. j + 2 LANES} of B; rows
+     * short of six and columns past n are computed and not stored.
+     */
+    private static void tileT(double[] columns, int at, int stride, int count, double[] bt, int btOff, int width,
+                              int k, int n, int j, double[][] sums, int i) {
+        // accumulators in and out through one buffer: vectors kept in an array lose their exact
+        // species class, and C2 then leaves them to the (slow) Java fallback
+        double[] lanes = new double[2 * ROWS * LANES];
+        for (int r = 0; r < count; r++) {
+            for (int l = 0; l < 2 * LANES && j + l < n; l++) {
+                lanes[2 * r * LANES + l] = sums[j + l][i + r];
+            }
+        }
+        DoubleVector s00 = DoubleVector.fromArray(SPECIES, lanes, 0);
+        DoubleVector s01 = DoubleVector.fromArray(SPECIES, lanes, LANES);
+        DoubleVector s10 = DoubleVector.fromArray(SPECIES, lanes, 2 * LANES);
+        DoubleVector s11 = DoubleVector.fromArray(SPECIES, lanes, 3 * LANES);
+        DoubleVector s20 = DoubleVector.fromArray(SPECIES, lanes, 4 * LANES);
+        DoubleVector s21 = DoubleVector.fromArray(SPECIES, lanes, 5 * LANES);
+        DoubleVector s30 = DoubleVector.fromArray(SPECIES, lanes, 6 * LANES);
+        DoubleVector s31 = DoubleVector.fromArray(SPECIES, lanes, 7 * LANES);
+        DoubleVector s40 = DoubleVector.fromArray(SPECIES, lanes, 8 * LANES);
+        DoubleVector s41 = DoubleVector.fromArray(SPECIES, lanes, 9 * LANES);
+        DoubleVector s50 = DoubleVector.fromArray(SPECIES, lanes, 10 * LANES);
+        DoubleVector s51 = DoubleVector.fromArray(SPECIES, lanes, 11 * LANES);
+        // rows past count read row 0 again: harmless, never stored
+        int a0 = at;
+        int a1 = count > 1 ? at + stride : at;
+        int a2 = count > 2 ? at + 2 * stride : at;
+        int a3 = count > 3 ? at + 3 * stride : at;
+        int a4 = count > 4 ? at + 4 * stride : at;
+        int a5 = count > 5 ? at + 5 * stride : at;
+        for (int kk = 0; kk < k; kk++) {
+            int row = btOff + kk * width + j;
+            DoubleVector b0 = DoubleVector.fromArray(SPECIES, bt, row);
+            DoubleVector b1 = DoubleVector.fromArray(SPECIES, bt, row + LANES);
+            DoubleVector x0 = DoubleVector.broadcast(SPECIES, columns[a0 + kk]);
+            DoubleVector x1 = DoubleVector.broadcast(SPECIES, columns[a1 + kk]);
+            DoubleVector x2 = DoubleVector.broadcast(SPECIES, columns[a2 + kk]);
+            s00 = x0.fma(b0, s00);
+            s01 = x0.fma(b1, s01);
+            s10 = x1.fma(b0, s10);
+            s11 = x1.fma(b1, s11);
+            s20 = x2.fma(b0, s20);
+            s21 = x2.fma(b1, s21);
+            DoubleVector x3 = DoubleVector.broadcast(SPECIES, columns[a3 + kk]);
+            DoubleVector x4 = DoubleVector.broadcast(SPECIES, columns[a4 + kk]);
+            DoubleVector x5 = DoubleVector.broadcast(SPECIES, columns[a5 + kk]);
+            s30 = x3.fma(b0, s30);
+            s31 = x3.fma(b1, s31);
+            s40 = x4.fma(b0, s40);
+            s41 = x4.fma(b1, s41);
+            s50 = x5.fma(b0, s50);
+            s51 = x5.fma(b1, s51);
+        }
+        s00.intoArray(lanes, 0);
+        s01.intoArray(lanes, LANES);
+        s10.intoArray(lanes, 2 * LANES);
+        s11.intoArray(lanes, 3 * LANES);
+        s20.intoArray(lanes, 4 * LANES);
+        s21.intoArray(lanes, 5 * LANES);
+        s30.intoArray(lanes, 6 * LANES);
+        s31.intoArray(lanes, 7 * LANES);
+        s40.intoArray(lanes, 8 * LANES);
+        s41.intoArray(lanes, 9 * LANES);
+        s50.intoArray(lanes, 10 * LANES);
+        s51.intoArray(lanes, 11 * LANES);
+        for (int r = 0; r < count; r++) {
+            for (int l = 0; l < 2 * LANES && j + l < n; l++) {
+                sums[j + l][i + r] = lanes[2 * r * LANES + l];
+            }
+        }
+    }
 }

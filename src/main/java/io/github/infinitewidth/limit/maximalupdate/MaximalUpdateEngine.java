@@ -26,9 +26,11 @@ import java.util.Map;
  * Records the outputs and the feature kernel {@code E[x^l_i x^l_j]} of every hidden layer at
  * the recorded steps: unlike the NT limit, it moves.
  *
- * <p>Cost per step and replica: {@code O(N (t m)(m + B))} for the hat families and dot terms,
- * plus {@code O(N t B m)} for sgd's low-rank {@code DeltaW} or {@code O(N^2 m)} for the pair
- * matrices of nonlinear Q, per hidden matrix. Memory: see {@link #memoryPlan}.
+ * <p>Only step t's batch of B inputs trains; the other inputs are read out by evaluation passes at
+ * the recorded steps (LIMITS.md section 5.1). Cost per step and replica, per hidden matrix:
+ * {@code O(N t B^2)} for the hat families and dot terms, plus {@code O(N t B^2)} for sgd's low-rank
+ * {@code DeltaW} or {@code O(N^2 B)} for the pair matrices of nonlinear Q; a recorded step adds the
+ * same with m in place of B. Memory: see {@link #memoryPlan}.
  */
 public final class MaximalUpdateEngine implements Engine {
     private static final int[] NO_INPUTS = new int[0];
@@ -115,8 +117,8 @@ public final class MaximalUpdateEngine implements Engine {
      * matrix a forward family of up to {@code T B} columns plus one evaluation pass of up to m, and a
      * backward family of up to {@code T B}, each as basis and hats with a residual workspace as wide
      * as its widest pass; allocated at that size once, never grown), sgd's {@code DeltaW} history
-     * ({@code 2 T B} columns) or the pair matrices ({@code N x N}, times 1 + optimizer state + gradient
-     * for memoryful Q), per hidden matrix.
+     * ({@code 2 T B} columns) or the pair matrices ({@code N x N}, times 1 + the optimizer state of
+     * memoryful Q, in {@code simulation.pairPrecision}), per hidden matrix.
      */
     @Override
     public MemoryPlan memoryPlan(Experiment e, Precision precision) {
@@ -185,7 +187,10 @@ public final class MaximalUpdateEngine implements Engine {
                     double[] f = evaluationPasses
                             ? replica.forward(batch, record ? outside(batch, m) : NO_INPUTS, t)
                             : replica.forward(everyInput, NO_INPUTS, t);
-                    if (!(record || !evaluationPasses ? recorder.offer(r, t, f) : recorder.check(r, t, at(f, batch)))) {
+                    // at steps that are not recorded only the batch's outputs exist
+                    boolean finite = record || !evaluationPasses ? recorder.offer(r, t, f)
+                            : recorder.check(r, t, at(f, batch));
+                    if (!finite) {
                         break;
                     }
                     if (record) {
