@@ -96,7 +96,6 @@ abstract class PairStep {
             this.c2 = q.secondBiasCorrection(step);
         }
 
-        /** {@link UpdateFunction#adamDirection(double, double, double, double)} written out, same operations. */
         @Override
         void row(double[] g, int length, int at) {
             double[] p = pairs.doubles();
@@ -109,14 +108,23 @@ abstract class PairStep {
                 VectorAdam.row(g, length, p, po, m, mo, v, vo, beta1, beta2, epsilon, c1, c2, alpha);
                 return;
             }
-            for (int aa = 0; aa < length; aa++) {
-                double gi = g[aa];
-                double mi = beta1 * m[mo + aa] + (1 - beta1) * gi;
-                double vi = beta2 * v[vo + aa] + (1 - beta2) * gi * gi;
-                m[mo + aa] = mi;
-                v[vo + aa] = vi;
-                p[po + aa] = p[po + aa] + alpha * ((mi / c1) / (Math.sqrt(vi / c2) + epsilon));
-            }
+            adamEntries(g, 0, length, p, po, m, mo, v, vo, beta1, beta2, epsilon, c1, c2, alpha);
+        }
+    }
+
+    /**
+     * Adam's step on entries {@code from .. length - 1} of a row held in float64 arrays: the operations
+     * of {@link UpdateFunction#adamDirection(double, double, double, double)} written out, in the same order.
+     */
+    static void adamEntries(double[] g, int from, int length, double[] p, int po, double[] m, int mo, double[] v,
+                            int vo, double beta1, double beta2, double epsilon, double c1, double c2, double alpha) {
+        for (int aa = from; aa < length; aa++) {
+            double gi = g[aa];
+            double mi = beta1 * m[mo + aa] + (1 - beta1) * gi;
+            double vi = beta2 * v[vo + aa] + (1 - beta2) * gi * gi;
+            m[mo + aa] = mi;
+            v[vo + aa] = vi;
+            p[po + aa] = p[po + aa] + alpha * ((mi / c1) / (Math.sqrt(vi / c2) + epsilon));
         }
     }
 

@@ -31,13 +31,6 @@ final class VectorAdam {
             DoubleVector direction = mi.div(c1).div(vi.div(c2).sqrt().add(epsilon));
             DoubleVector.fromArray(SPECIES, p, po + aa).add(direction.mul(alpha)).intoArray(p, po + aa);
         }
-        for (; aa < length; aa++) {
-            double gi = g[aa];
-            double mi = beta1 * m[mo + aa] + (1 - beta1) * gi;
-            double vi = beta2 * v[vo + aa] + (1 - beta2) * gi * gi;
-            m[mo + aa] = mi;
-            v[vo + aa] = vi;
-            p[po + aa] = p[po + aa] + alpha * ((mi / c1) / (Math.sqrt(vi / c2) + epsilon));
-        }
+        PairStep.adamEntries(g, aa, length, p, po, m, mo, v, vo, beta1, beta2, epsilon, c1, c2, alpha);
     }
 }

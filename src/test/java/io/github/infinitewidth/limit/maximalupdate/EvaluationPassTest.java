@@ -1,14 +1,12 @@
 package io.github.infinitewidth.limit.maximalupdate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.Backends;
 import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.engine.Experiment;
-import io.github.infinitewidth.engine.StepListener;
 import io.github.infinitewidth.engine.Trajectory;
 import io.github.infinitewidth.ket.Estimate;
 import io.github.infinitewidth.network.Activation;
@@ -66,14 +64,15 @@ class EvaluationPassTest {
         UpdateFunction.Kind kind = UpdateFunction.Kind.parse(optimizer);
         UpdateFunction q = new UpdateFunction(kind, kind == UpdateFunction.Kind.SMOOTHSIGN ? 0.1 : 1e-8, 0.9, 0.999);
         TrainingSpec inOrder = new TrainingSpec(6, 2, false, every);
-        Trajectory lean = run(new MaximalUpdateEngine(), MuExperiments.deep(phi, q, lr, inOrder, 0, 2048, 32, 11));
-        Trajectory full = run(new MaximalUpdateEngine(true, false),
+        Trajectory lean = MuExperiments.completed(new MaximalUpdateEngine(),
+                MuExperiments.deep(phi, q, lr, inOrder, 0, 2048, 32, 11));
+        Trajectory full = MuExperiments.completed(new MaximalUpdateEngine(true, false),
                 MuExperiments.deep(phi, q, lr, inOrder, 0, 2048, 32, 12));
         assertArrayEquals(full.steps(), lean.steps());
         double worst = 0;
         for (int k = 1; k < lean.steps().length; k++) {
-            Estimate[] a = Estimate.ofReplicas(at(lean, k));
-            Estimate[] b = Estimate.ofReplicas(at(full, k));
+            Estimate[] a = Estimate.ofReplicas(MuExperiments.outputsAt(lean, k));
+            Estimate[] b = Estimate.ofReplicas(MuExperiments.outputsAt(full, k));
             for (int i = 0; i < a.length; i++) {
                 double se = Math.hypot(a[i].stderr(), b[i].stderr());
                 double gap = Math.abs(a[i].mean() - b[i].mean()) / se;
@@ -85,20 +84,5 @@ class EvaluationPassTest {
         System.out.printf("%s %s: largest gap %.2f standard errors%n", activation, optimizer, worst);
     }
 
-    private static Trajectory run(MaximalUpdateEngine engine, Experiment e) {
-        try (Backend backend = Backends.cpu(Precision.FLOAT64)) {
-            Trajectory t = engine.run(e, backend, StepListener.NONE);
-            assertEquals(Trajectory.Status.COMPLETED, t.status());
-            return t;
-        }
-    }
 
-    /** The outputs at the k-th recorded step, per replica. */
-    private static double[][] at(Trajectory t, int k) {
-        double[][] out = new double[t.replicas()][];
-        for (int r = 0; r < t.replicas(); r++) {
-            out[r] = t.outputs()[r][k];
-        }
-        return out;
-    }
 }

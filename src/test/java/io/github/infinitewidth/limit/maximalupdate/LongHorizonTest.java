@@ -1,14 +1,8 @@
 package io.github.infinitewidth.limit.maximalupdate;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.infinitewidth.backend.Backend;
-import io.github.infinitewidth.backend.Backends;
-import io.github.infinitewidth.backend.Precision;
-import io.github.infinitewidth.engine.Engine;
 import io.github.infinitewidth.engine.Experiment;
-import io.github.infinitewidth.engine.StepListener;
 import io.github.infinitewidth.engine.Trajectory;
 import io.github.infinitewidth.finite.FiniteEngine;
 import io.github.infinitewidth.ket.Estimate;
@@ -41,18 +35,18 @@ class LongHorizonTest {
 
     @Test
     void finiteNetworksApproachTheLimitOverFortySteps() {
-        Trajectory limit = run(new MaximalUpdateEngine(), experiment(0, 4096));
+        Trajectory limit = MuExperiments.completed(new MaximalUpdateEngine(), experiment(0, 4096));
         Trajectory[] finite = new Trajectory[3];
         int[] widths = {1024, 4096, 8192};
         for (int w = 0; w < widths.length; w++) {
-            finite[w] = run(new FiniteEngine(), experiment(widths[w], 1));
+            finite[w] = MuExperiments.completed(new FiniteEngine(), experiment(widths[w], 1));
         }
         int recorded = limit.steps().length;
         double worst = 0;
         StringBuilder errors = new StringBuilder("limit standard error by step:");
         for (int k = 1; k < recorded; k++) {
-            Estimate[] reference = Estimate.ofReplicas(at(limit, k));
-            Estimate[] wide = Estimate.ofReplicas(at(finite[2], k));
+            Estimate[] reference = Estimate.ofReplicas(MuExperiments.outputsAt(limit, k));
+            Estimate[] wide = Estimate.ofReplicas(MuExperiments.outputsAt(finite[2], k));
             double meanError = 0;
             for (int i = 0; i < reference.length; i++) {
                 double se = Math.hypot(reference[i].stderr(), wide[i].stderr());
@@ -85,8 +79,8 @@ class LongHorizonTest {
         double sum = 0;
         int count = 0;
         for (int k = 1; k < limit.steps().length; k++) {
-            Estimate[] reference = Estimate.ofReplicas(at(limit, k));
-            for (double[] f : at(finite, k)) {
+            Estimate[] reference = Estimate.ofReplicas(MuExperiments.outputsAt(limit, k));
+            for (double[] f : MuExperiments.outputsAt(finite, k)) {
                 for (int i = 0; i < f.length; i++) {
                     sum += (f[i] - reference[i].mean()) * (f[i] - reference[i].mean());
                     count++;
@@ -96,19 +90,5 @@ class LongHorizonTest {
         return Math.sqrt(sum / count);
     }
 
-    private static Trajectory run(Engine engine, Experiment e) {
-        try (Backend backend = Backends.cpu(Precision.FLOAT64)) {
-            Trajectory t = engine.run(e, backend, StepListener.NONE);
-            assertEquals(Trajectory.Status.COMPLETED, t.status());
-            return t;
-        }
-    }
 
-    private static double[][] at(Trajectory t, int k) {
-        double[][] out = new double[t.replicas()][];
-        for (int r = 0; r < t.replicas(); r++) {
-            out[r] = t.outputs()[r][k];
-        }
-        return out;
-    }
 }

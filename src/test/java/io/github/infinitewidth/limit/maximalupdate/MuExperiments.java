@@ -1,9 +1,16 @@
 package io.github.infinitewidth.limit.maximalupdate;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.BackendChoice;
+import io.github.infinitewidth.backend.Backends;
 import io.github.infinitewidth.backend.Precision;
+import io.github.infinitewidth.engine.Engine;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.engine.SimulationSpec;
+import io.github.infinitewidth.engine.StepListener;
+import io.github.infinitewidth.engine.Trajectory;
 import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.network.InitStd;
 import io.github.infinitewidth.network.NetworkSpec;
@@ -39,5 +46,23 @@ final class MuExperiments {
         return new Experiment(new NetworkSpec(3, phi, width, INIT), width > 0 ? Parametrization.MUP : null,
                 new OptimizerSpec(q, lr, LayerMultipliers.DEFAULT), Loss.MSE, DATA, training,
                 new SimulationSpec(particles, replicas, seed, BackendChoice.CPU, Precision.FLOAT64, true));
+    }
+
+    /** Runs {@code e} on a float64 CPU backend and checks that it completed. */
+    static Trajectory completed(Engine engine, Experiment e) {
+        try (Backend backend = Backends.cpu(Precision.FLOAT64)) {
+            Trajectory t = engine.run(e, backend, StepListener.NONE);
+            assertEquals(Trajectory.Status.COMPLETED, t.status());
+            return t;
+        }
+    }
+
+    /** The outputs at the k-th recorded step, per replica (limits) or seed (finite networks). */
+    static double[][] outputsAt(Trajectory t, int k) {
+        double[][] out = new double[t.replicas()][];
+        for (int r = 0; r < t.replicas(); r++) {
+            out[r] = t.outputs()[r][k];
+        }
+        return out;
     }
 }

@@ -1,13 +1,9 @@
 package io.github.infinitewidth.limit.maximalupdate;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.infinitewidth.backend.Backend;
-import io.github.infinitewidth.backend.Backends;
 import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.engine.Experiment;
-import io.github.infinitewidth.engine.StepListener;
 import io.github.infinitewidth.engine.Trajectory;
 import io.github.infinitewidth.ket.Estimate;
 import io.github.infinitewidth.network.Activation;
@@ -32,13 +28,14 @@ class PairPrecisionTest {
         UpdateFunction.Kind kind = UpdateFunction.Kind.parse(optimizer);
         UpdateFunction q = new UpdateFunction(kind, kind == UpdateFunction.Kind.SMOOTHSIGN ? 0.1 : 1e-8, 0.9, 0.999);
         Experiment e = MuExperiments.deep(Activation.parse(activation), q, lr, 6, 2, 0, 1024, 4, 5);
-        Trajectory wide = run(e);
-        Trajectory narrow = run(new Experiment(e.network(), e.parametrization(), e.optimizer(), e.loss(), e.data(),
-                e.training(), e.simulation().withPairPrecision(Precision.FLOAT32)));
+        Trajectory wide = MuExperiments.completed(new MaximalUpdateEngine(), e);
+        Trajectory narrow = MuExperiments.completed(new MaximalUpdateEngine(), new Experiment(e.network(),
+                e.parametrization(), e.optimizer(), e.loss(), e.data(), e.training(),
+                e.simulation().withPairPrecision(Precision.FLOAT32)));
         double worst = 0;
         for (int k = 1; k < wide.steps().length; k++) {
-            Estimate[] a = Estimate.ofReplicas(at(wide, k));
-            Estimate[] b = Estimate.ofReplicas(at(narrow, k));
+            Estimate[] a = Estimate.ofReplicas(MuExperiments.outputsAt(wide, k));
+            Estimate[] b = Estimate.ofReplicas(MuExperiments.outputsAt(narrow, k));
             for (int i = 0; i < a.length; i++) {
                 worst = Math.max(worst, Math.abs(a[i].mean() - b[i].mean()) / a[i].stderr());
             }
@@ -49,19 +46,5 @@ class PairPrecisionTest {
         assertTrue(worst > 0, "float32 pairs changed nothing: were the pairs stored in float32 at all?");
     }
 
-    private static Trajectory run(Experiment e) {
-        try (Backend backend = Backends.cpu(Precision.FLOAT64)) {
-            Trajectory t = new MaximalUpdateEngine().run(e, backend, StepListener.NONE);
-            assertEquals(Trajectory.Status.COMPLETED, t.status());
-            return t;
-        }
-    }
 
-    private static double[][] at(Trajectory t, int k) {
-        double[][] out = new double[t.replicas()][];
-        for (int r = 0; r < t.replicas(); r++) {
-            out[r] = t.outputs()[r][k];
-        }
-        return out;
-    }
 }
