@@ -11,7 +11,7 @@ Called by benchmarks/compare.sh (which builds benchmarks.jar first); see there f
   finite:N:M:L:OPT    one full-batch step of a finite muP network of width N, L hidden tanh layers,
                       M inputs, optimizer sgd or adam: ours draws the weights and writes them; the
                       peer starts from those files. Checked: the outputs after the step.
-  mu:N:M:L:OPT        the first step of the deep muP limit with N particles (sgd or smoothsign): ours
+  mu:N:M:L:OPT        the first step of the deep muP limit with N particles (sgd, smoothsign or adam): ours
                       writes every random number the step uses (u, v, the hat families' Gaussian
                       draws), so the peer computes the same numbers.
 
@@ -56,7 +56,9 @@ def read(path, rows=None, cols=None):
 
 
 def ours(args, work, computation):
-    cmd = ["java", "-Xmx" + args.heap, "-cp", JAR, "io.github.infinitewidth.benchmarks.Compare", args.backend,
+    # the module flag as the launcher passes it: ours runs its register-blocked products
+    cmd = ["java", "-Xmx" + args.heap, "--add-modules=jdk.incubator.vector", "-cp", JAR,
+           "io.github.infinitewidth.benchmarks.Compare", args.backend,
            args.precision, str(args.warmups), str(args.reps), work] + computation
     run = subprocess.run(cmd, capture_output=True, text=True)
     if run.returncode == 3:

@@ -145,21 +145,34 @@ class HatFamily:
 
 class MuLimit:
     """The deep muP limit (LIMITS.md section 5) over N particles: tanh, MSE, full batch, learning rate
-    eta for every layer, Q = sgd or smoothsign. u (N x d) and v (N) are the particles' input and
+    eta for every layer, Q = sgd, smoothsign (eps 0.1) or adam (eps 1e-8, betas 0.9 and 0.999, every
+    entry and every pair with its own moments). u (N x d) and v (N) are the particles' input and
     output weights; fwd[l] and bwd[l] the Gaussian draws of hidden matrix l's hat families."""
 
-    def __init__(self, u, v, xi, fwd, bwd, eta, optimizer, eps=0.1, sw=1.0):
+    def __init__(self, u, v, xi, fwd, bwd, eta, optimizer, eps=None, sw=1.0):
         self.u, self.v, self.xi = u.copy(), v.copy(), xi
-        self.eta, self.optimizer, self.eps = eta, optimizer, eps
+        self.eta, self.optimizer = eta, optimizer
+        self.eps = eps if eps is not None else (1e-8 if optimizer == "adam" else 0.1)
         self.n = u.shape[0]
         self.fwd = [HatFamily(f, sw) for f in fwd]
         self.bwd = [HatFamily(b, sw) for b in bwd]
-        # DeltaW: sgd keeps the low-rank history (dh diag(chi), x); smoothsign the N x N pair matrix
+        # DeltaW: sgd keeps the low-rank history (dh diag(chi), x); the others the N x N pair matrix,
+        # adam also the pairs' two moments
         self.history = [[] for _ in fwd]
         self.pairs = [np.zeros((self.n, self.n)) for _ in fwd] if optimizer != "sgd" else None
+        self.moments = {}
+        self.t = 0
 
-    def q(self, g):
-        return g if self.optimizer == "sgd" else g / np.sqrt(g * g + self.eps ** 2)
+    def q(self, g, key=None):
+        if self.optimizer == "sgd":
+            return g
+        if self.optimizer == "smoothsign":
+            return g / np.sqrt(g * g + self.eps ** 2)
+        m, v = self.moments.get(key, (0.0, 0.0))
+        m = 0.9 * m + (1 - 0.9) * g
+        v = 0.999 * v + (1 - 0.999) * g * g
+        self.moments[key] = (m, v)
+        return (m / (1 - 0.9 ** (self.t + 1))) / (np.sqrt(v / (1 - 0.999 ** (self.t + 1))) + self.eps)
 
     def delta(self, k, y, transposed):
         if self.pairs is not None:
@@ -193,11 +206,12 @@ class MuLimit:
             if self.pairs is None:
                 self.history[k].append((dh_chi, self.x[k]))
             else:
-                g = self.q(dh_chi @ self.x[k].T)
+                g = self.q(dh_chi @ self.x[k].T, ("pairs", k))
                 np.fill_diagonal(g, 0.0)
                 self.pairs[k] += g
-        self.v -= self.eta * self.q(grad_v)
-        self.u -= self.eta * self.q(grad_u)
+        self.v -= self.eta * self.q(grad_v, "v")
+        self.u -= self.eta * self.q(grad_u, "u")
+        self.t += 1
 
 
 def mu_limit_start(u, v, xi, y, fwd, bwd, eta, optimizer):

@@ -71,15 +71,17 @@ public class MaximalUpdateStepBenchmark extends BackendState {
 
     @Setup(Level.Invocation)
     public void freshReplica() {
-        replica = new MaximalUpdateReplica(experiment, device, new RandomKey(1, 0), true);
-        chi = Loss.MSE.errorSignal(replica.forward(), experiment.data().allTargets(), batch);
+        replica = new MaximalUpdateReplica(experiment, device, new RandomKey(1, 0), true,
+                MaximalUpdateStepTimer.capacity(experiment));
+        chi = Loss.MSE.errorSignal(replica.forward(batch, MaximalUpdateStepTimer.NONE, 0),
+                experiment.data().allTargets(), batch);
     }
 
     /** Returns f_1, host values: the step has finished on the device. */
     @Benchmark
     public double[] firstStep() {
         replica.train(chi, batch, 0);
-        return replica.forward();
+        return replica.forward(batch, MaximalUpdateStepTimer.NONE, 1);
     }
 
     @TearDown(Level.Invocation)

@@ -20,7 +20,15 @@ import java.nio.file.Path;
  * inputs, targets and the outputs f_0, f_1 to check against.
  */
 public final class MaximalUpdateStepTimer {
+    /** No evaluation pass: every input is in the (full) batch. */
+    static final int[] NONE = new int[0];
+
     private MaximalUpdateStepTimer() {}
+
+    /** The forward families' capacity the engine would give this experiment's replicas. */
+    static int capacity(Experiment e) {
+        return (int) MaximalUpdateEngine.trainingRank(e) + e.data().size();
+    }
 
     public static Timings run(Backend backend, Path dir, int particles, int m, int depth, String optimizer,
                               int warmups, int reps) throws Exception {
@@ -42,11 +50,11 @@ public final class MaximalUpdateStepTimer {
         for (int j = 0; j < m; j++) {
             batch[j] = j;
         }
-        try (MaximalUpdateReplica replica = new MaximalUpdateReplica(e, backend, key, true)) {
-            double[] f0 = replica.forward();
+        try (MaximalUpdateReplica replica = new MaximalUpdateReplica(e, backend, key, true, capacity(e))) {
+            double[] f0 = replica.forward(batch, NONE, 0);
             RawFiles.write(dir.resolve("f0.f64"), f0);
             replica.train(Loss.MSE.errorSignal(f0, targets, batch), batch, 0);
-            RawFiles.write(dir.resolve("f1.f64"), replica.forward());
+            RawFiles.write(dir.resolve("f1.f64"), replica.forward(batch, NONE, 1));
         }
         MaximalUpdateReplica[] replica = new MaximalUpdateReplica[1];
         double[][] chi = new double[1][];
@@ -56,11 +64,11 @@ public final class MaximalUpdateStepTimer {
                 if (replica[0] != null) {
                     replica[0].close();
                 }
-                replica[0] = new MaximalUpdateReplica(e, backend, key, true);
-                chi[0] = Loss.MSE.errorSignal(replica[0].forward(), targets, batch);
+                replica[0] = new MaximalUpdateReplica(e, backend, key, true, capacity(e));
+                chi[0] = Loss.MSE.errorSignal(replica[0].forward(batch, NONE, 0), targets, batch);
             }, () -> {
                 replica[0].train(chi[0], batch, 0);
-                return replica[0].forward();
+                return replica[0].forward(batch, NONE, 1);
             });
         } finally {
             if (replica[0] != null) {
