@@ -6,16 +6,18 @@ import io.github.infinitewidth.optim.UpdateFunction;
  * The fused nonlinear outer product of DESIGN.md, the hot spot of both limit engines
  * (LIMITS.md sections 3 and 5): {@code out[a, i] = alpha sum_b Q(G[a, b]) C[b, i]} with
  * {@code G[a, b] = sum_j c_j A[a, j] B[b, j]}, its variant that accumulates
- * {@code alpha Q(G)} into a pair matrix, and Adam's stateless pair term.
+ * {@code alpha Q(G)} into a pair matrix, the memoryful pair update of {@link #update}, and Adam's
+ * stateless pair term.
  *
  * <p>The {@code N_A x N_B} matrix of Q values is never stored: it is produced tile by tile
- * ({@link #TILE_A} particles a by {@link #TILE_B} particles b, 32 KiB, resident in L1). Every
- * inner loop is a {@link #fold4} over arrays that all start at index 0 (one row of a tile, one
- * packed column of A): C2 vectorizes only loops whose loads and stores use the same index when the
- * arrays might alias, and a loop over {@code tile[t + aa]} and {@code a[c + aa]} stays scalar
- * (seen in the JIT's assembly; design-notes.md has the numbers). Threads own disjoint blocks of a,
- * and each {@code out[a, i]} sums over b in ascending order, so results do not depend on the
- * thread count. Cost {@code O(N_A N_B (m + p))} time, {@code O((N_A + N_B)(m + p))} memory.
+ * ({@link #TILE_A} particles a by {@link #TILE_B} particles b, 32 KiB, resident in L1), each tile of
+ * G a small product of packed columns of A with rows of B ({@link CpuGemm#addProducts}, register
+ * blocked on the Vector API where it runs). The sums over b use {@link #fold4} over arrays that all
+ * start at index 0 (one row of a tile, one packed column): C2 vectorizes only loops whose loads and
+ * stores use the same index when the arrays might alias, and a loop over {@code tile[t + aa]} and
+ * {@code a[c + aa]} stays scalar (seen in the JIT's assembly; design-notes.md has the numbers).
+ * Threads own disjoint blocks, and every sum runs in a fixed order, so results do not depend on
+ * the thread count. Cost {@code O(N_A N_B (m + p))} time, {@code O((N_A + N_B)(m + p))} memory.
  */
 final class CpuNonlinearOuterProduct {
     static final int TILE_A = 256;
