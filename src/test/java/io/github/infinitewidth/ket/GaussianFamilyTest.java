@@ -203,16 +203,7 @@ class GaussianFamilyTest {
             assertClose(inputGram, multiplyTransposed(c, k, m), 1e-10);
 
             double[] second = backend.gram(hats, hats);
-            double worst = 0;
-            for (int j = 0; j < m; j++) {
-                for (int i = 0; i <= j; i++) {
-                    double sii = SW * SW * inputGram[i + i * m];
-                    double sjj = SW * SW * inputGram[j + j * m];
-                    double sij = SW * SW * inputGram[i + j * m];
-                    double se = Math.sqrt((sii * sjj + sij * sij) / n);
-                    worst = Math.max(worst, Math.abs(second[i + j * m] - sij) / se);
-                }
-            }
+            double worst = worstSecondMoment(second, inputGram, m, n);
             assertTrue(worst < 5, "largest deviation " + worst + " standard errors");
         }
     }
@@ -256,16 +247,7 @@ class GaussianFamilyTest {
             }
             double[] inputGram = backend.gram(y, y);
             double[] second = backend.gram(hats, hats);
-            double worst = 0;
-            for (int j = 0; j < m; j++) {
-                for (int i = 0; i <= j; i++) {
-                    double sii = SW * SW * inputGram[i + i * m];
-                    double sjj = SW * SW * inputGram[j + j * m];
-                    double sij = SW * SW * inputGram[i + j * m];
-                    double se = Math.sqrt((sii * sjj + sij * sij) / n);
-                    worst = Math.max(worst, Math.abs(second[i + j * m] - sij) / se);
-                }
-            }
+            double worst = worstSecondMoment(second, inputGram, m, n);
             assertTrue(worst < 5, "largest deviation " + worst + " standard errors");
 
             double[] after = sample(family, later);
@@ -507,6 +489,25 @@ class GaussianFamilyTest {
             sum += Math.exp(-0.5 * t * t) * f.applyAsDouble(mean + sd * t);
         }
         return sum * h / Math.sqrt(2 * Math.PI);
+    }
+
+    /**
+     * The largest deviation, in standard errors, of the hats' sample second moments {@code second}
+     * from {@code sw^2} times the inputs' Gram matrix: a Wishart average with
+     * {@code Var = (S_ii S_jj + S_ij^2) / N}.
+     */
+    private static double worstSecondMoment(double[] second, double[] inputGram, int m, int n) {
+        double worst = 0;
+        for (int j = 0; j < m; j++) {
+            for (int i = 0; i <= j; i++) {
+                double sii = SW * SW * inputGram[i + i * m];
+                double sjj = SW * SW * inputGram[j + j * m];
+                double sij = SW * SW * inputGram[i + j * m];
+                double se = Math.sqrt((sii * sjj + sij * sij) / n);
+                worst = Math.max(worst, Math.abs(second[i + j * m] - sij) / se);
+            }
+        }
+        return worst;
     }
 
     private static void assertOrthonormal(double[] q, int n, int k, double tolerance) {

@@ -205,15 +205,9 @@ final class CpuNonlinearOuterProduct {
 
     /** {@code out[r * m + j] = B[r, j]}: B's rows, each contiguous, so a tile's terms are. */
     private static double[] rowMajor(CpuMatrix b) {
+        double[] values = b.isDouble() ? b.doubles() : b.toDoubles();
         int n = b.rows();
-        int m = b.cols();
-        double[] out = new double[n * m];
-        for (int j = 0; j < m; j++) {
-            for (int r = 0; r < n; r++) {
-                out[r * m + j] = b.get(r + j * n);
-            }
-        }
-        return out;
+        return CpuGemm.rows(values, b.isDouble() ? b.offset() : 0, n, n, b.cols(), b.cols());
     }
 
     /** {@code acc[i][aa] += sum_bb tile[bb][aa] C[b0 + bb, i]}, four b at a time. */
