@@ -1,15 +1,14 @@
 package io.github.infinitewidth.cli;
 
-import io.github.infinitewidth.backend.BackendChoice;
 import io.github.infinitewidth.backend.BackendUnavailableException;
 import io.github.infinitewidth.job.Comparison;
 import io.github.infinitewidth.job.ComparisonOutputs;
-import io.github.infinitewidth.job.Overrides;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -49,31 +48,11 @@ final class CompareCommand implements Callable<Integer> {
             description = "Output folder (default: runs/<job file name without extension>-compare).")
     private Path out;
 
-    @Option(names = "--shard-index", paramLabel = "i", description = "This shard, 0 <= i < k (with --shard-count).")
-    private Integer shardIndex;
+    @Mixin
+    private ShardOptions shards;
 
-    @Option(names = "--shard-count", paramLabel = "k", description = "Number of shards; task t belongs to shard t mod k.")
-    private Integer shardCount;
-
-    @Option(names = "--parallel", paramLabel = "p", defaultValue = "1",
-            description = "Tasks run at the same time (default 1); results do not depend on it.")
-    private int parallel;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Overrides simulation.seed.")
-    private Long seed;
-
-    @Option(names = "--particles", paramLabel = "N", description = "Overrides simulation.particles.")
-    private Integer particles;
-
-    @Option(names = "--replicas", paramLabel = "R", description = "Overrides simulation.replicas.")
-    private Integer replicas;
-
-    @Option(names = "--steps", paramLabel = "T", description = "Overrides training.steps.")
-    private Integer steps;
-
-    @Option(names = "--backend", paramLabel = "B", converter = RunCommand.BackendConverter.class,
-            description = "Overrides simulation.backend: auto, cpu or cuda.")
-    private BackendChoice backend;
+    @Mixin
+    private JobOverrides jobOverrides;
 
     @Option(names = "--quiet", description = "Print errors only: no progress, no line per task.")
     private boolean quiet;
@@ -81,14 +60,14 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Comparison[] comparison = new Comparison[1];
-        SweepRunner runner = new SweepRunner(spec, main.progress(), parallel, quiet, jobFile.toString(),
+        SweepRunner runner = new SweepRunner(spec, main.progress(), shards.parallel, quiet, jobFile.toString(),
                 Comparison.KIND, dir -> finish(comparison[0], dir));
         try {
-            int[] shard = SweepRunner.shard(shardIndex, shardCount);
+            int[] shard = SweepRunner.shard(shards.shardIndex, shards.shardCount);
             runner.requireParallel();
             List<Integer> w = Comparison.widths(widths);
             List<String> e = engines == null ? null : Comparison.engines(engines);
-            comparison[0] = Comparison.read(jobFile, w, e, new Overrides(seed, particles, replicas, steps, backend));
+            comparison[0] = Comparison.read(jobFile, w, e, jobOverrides.overrides());
             return runner.run(comparison[0].sweep(), out != null ? out : Comparison.defaultOut(jobFile), shard);
         } catch (InvalidSpecException ex) {
             return runner.fail(ex.getMessage(), Main.BAD_INPUT);

@@ -15,7 +15,6 @@ import io.github.infinitewidth.job.Engines;
 import io.github.infinitewidth.job.Job;
 import io.github.infinitewidth.job.JobFile;
 import io.github.infinitewidth.job.JobIdentity;
-import io.github.infinitewidth.job.Overrides;
 import io.github.infinitewidth.job.RunOutputs;
 import io.github.infinitewidth.util.InvalidSpecException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,6 +30,7 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -59,21 +59,8 @@ final class RunCommand implements Callable<Integer> {
             description = "Output folder (default: runs/<job file name without extension>).")
     private Path out;
 
-    @Option(names = "--backend", paramLabel = "auto|cpu|cuda", converter = BackendConverter.class,
-            description = "Overrides simulation.backend.")
-    private BackendChoice backend;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Overrides simulation.seed.")
-    private Long seed;
-
-    @Option(names = "--particles", paramLabel = "N", description = "Overrides simulation.particles.")
-    private Integer particles;
-
-    @Option(names = "--replicas", paramLabel = "R", description = "Overrides simulation.replicas.")
-    private Integer replicas;
-
-    @Option(names = "--steps", paramLabel = "T", description = "Overrides training.steps.")
-    private Integer steps;
+    @Mixin
+    private JobOverrides jobOverrides;
 
     @Option(names = "--replica-range", paramLabel = "a:b", description = "Run only replicas a to b-1 (0-based) and"
             + " write a partial run, which merge combines with the other parts into the whole run.")
@@ -99,7 +86,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            Job job = JobFile.read(jobFile, new Overrides(seed, particles, replicas, steps, backend));
+            Job job = JobFile.read(jobFile, jobOverrides.overrides());
             if (replicaRange != null) {
                 job = job.withReplicaRange(ReplicaRange.parse(replicaRange));
             }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -39,15 +40,8 @@ final class SweepCommand implements Callable<Integer> {
             description = "Output folder (default: runs/<sweep file name without extension>).")
     private Path out;
 
-    @Option(names = "--shard-index", paramLabel = "i", description = "This shard, 0 <= i < k (with --shard-count).")
-    private Integer shardIndex;
-
-    @Option(names = "--shard-count", paramLabel = "k", description = "Number of shards; task t belongs to shard t mod k.")
-    private Integer shardCount;
-
-    @Option(names = "--parallel", paramLabel = "p", defaultValue = "1",
-            description = "Tasks run at the same time (default 1); results do not depend on it.")
-    private int parallel;
+    @Mixin
+    private ShardOptions shards;
 
     @Option(names = "--list", description = "Print this shard's task ids and seeds and exit; writes nothing.")
     private boolean list;
@@ -57,10 +51,10 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SweepRunner runner = new SweepRunner(spec, main.progress(), parallel, quiet, sweepFile.toString(), null,
+        SweepRunner runner = new SweepRunner(spec, main.progress(), shards.parallel, quiet, sweepFile.toString(), null,
                 dir -> List.of());
         try {
-            int[] shard = SweepRunner.shard(shardIndex, shardCount);
+            int[] shard = SweepRunner.shard(shards.shardIndex, shards.shardCount);
             runner.requireParallel();
             Sweep sweep = Sweep.read(sweepFile);
             if (list) {
