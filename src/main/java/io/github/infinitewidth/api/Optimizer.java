@@ -2,6 +2,7 @@ package io.github.infinitewidth.api;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /** An optimizer ({@code optimizer} section of a job file), made by {@link Optimizers}. */
 public final class Optimizer {
@@ -32,6 +33,53 @@ public final class Optimizer {
         m.put("hidden", hidden);
         m.put("output", output);
         return new Optimizer(copy);
+    }
+
+    /**
+     * Decoupled weight decay {@code lambda} ({@code optimizer.weightDecay}, AdamW's): each step keeps
+     * {@code 1 - eta_t m lambda} of every tensor before its update (LIMITS.md section 1.2).
+     */
+    public Optimizer weightDecay(double lambda) {
+        return with("weightDecay", lambda);
+    }
+
+    /**
+     * A linear warm-up over the first {@code steps} steps ({@code optimizer.schedule.warmupSteps}):
+     * step t uses {@code eta (t + 1) / steps}, then the decay, if any (LIMITS.md section 1.1).
+     */
+    public Optimizer warmup(int steps) {
+        ObjectNode copy = section.deepCopy();
+        schedule(copy).put("warmupSteps", steps);
+        return new Optimizer(copy);
+    }
+
+    /** Cosine decay from eta to {@code finalFactor * eta} over the steps after the warm-up. */
+    public Optimizer cosineDecay(double finalFactor) {
+        return decay("cosine", finalFactor);
+    }
+
+    /** Linear decay from eta to {@code finalFactor * eta} over the steps after the warm-up. */
+    public Optimizer linearDecay(double finalFactor) {
+        return decay("linear", finalFactor);
+    }
+
+    /** Multiplies the learning rate by {@code gamma} every {@code every} steps after the warm-up. */
+    public Optimizer stepDecay(int every, double gamma) {
+        ObjectNode copy = section.deepCopy();
+        ObjectNode schedule = schedule(copy).put("type", "step").put("stepEvery", every).put("gamma", gamma);
+        schedule.remove("finalFactor");
+        return new Optimizer(copy);
+    }
+
+    private Optimizer decay(String type, double finalFactor) {
+        ObjectNode copy = section.deepCopy();
+        ObjectNode schedule = schedule(copy).put("type", type).put("finalFactor", finalFactor);
+        schedule.remove(List.of("stepEvery", "gamma"));
+        return new Optimizer(copy);
+    }
+
+    private static ObjectNode schedule(ObjectNode optimizer) {
+        return optimizer.has("schedule") ? (ObjectNode) optimizer.get("schedule") : optimizer.putObject("schedule");
     }
 
     /** The {@code optimizer} section of a job file. */

@@ -22,5 +22,6 @@ public record Experiment(NetworkSpec network, Parametrization parametrization, O
         Check.present("data", data);
         Check.present("training", training);
         Check.present("simulation", simulation);
+        optimizer.schedule().checkFits(training.steps());
     }
 }

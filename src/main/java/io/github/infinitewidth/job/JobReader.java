@@ -114,7 +114,8 @@ final class JobReader {
     }
 
     private static OptimizerSpec optimizer(Section s) {
-        s.allowOnly("type", "learningRate", "layerMultipliers", "epsilon", "beta1", "beta2");
+        s.allowOnly("type", "learningRate", "layerMultipliers", "epsilon", "beta1", "beta2", "schedule",
+                "weightDecay");
         UpdateFunction update = new UpdateFunction(s.choice("type", OPTIMIZERS, UpdateFunction.Kind.SGD),
                 s.number("epsilon", UpdateFunction.DEFAULT_EPSILON),
                 s.number("beta1", UpdateFunction.DEFAULT_BETA1),
@@ -124,7 +125,8 @@ final class JobReader {
         LayerMultipliers multipliers = new LayerMultipliers(m.number("input", LayerMultipliers.DEFAULT.input()),
                 m.number("hidden", LayerMultipliers.DEFAULT.hidden()),
                 m.number("output", LayerMultipliers.DEFAULT.output()));
-        return new OptimizerSpec(update, learningRate, multipliers);
+        return new OptimizerSpec(update, learningRate, multipliers, ScheduleSection.read(s.section("schedule")),
+                s.number("weightDecay", 0.0));
     }
 
     /** The {@code data.fashionMnist} section, or null when the data are inline or CSV. */

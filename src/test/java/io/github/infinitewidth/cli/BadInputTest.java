@@ -219,6 +219,33 @@ class BadInputTest {
                         "simulation.checkpointEvery must be >= 0, got -2"),
                 change("negative memory limit", "  precision: float64", "  precision: float64\n  memoryLimitMiB: -1",
                         "simulation.memoryLimitMiB", "simulation.memoryLimitMiB must be >= 0 (0 = no limit), got -1"),
+                // learning-rate schedules (LIMITS.md 1.1)
+                change("schedule longer than the run", "  learningRate: 0.1",
+                        "  learningRate: 0.1\n  schedule: {type: cosine, warmupSteps: 3}",
+                        "optimizer.schedule.warmupSteps",
+                        "optimizer.schedule.warmupSteps is 3, longer than the run (training.steps = 2)"),
+                change("schedule field its type does not use", "  learningRate: 0.1",
+                        "  learningRate: 0.1\n  schedule: {type: cosine, gamma: 0.5}", "optimizer.schedule.gamma",
+                        "optimizer.schedule.gamma does not apply to a schedule of type cosine"),
+                change("step schedule without its interval", "  learningRate: 0.1",
+                        "  learningRate: 0.1\n  schedule: {type: step}", "optimizer.schedule.stepEvery",
+                        "optimizer.schedule.stepEvery is required for type step (the decay by gamma happens every"
+                                + " stepEvery steps)"),
+                change("negative weight decay", "  learningRate: 0.1",
+                        "  learningRate: 0.1\n  weightDecay: -0.01", "optimizer.weightDecay",
+                        "optimizer.weightDecay must be finite and >= 0, got -0.01"),
+                change("weight decay that removes the weights in one step", "  learningRate: 0.1",
+                        "  learningRate: 0.1\n  weightDecay: 10", "optimizer.weightDecay",
+                        "optimizer.weightDecay times learningRate and the largest layer multiplier is 1.0: it must be"
+                                + " < 1 (a step keeps 1 minus that of the weights)"),
+                full("weight decay in the NT limit", Cli.VALID_JOB.replace("engine: finite", "engine: nt-limit")
+                                .replace("parametrization: mup\n", "").replace("  width: 8\n", "").replace("  learningRate: 0.1",
+                                        "  learningRate: 0.1\n  weightDecay: 0.01"), "optimizer.weightDecay",
+                        "optimizer.weightDecay is not supported by engine nt-limit yet (weight decay moves the features"
+                                + " there, LIMITS.md 1.2); use mu-limit or finite"),
+                change("unknown schedule type", "  learningRate: 0.1",
+                        "  learningRate: 0.1\n  schedule: {type: exponential}", "optimizer.schedule.type",
+                        "optimizer.schedule.type must be one of constant, linear, cosine, step, got \"exponential\""),
                 // the command line
                 option("--resume without a checkpoint", List.of("--resume"), "--resume",
                         "--resume found no checkpoint in {dir}/out/checkpoint (simulation.checkpointEvery is 0, or the"

@@ -22,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Job files that parse: the example, every default of JOB-SPEC.md, overrides, CSV data, the resolved job. */
 class JobFileTest {
@@ -200,6 +202,41 @@ class JobFileTest {
         assertEquals(1.0, job.resolvedTree().at("/network/initStd/input").doubleValue(), "defaults are filled in");
         assertEquals(0.9, job.resolvedTree().at("/optimizer/beta1").doubleValue());
         assertTrue(job.resolvedTree().at("/data/test/inputs").isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{type: constant, warmupSteps: 2}", "{type: linear, decaySteps: 4, finalFactor: 0.2}",
+                            "{type: cosine, warmupSteps: 1}", "{type: step, warmupSteps: 1, stepEvery: 2, gamma: 0.5}"})
+    void aScheduleReadsBackFromTheResolvedJob(String schedule) throws IOException {
+        Job job = JobFile.read(write("job.yaml", """
+                engine: mu-limit
+                optimizer: {type: adam, learningRate: 0.5, weightDecay: 0.25, schedule: %s}
+                data: {train: {inputs: [[1.0]], targets: [2.0]}}
+                training: {steps: 6}
+                """.formatted(schedule)));
+        Path resolved = dir.resolve("resolved/job.json");
+        Files.createDirectories(resolved.getParent());
+        new ObjectMapper().writeValue(resolved.toFile(), job.resolvedTree());
+        Job again = JobFile.read(resolved);
+        assertEquals(job.experiment().optimizer(), again.experiment().optimizer());
+        assertEquals(job.resolvedTree(), again.resolvedTree());
+        assertTrue(job.resolvedTree().at("/optimizer/schedule").isObject());
+        assertEquals(0.25, again.experiment().optimizer().weightDecay());
+    }
+
+    @Test
+    void aConstantScheduleAndNoWeightDecayLeaveTheResolvedJobAsWithout() throws IOException {
+        Job with = JobFile.read(write("with.yaml", """
+                engine: mu-limit
+                optimizer: {learningRate: 0.5, schedule: {type: constant}, weightDecay: 0}
+                data: {train: {inputs: [[1.0]], targets: [2.0]}}
+                """));
+        Job without = JobFile.read(write("without.yaml", """
+                engine: mu-limit
+                optimizer: {learningRate: 0.5}
+                data: {train: {inputs: [[1.0]], targets: [2.0]}}
+                """));
+        assertEquals(without.resolvedTree(), with.resolvedTree());
     }
 
     private Path write(String name, String text) throws IOException {
