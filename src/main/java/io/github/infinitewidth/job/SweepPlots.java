@@ -61,7 +61,7 @@ final class SweepPlots {
             points.add(new SweepPlot.Point(series.length() == 0 ? "all tasks" : series.toString(), xValue,
                     number(row.get("final_train_loss")), number(row.get("final_train_loss_stderr")),
                     number(row.get("final_test_loss")), number(row.get("final_test_loss_stderr")),
-                    "diverged".equals(status), LIMITS.contains(engine(dir, row))));
+                    "diverged".equals(status), isLimit(dir, row)));
         }
         if (points.isEmpty()) {
             Files.deleteIfExists(dir.resolve(SweepPlot.FILE));   // no results (yet): nothing to show
@@ -71,6 +71,12 @@ final class SweepPlots {
         String title = x == null ? "final loss by task (no numeric grid field varies)"
                 : "final loss against " + name + (x.equals(LEARNING_RATE) ? "" : " (the learning rate is not varied)");
         SweepPlot.write(dir, title, x == null ? "task index" : x, points);
+    }
+
+    /** Whether the task of a {@code sweep.csv} row ran a limit engine, as far as {@link #engine} knows. */
+    static boolean isLimit(Path dir, Map<String, String> row) {
+        String engine = engine(dir, row);
+        return engine != null && LIMITS.contains(engine);   // List.of refuses to look for null
     }
 
     /**

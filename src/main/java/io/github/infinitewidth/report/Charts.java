@@ -68,7 +68,8 @@ final class Charts {
 
     /** A chart of the shared look, {@code width x height} pixels (panels of a grid). */
     static XYChart chart(String title, String xTitle, String yTitle, int width, int height) {
-        XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
+        Font titleFont = titleFont(title, width);
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(fitted(title, titleFont, width))
                 .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         chart.getStyler()
                 .setChartBackgroundColor(Color.WHITE)
@@ -77,7 +78,7 @@ final class Charts {
                 .setLegendPosition(Styler.LegendPosition.OutsideE)
                 .setLegendBorderColor(Color.WHITE)
                 .setChartTitleBoxVisible(false)
-                .setChartTitleFont(titleFont(title, width))
+                .setChartTitleFont(titleFont)
                 .setAntiAlias(true);
         chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225))
                 .setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13))
@@ -98,6 +99,21 @@ final class Charts {
             }
         }
         return font;
+    }
+
+    /**
+     * The title as drawn: whole when it fits in {@code font}, else cut with an ellipsis where it
+     * still fits (a title longer than any plot has; the library would cut both ends without a sign).
+     */
+    static String fitted(String title, Font font, int width) {
+        if (textWidth(title, font) <= width - 2 * TITLE_MARGIN) {
+            return title;
+        }
+        int end = title.length();
+        while (end > 0 && textWidth(title.substring(0, end) + "...", font) > width - 2 * TITLE_MARGIN) {
+            end--;
+        }
+        return title.substring(0, end) + "...";
     }
 
     /** The width in pixels of {@code text} drawn in {@code font} (anti-aliased, as the charts are). */
@@ -141,7 +157,7 @@ final class Charts {
     /** A tick value in few characters: {@code 0.02}, {@code 500}, {@code 1e-05}. */
     static String number(double v) {
         if (v != 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6)) {
-            return String.format(Locale.ROOT, "%.3g", v).replaceAll("\\.?0+e", "e")
+            return String.format(Locale.ROOT, "%.2e", v).replaceAll("\\.?0+e", "e")
                     .replace("e-0", "e-").replace("e+0", "e").replace("e+", "e");
         }
         return new BigDecimal(v).round(new MathContext(3)).stripTrailingZeros().toPlainString();

@@ -48,8 +48,9 @@ public final class KernelPlot {
     }
 
     private static HeatMapChart chart(String title, List<String> labels, double[][] values) {
-        HeatMapChart chart = new HeatMapChartBuilder().width(Charts.WIDTH).height(Charts.HEIGHT).title(title)
-                .xAxisTitle("input j").yAxisTitle("input i").build();
+        Font titleFont = Charts.titleFont(title, Charts.WIDTH);
+        HeatMapChart chart = new HeatMapChartBuilder().width(Charts.WIDTH).height(Charts.HEIGHT)
+                .title(Charts.fitted(title, titleFont, Charts.WIDTH)).xAxisTitle("input j").yAxisTitle("input i").build();
         double largest = 0;
         boolean negative = false;
         List<Number[]> cells = new ArrayList<>();
@@ -69,7 +70,7 @@ public final class KernelPlot {
                 .setPlotBackgroundColor(Color.WHITE)
                 .setLegendBorderColor(Color.WHITE)
                 .setChartTitleBoxVisible(false)
-                .setChartTitleFont(Charts.titleFont(title, Charts.WIDTH))
+                .setChartTitleFont(titleFont)
                 .setAntiAlias(true);
         chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13))
                 .setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11))
