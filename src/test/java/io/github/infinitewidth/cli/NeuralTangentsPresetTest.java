@@ -72,6 +72,21 @@ class NeuralTangentsPresetTest {
         assertTrue(cli.err().contains("optimizer.layerMultipliers neural-tangents applies to ntp"), cli.err());
     }
 
+    @Test
+    void aSweepCannotVaryOneMultiplierOfThePreset() throws IOException {
+        Files.copy(Path.of("examples/neural-tangents-relu.yaml"), dir.resolve("base.yaml"));
+        Path sweep = Files.writeString(dir.resolve("sweep.yaml"),
+                "base: base.yaml\ngrid:\n  optimizer.layerMultipliers.input: [0.5, 1.0]\n");
+        Path out = dir.resolve("out");
+        Cli cli = Cli.run("sweep", sweep.toString(), "--out", out.toString(), "--quiet");
+
+        assertEquals(Main.BAD_INPUT, cli.status());
+        assertEquals(List.of("optimizer.layerMultipliers.input cannot be varied: the base job sets"
+                + " optimizer.layerMultipliers to \"neural-tangents\" (give it as a mapping of numbers instead)"),
+                cli.err().lines().toList());
+        assertFalse(Files.exists(out));
+    }
+
     /** kernels.csv against {@link #stax}: every entry of both kernels, train and test inputs. */
     private static void assertKernelsOfStax(Path kernels, int hiddenLayers, double su, double sw, double sv)
             throws IOException {
