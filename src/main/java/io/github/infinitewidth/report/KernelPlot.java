@@ -3,6 +3,9 @@ package io.github.infinitewidth.report;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,8 +27,8 @@ public final class KernelPlot {
     public static final int MAX_PER_SPLIT = 24;
     /** Beyond this many inputs the cells are too small for their values to be written in them. */
     private static final int MAX_WRITTEN = 8;
-    private static final Color[] SEQUENTIAL = {Color.WHITE, new Color(86, 180, 233), new Color(0, 60, 140)};
-    private static final Color[] DIVERGING = {new Color(0, 60, 140), Color.WHITE, new Color(180, 30, 30)};
+    private static final Color[] SEQUENTIAL = {Color.WHITE, new Color(120, 190, 235), new Color(40, 110, 190)};
+    private static final Color[] DIVERGING = {new Color(40, 110, 190), Color.WHITE, new Color(215, 80, 60)};
 
     private KernelPlot() {}
 
@@ -78,8 +81,10 @@ public final class KernelPlot {
         List<String> rows = new ArrayList<>(labels);
         Collections.reverse(rows);
         HeatMapSeries series = chart.addSeries("value", labels, rows, cells);
-        // a common zero: white is 0 in both colourings (the library would stretch min..max instead)
-        series.setMin(negative ? -largest : 0).setMax(largest > 0 ? largest : 1);
+        // a common zero: white is 0 in both colourings (the library would stretch min..max instead); the
+        // ends rounded up to 3 digits, since the colour scale prints them in full
+        double end = largest > 0 ? new BigDecimal(largest).round(new MathContext(3, RoundingMode.CEILING)).doubleValue() : 1;
+        series.setMin(negative ? -end : 0).setMax(end);
         return chart;
     }
 }
