@@ -153,10 +153,13 @@ final class JobReader {
     /** The optimizer with the multipliers of the neural-tangents preset, which only NTP has. */
     private static OptimizerSpec neuralTangents(OptimizerSpec optimizer, NetworkSpec network,
                                                 Parametrization parametrization, Data data) {
+        if (parametrization == null) {
+            return optimizer;   // a finite job without parametrization is refused for that (FiniteEngine.validate)
+        }
         if (parametrization != Parametrization.NTP) {
             throw new InvalidSpecException("optimizer.layerMultipliers", LayerMultipliers.NEURAL_TANGENTS
                     + " applies to ntp (nt-limit, or finite with parametrization: ntp), not to "
-                    + (parametrization == null ? "a finite network without parametrization" : parametrization.spelling()));
+                    + parametrization.spelling());
         }
         InitStd std = network.initStd();
         return new OptimizerSpec(optimizer.update(), optimizer.learningRate(),
