@@ -139,19 +139,41 @@ final class Charts {
     /**
      * The labels of a log axis over {@code values}: the chart library offers a tick at every 1..9
      * times a power of ten; those at 1, 2 and 5 get a label (only those at 1 when the values span
-     * more than {@link #LOG_125_DECADES} decades), the others an empty one.
+     * more than {@link #LOG_125_DECADES} decades, all of them when fewer than 3 of 1, 2 and 5 lie
+     * among the values, as over 300..800), the others an empty one.
      */
     static Function<Double, String> logLabels(DoubleStream values) {
         double[] positive = values.filter(v -> Double.isFinite(v) && v > 0).toArray();
-        double decades = positive.length == 0 ? 0 : Math.log10(Arrays.stream(positive).max().orElseThrow()
-                / Arrays.stream(positive).min().orElseThrow());
-        boolean only10 = decades > LOG_125_DECADES;
+        double lo = Arrays.stream(positive).min().orElse(1);
+        double hi = Arrays.stream(positive).max().orElse(1);
+        boolean only10 = Math.log10(hi / lo) > LOG_125_DECADES;
+        boolean all = !only10 && ticks125(lo, hi) < 3;
         return v -> {
-            double mantissa = v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9));
-            long m = Math.round(mantissa);
-            boolean labelled = Math.abs(mantissa - m) < 1e-6 && (m == 1 || m == 10 || !only10 && (m == 2 || m == 5));
+            long m = mantissa(v);
+            boolean labelled = m == 1 || all && m > 0 || !only10 && (m == 2 || m == 5);
             return labelled ? number(v) : "";
         };
+    }
+
+    /** The leading digit of {@code v} when {@code v} is a whole digit times a power of ten, else 0. */
+    private static long mantissa(double v) {
+        double mantissa = v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9));
+        long m = Math.round(mantissa);
+        return Math.abs(mantissa - m) < 1e-6 ? (m == 10 ? 1 : m) : 0;
+    }
+
+    /** How many of 1, 2 and 5 times a power of ten lie in {@code [lo, hi]}. */
+    private static int ticks125(double lo, double hi) {
+        int count = 0;
+        for (int e = (int) Math.floor(Math.log10(lo)); e <= (int) Math.ceil(Math.log10(hi)); e++) {
+            for (int m : new int[] {1, 2, 5}) {
+                double tick = m * Math.pow(10, e);
+                if (tick >= lo * (1 - 1e-9) && tick <= hi * (1 + 1e-9)) {
+                    count++;
+                }
+            }
+        }
+        return count;
     }
 
     /** A tick value in few characters: {@code 0.02}, {@code 500}, {@code 1e-05}. */

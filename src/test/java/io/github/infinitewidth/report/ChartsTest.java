@@ -45,12 +45,14 @@ class ChartsTest {
     }
 
     @Test
-    void logAxesAreLabelledAtOneTwoFiveUpToFourDecadesAndAtPowersOfTenBeyond() {
+    void logAxesAreLabelledAtOneTwoFiveUpToFourDecadesAtPowersOfTenBeyondAndEverywhereOverLessThanThat() {
         assertEquals(List.of("0.02", "0.05", "0.1", "0.2"), labelled(Charts.logLabels(DoubleStream.of(0.02, 0.3)), 0.02, 0.3));
         assertEquals(List.of("1", "2", "5", "10", "20", "50", "100", "200", "500", "1000"),
                 labelled(Charts.logLabels(DoubleStream.of(1, 1000)), 1, 1000));
         assertEquals(List.of("1e-8", "1e-7", "1e-6", "1e-5", "1e-4", "0.001", "0.01", "0.1", "1"),
                 labelled(Charts.logLabels(DoubleStream.of(1e-8, 1)), 1e-8, 1));
+        assertEquals(List.of("300", "400", "500", "600", "700", "800"),
+                labelled(Charts.logLabels(DoubleStream.of(300, 800)), 300, 800), "no 1, 2, 5 among the values: all");
     }
 
     @Test
