@@ -82,6 +82,18 @@ public final class Optimizer {
         return optimizer.has("schedule") ? (ObjectNode) optimizer.get("schedule") : optimizer.putObject("schedule");
     }
 
+    /**
+     * Per-layer learning-rate multipliers by preset name: {@code "neural-tangents"} gives
+     * {@code (su^2/d, sw^2, sv^2)}, under which the NTK is that of neural-tangents' stax with
+     * {@code parameterization='ntk'} (docs/for-neural-tangents-users.md). An unknown name is refused
+     * when the simulation is built.
+     */
+    public Optimizer layerMultipliers(String preset) {
+        ObjectNode copy = section.deepCopy();
+        copy.put("layerMultipliers", preset);
+        return new Optimizer(copy);
+    }
+
     /** The {@code optimizer} section of a job file. */
     public ObjectNode section() {
         return section.deepCopy();

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -337,6 +338,13 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
         String[] parts = dotted.split("\\.");
         ObjectNode node = tree;
         for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode existing = node.get(parts[i]);
+            if (existing != null && existing.isTextual()) {
+                // a preset (optimizer.layerMultipliers: neural-tangents) would otherwise win silently
+                throw new InvalidSpecException(dotted, "cannot be varied: the base job sets "
+                        + String.join(".", Arrays.copyOf(parts, i + 1)) + " to " + Section.quoted(existing.textValue())
+                        + " (give it as a mapping of numbers instead)");
+            }
             node = section(node, parts[i]);
         }
         node.set(parts[parts.length - 1], value);

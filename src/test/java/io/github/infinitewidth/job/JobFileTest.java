@@ -13,6 +13,7 @@ import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.network.InitStd;
 import io.github.infinitewidth.network.Parametrization;
 import io.github.infinitewidth.optim.LayerMultipliers;
+import io.github.infinitewidth.optim.Schedule;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.train.Dataset;
 import io.github.infinitewidth.train.Loss;
@@ -222,6 +223,21 @@ class JobFileTest {
         assertEquals(job.resolvedTree(), again.resolvedTree());
         assertTrue(job.resolvedTree().at("/optimizer/schedule").isObject());
         assertEquals(0.25, again.experiment().optimizer().weightDecay());
+    }
+
+    @Test
+    void theNeuralTangentsPresetKeepsTheScheduleAndWeightDecay() throws IOException {
+        Job job = JobFile.read(write("job.yaml", """
+                engine: finite
+                parametrization: ntp
+                network: {width: 16}
+                optimizer: {learningRate: 0.5, layerMultipliers: neural-tangents, weightDecay: 0.1,
+                            schedule: {type: linear, finalFactor: 0.5}}
+                data: {train: {inputs: [[1.0]], targets: [2.0]}}
+                training: {steps: 4}
+                """));
+        assertEquals(Schedule.Type.LINEAR, job.experiment().optimizer().schedule().type());
+        assertEquals(0.1, job.experiment().optimizer().weightDecay());
     }
 
     @Test
