@@ -36,16 +36,20 @@ fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-mvn -q -B dependency:copy -Dartifact="io.github.padreati:rapaio-jupyter-kernel:$kernel_version" \
+mvn -q -B -Dstyle.color=never dependency:copy -Dartifact="io.github.padreati:rapaio-jupyter-kernel:$kernel_version" \
   -DoutputDirectory="$work/lib" >&2
 spec="$work/jupyter/kernels/rapaio-jupyter-kernel"
 mkdir -p "$spec"
 # The kernelspec the kernel's own installer writes (java -jar ... -i -auto), with this java and jar; the
-# Vector API module gives the project's CPU products their fast path, as the launcher does.
+# Vector API module gives the project's CPU products their fast path, as the launcher does. The kernel logs
+# every message it handles on stderr: that goes to a file, shown when a cell fails.
+java="$(command -v java)"
+jar="$work/lib/rapaio-jupyter-kernel-$kernel_version.jar"
 cat > "$spec/kernel.json" <<EOF
 {
-  "argv": ["$(command -v java)", "--add-modules", "jdk.incubator.vector",
-           "-jar", "$work/lib/rapaio-jupyter-kernel-$kernel_version.jar", "{connection_file}"],
+  "argv": ["/bin/sh", "-c",
+           "exec '$java' --add-modules jdk.incubator.vector -jar '$jar' \"\$0\" 2>> '$work/kernel.log'",
+           "{connection_file}"],
   "display_name": "Java (rjk $kernel_version)",
   "language": "java",
   "interrupt_mode": "message",
@@ -54,8 +58,9 @@ cat > "$spec/kernel.json" <<EOF
 }
 EOF
 
+status=0
 JUPYTER_PATH="$work/jupyter" JUPYTER_RUNTIME_DIR="$work/runtime" JUPYTER_CONFIG_DIR="$work/config" \
-  "$python" - "$notebook" "$executed" <<'EOF'
+  "$python" - "$notebook" "$executed" <<'EOF' || status=$?
 import os
 import sys
 import time
@@ -84,3 +89,8 @@ if failed is not None:
 print(f"run-notebook: {path}: {cells} code cells ran in {time.monotonic() - start:.0f} s"
       + (f", executed notebook in {executed}" if executed else ""))
 EOF
+if [ "$status" != 0 ]; then
+  echo "run-notebook: the kernel's log (last 40 lines):" >&2
+  tail -n 40 "$work/kernel.log" >&2 || true
+fi
+exit "$status"
