@@ -62,6 +62,17 @@ class FirstCommandTest {
         assertEquals(Set.of("nt-limit", "mu-limit", "finite-ntp", "finite-mup"), sources);
     }
 
+    /** The README opens with a picture of that command's comparison, committed beside the docs. */
+    @Test
+    void theReadmeOpensWithTheComparisonPicture() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int picture = readme.indexOf("](docs/images/comparison.png)");
+
+        assertTrue(picture > 0 && picture < readme.indexOf("\n## "), "the picture before the first section");
+        BufferedImage image = ImageIO.read(Path.of("docs/images/comparison.png").toFile());
+        assertEquals(2 * 440, image.getHeight(), "one row of panels per limit");
+    }
+
     /**
      * Without biases and with tanh (odd), a network of the input x alone computes an odd function of x, so on
      * the quickstart's inputs {@code x, -x} its loss could not go below the best odd fit's. The constant second
