@@ -40,12 +40,12 @@ class JobFileTest {
         assertEquals(2, e.network().hiddenLayers());
         assertEquals(Activation.TANH, e.network().activation());
         assertEquals(1024, e.network().width());
-        assertEquals(UpdateFunction.Kind.ADAM, e.optimizer().update().kind());
-        assertEquals(0.05, e.optimizer().learningRate());
+        assertEquals(UpdateFunction.Kind.SGD, e.optimizer().update().kind());
+        assertEquals(0.5, e.optimizer().learningRate());
         assertEquals(5, e.data().train().size());
         assertEquals(2, e.data().test().size());
         assertArrayEquals(new double[] {-0.6, 0.7}, e.data().test().targets());
-        assertEquals(50, e.training().steps());
+        assertEquals(30, e.training().steps());
         assertEquals(4, e.simulation().replicas());
         assertEquals(1, e.simulation().seed());
     }
