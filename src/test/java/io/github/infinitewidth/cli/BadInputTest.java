@@ -174,6 +174,11 @@ class BadInputTest {
                         "inputs: []\n    targets: []", "data.train", "data.train must contain at least one input, got none"),
                 change("test inputs of another dimension", "[[0.1, 0.2]]", "[[0.1]]", "data.test.inputs",
                         "data.test.inputs have dimension 1 but data.train.inputs have 2"),
+                full("logistic loss with a train target other than +1 or -1", Cli.VALID_JOB
+                                .replace("loss: mse", "loss: logistic").replace("targets: [1.0, -1.0]", "targets: [1.0, 0.5]"),
+                        "data.train.targets[1]", "data.train.targets[1] must be +1 or -1 for loss logistic, got 0.5"),
+                change("logistic loss with a test target other than +1 or -1", "loss: mse", "loss: logistic",
+                        "data.test.targets[0]", "data.test.targets[0] must be +1 or -1 for loss logistic, got 0"),
                 csv("CSV with a non-numeric cell", "x1,x2,y\n1,2,3\n4,abc,6\n", "", "data.train.csv",
                         "data.train.csv file {dir}/train.csv line 3 column x2: \"abc\" is not a number"),
                 csv("CSV with a NaN cell", "x1,x2,y\n1,NaN,3\n", "", "data.train.csv",
