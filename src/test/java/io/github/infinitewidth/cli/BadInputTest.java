@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +45,31 @@ class BadInputTest {
         Path job = Files.writeString(dir.resolve("job.yaml"), Cli.VALID_JOB);
         Cli cli = Cli.run("run", job.toString(), "--out", dir.resolve("out").toString(), "--quiet");
         assertEquals(Main.OK, cli.status(), cli.err());
+    }
+
+    /** A deep mu-limit job with 10 particles for hat families of rank 2 steps x 2 inputs = 4 and 3 inputs in all. */
+    private static final String TOO_FEW_PARTICLES = Cli.VALID_JOB
+            .replace("engine: finite\nparametrization: mup", "engine: mu-limit")
+            .replace("hiddenLayers: 1", "hiddenLayers: 2")
+            .replace("particles: 16", "particles: 10");
+
+    /** The refusal's "use at least N" is the check's own bound (JOB-SPEC.md: 2 x steps x batch + inputs). */
+    @Test
+    void theParticlesTheRefusalAsksForAreEnough() throws IOException {
+        Path job = Files.writeString(dir.resolve("job.yaml"), TOO_FEW_PARTICLES);
+        Cli refused = Cli.run("run", job.toString(), "--out", dir.resolve("refused").toString(), "--quiet");
+        assertEquals(Main.BAD_INPUT, refused.status(), refused.err());
+        Matcher asked = Pattern.compile("use at least (\\d+),").matcher(refused.err());
+        assertTrue(asked.find(), refused.err());
+        int enough = Integer.parseInt(asked.group(1));
+        assertEquals(2 * 2 * 2 + 3, enough);
+
+        Cli accepted = Cli.run("run", job.toString(), "--out", dir.resolve("accepted").toString(), "--quiet",
+                "--particles", Integer.toString(enough));
+        assertEquals(Main.OK, accepted.status(), accepted.err());
+        Cli oneFewer = Cli.run("run", job.toString(), "--out", dir.resolve("fewer").toString(), "--quiet",
+                "--particles", Integer.toString(enough - 1));
+        assertEquals(Main.BAD_INPUT, oneFewer.status(), oneFewer.err());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -205,13 +232,10 @@ class BadInputTest {
                                 .replace("  precision: float64", "  precision: float64\n  kernels: closed-form"),
                         "simulation.kernels", "simulation.kernels closed-form needs activation identity, relu or erf,"
                                 + " got tanh"),
-                full("too few particles for the hat families", Cli.VALID_JOB
-                                .replace("engine: finite\nparametrization: mup", "engine: mu-limit")
-                                .replace("hiddenLayers: 1", "hiddenLayers: 2")
-                                .replace("particles: 16", "particles: 10"), "simulation.particles",
+                full("too few particles for the hat families", TOO_FEW_PARTICLES, "simulation.particles",
                         "simulation.particles of 10 are too few for 2 steps with batches of 2: the hat families reach"
-                                + " rank 4 and the Stein regressions need far more particles than that (use at least 19,"
-                                + " or fewer steps)"),
+                                + " rank 4 and the Stein regressions need at least twice that plus the 3 inputs (use at"
+                                + " least 11, far more for accuracy, or fewer steps)"),
                 full("a run that does not fit the memory limit", Cli.VALID_JOB
                                 .replace("engine: finite\nparametrization: mup", "engine: mu-limit")
                                 .replace("hiddenLayers: 1", "hiddenLayers: 2")
