@@ -96,6 +96,7 @@ final class RunCommand implements Callable<Integer> {
                         .ifPresent(megabytes -> spec.commandLine().getOut().println(megabytes + "m"));
                 return Main.OK;
             }
+            warnIfWidthIgnored(job);
             Path dir = out != null ? out : defaultOut(jobFile);
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
                 throw new InvalidSpecException("--out", dir + " exists and is not a directory");
@@ -126,6 +127,18 @@ final class RunCommand implements Callable<Integer> {
             return fail(e.getMessage(), Main.BAD_INPUT);
         } catch (BackendUnavailableException e) {
             return fail(e.getMessage(), Main.BACKEND_UNAVAILABLE);
+        }
+    }
+
+    /**
+     * JOB-SPEC.md: limit engines ignore {@code network.width}. A width written for one is most likely meant
+     * for a finite network, so the run says so, once, on stderr (even with --quiet: it is about the input).
+     */
+    private void warnIfWidthIgnored(Job job) {
+        int width = job.experiment().network().width();
+        if (width > 0 && !job.engine().equals("finite")) {
+            spec.commandLine().getErr().println("warning: network.width is ignored by engine " + job.engine()
+                    + " (the limit of infinite width; engine finite runs a network of width " + width + ")");
         }
     }
 
