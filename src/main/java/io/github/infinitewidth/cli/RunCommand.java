@@ -96,7 +96,6 @@ final class RunCommand implements Callable<Integer> {
                         .ifPresent(megabytes -> spec.commandLine().getOut().println(megabytes + "m"));
                 return Main.OK;
             }
-            warnIfWidthIgnored(job);
             Path dir = out != null ? out : defaultOut(jobFile);
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
                 throw new InvalidSpecException("--out", dir + " exists and is not a directory");
@@ -196,6 +195,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** Runs the validated job and writes its outputs; the only step that creates {@code dir}. */
     private int run(Job job, Engine engine, Backend backend, Path dir, CheckpointFiles checkpoints) {
+        warnIfWidthIgnored(job);   // here, once the job is accepted: bad input stays one line
         if (!quiet) {
             // DESIGN.md: say the memory need before starting
             spec.commandLine().getOut().println("running " + engine.name() + " on " + backend.description() + "; needs "

@@ -241,8 +241,8 @@ class BadInputTest {
                                 .replace("hiddenLayers: 1", "hiddenLayers: 2")
                                 .replace("type: sgd", "type: sign")
                                 .replace("particles: 16", "particles: 1024\n  memoryLimitMiB: 1"),
-                        "simulation.particles", "simulation.particles of 1024 needs 8.5 MiB (ensemble 0.3 MiB,"
-                                + " stored hats 0.2 MiB, pair matrices 8.0 MiB) but simulation.memoryLimitMiB is 1 MiB"),
+                        "simulation.particles", "simulation.particles of 1024 needs 8.5 MiB (ensemble 336 KiB,"
+                                + " stored hats 216 KiB, pair matrices 8.0 MiB) but simulation.memoryLimitMiB is 1 MiB"),
                 change("negative checkpoint interval", "  precision: float64",
                         "  precision: float64\n  checkpointEvery: -2", "simulation.checkpointEvery",
                         "simulation.checkpointEvery must be >= 0, got -2"),

@@ -51,6 +51,7 @@ class MainTest {
         assertTrue(printed.get(0).startsWith("running finite on " + (Backends.cudaUsable() ? "cuda: " : "cpu: pure Java")),
                 printed.get(0));
         assertTrue(printed.get(0).contains("; needs "), printed.get(0));
+        assertFalse(printed.get(0).contains(" 0.0 MiB"), "a small plan in KiB: " + printed.get(0));
         assertEquals("wrote " + out + " (trajectory.csv, loss.csv, loss.png, trajectory.png, summary.json)",
                 printed.get(1));
         List<String> trajectory = Files.readAllLines(out.resolve("trajectory.csv"));
