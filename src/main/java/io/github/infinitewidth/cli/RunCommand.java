@@ -197,7 +197,7 @@ final class RunCommand implements Callable<Integer> {
     private int run(Job job, Engine engine, Backend backend, Path dir, CheckpointFiles checkpoints) {
         warnIfWidthIgnored(job);   // here, once the job is accepted: bad input stays one line
         if (!quiet) {
-            // DESIGN.md: say the memory need before starting
+            // JOB-SPEC.md, simulation.memoryLimitMiB: say the memory need before starting
             spec.commandLine().getOut().println("running " + engine.name() + " on " + backend.description() + "; needs "
                     + engine.memoryPlan(job.experiment(), backend.precision()).describe()
                     + (backend.name().equals("cpu") ? "; " + JavaHeap.processEstimate() : ""));

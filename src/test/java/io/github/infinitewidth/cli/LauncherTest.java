@@ -9,14 +9,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher {@code bin/infinitewidth} in a source checkout builds the jar on first use. That build's
- * output goes to the user's terminal (or a log file) and must be plain text: no ANSI escape codes.
+ * output goes to the user's terminal (or a log file) and must be plain text: no ANSI escape codes. The
+ * launcher and the scripts beside it cite only documents the project has.
  */
 class LauncherTest {
     @TempDir
@@ -50,6 +55,29 @@ class LauncherTest {
         String printed = Files.readString(output, StandardCharsets.UTF_8);
         assertTrue(printed.startsWith("infinitewidth: building "), printed);
         assertFalse(printed.contains("\u001b"), "no escape codes: " + printed.replace("\u001b", "ESC"));
+    }
+
+    /** Comments such as {@code (README.md, "Running on GPUs")} or {@code docs/design-notes.md} name a document here. */
+    @Test
+    void theLauncherAndTheScriptsCiteOnlyDocumentsThatExist() throws IOException {
+        Pattern cited = Pattern.compile("(?<![\\w/.-])((?:docs/)?[A-Z][A-Z-]*\\.md|docs/[\\w.-]+\\.md)");
+        List<Path> files = new ArrayList<>(List.of(Path.of("bin/infinitewidth"), Path.of(".ci/run")));
+        try (Stream<Path> scripts = Files.list(Path.of("scripts"))) {
+            scripts.filter(p -> p.toString().endsWith(".sh")).sorted().forEach(files::add);
+        }
+        int citations = 0;
+        for (Path file : files) {
+            for (String line : Files.readAllLines(file)) {
+                Matcher m = cited.matcher(line);
+                while (m.find()) {
+                    String name = m.group(1);
+                    citations++;
+                    assertTrue(Files.exists(Path.of(name)) || Files.exists(Path.of("docs", name)),
+                            file + " cites " + name + ", which does not exist: " + line.strip());
+                }
+            }
+        }
+        assertTrue(citations >= 3, "found " + citations + " citations");
     }
 
     private static boolean onPath(String command) {
