@@ -111,14 +111,17 @@ class BadInputTest {
                         "job file {dir}/job.yaml does not exist"),
                 // unknown fields and spellings
                 change("unknown top-level field", "loss: mse", "loss: mse\ntrainig: {steps: 3}", "trainig",
-                        "trainig is not a known field (allowed: engine, network, parametrization, optimizer, loss,"
+                        "trainig is not a known field; did you mean training? (allowed: engine, network, parametrization, optimizer, loss,"
                                 + " data, training, simulation)"),
                 change("unknown nested field", "  width: 8", "  widht: 8", "network.widht",
-                        "network.widht is not a known field of network (allowed: hiddenLayers, activation, width,"
-                                + " initStd)"),
+                        "network.widht is not a known field of network; did you mean width? (allowed: hiddenLayers,"
+                                + " activation, width, initStd)"),
+                change("a near miss of hiddenLayers", "hiddenLayers: 1", "hidden_layers: 1", "network.hidden_layers",
+                        "network.hidden_layers is not a known field of network; did you mean hiddenLayers? (allowed:"
+                                + " hiddenLayers, activation, width, initStd)"),
                 change("unknown field two levels down", "layerMultipliers: {input: 1.0,", "layerMultipliers: {inptu: 1.0,",
                         "optimizer.layerMultipliers.inptu", "optimizer.layerMultipliers.inptu is not a known field of"
-                                + " optimizer.layerMultipliers (allowed: input, hidden, output)"),
+                                + " optimizer.layerMultipliers; did you mean input? (allowed: input, hidden, output)"),
                 change("unknown field in a data split", "    targets: [0.0]", "    targets: [0.0]\n    weights: [1]",
                         "data.test.weights", "data.test.weights is not a known field of data.test (allowed: inputs,"
                                 + " targets, csv, targetColumn)"),
