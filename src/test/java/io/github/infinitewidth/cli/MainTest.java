@@ -284,6 +284,26 @@ class MainTest {
         assertEquals("infinitewidth " + Version.current() + System.lineSeparator(), version.out());
     }
 
+    @Test
+    void helpIsACommandThatPrintsTheHelpOfAnother() {
+        Cli top = Cli.run("help");
+        assertEquals(Main.OK, top.status(), top.err());
+        assertEquals(Cli.run("--help").out(), top.out());
+        assertTrue(top.out().lines().anyMatch(line -> line.strip().startsWith("help ")), top.out());
+
+        for (String command : List.of("run", "sweep", "compare", "merge", "env")) {
+            Cli help = Cli.run("help", command);
+            assertEquals(Main.OK, help.status(), help.err());
+            assertEquals(Cli.run(command, "--help").out(), help.out());
+            assertTrue(help.out().startsWith("Usage: infinitewidth " + command), help.out());
+        }
+
+        Cli unknown = Cli.run("help", "fit");
+        assertEquals(Main.BAD_INPUT, unknown.status());
+        assertEquals(1, unknown.err().lines().count(), unknown.err());
+        assertTrue(unknown.err().contains("'fit'"), unknown.err());
+    }
+
     private Path job(String text) throws IOException {
         return Files.writeString(dir.resolve("job.yaml"), text);
     }
