@@ -6,20 +6,21 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
  * The command-line tool {@code bin/infinitewidth} (JOB-SPEC.md, "Command line"): {@code run}
- * a job file, {@code sweep} a grid of jobs, {@code merge} the shards of a sweep, or report the
- * {@code env}ironment. Exit statuses are the spec's: {@link #OK},
+ * a job file, {@code sweep} a grid of jobs, {@code merge} the shards of a sweep, report the
+ * {@code env}ironment, or print the {@code help} of a command. Exit statuses are the spec's: {@link #OK},
  * {@link #BAD_INPUT}, {@link #BACKEND_UNAVAILABLE}, {@link #DIVERGED}; anything unforeseen is
  * {@link #FAILED}. Errors are one line on stderr.
  */
 @Command(name = "infinitewidth", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         subcommands = {RunCommand.class, SweepCommand.class, CompareCommand.class, MergeCommand.class,
-            EnvCommand.class},
+            EnvCommand.class, HelpCommand.class},
         description = "Simulates infinite-width limits of neural-network training.")
 public final class Main implements Callable<Integer> {
     /** Success. */

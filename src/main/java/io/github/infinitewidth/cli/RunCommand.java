@@ -130,6 +130,18 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
+     * JOB-SPEC.md: limit engines ignore {@code network.width}. A width written for one is most likely meant
+     * for a finite network, so the run says so, once, on stderr (even with --quiet: it is about the input).
+     */
+    private void warnIfWidthIgnored(Job job) {
+        int width = job.experiment().network().width();
+        if (width > 0 && !job.engine().equals("finite")) {
+            spec.commandLine().getErr().println("warning: network.width is ignored by engine " + job.engine()
+                    + " (the limit of infinite width; engine finite runs a network of width " + width + ")");
+        }
+    }
+
+    /**
      * {@code --resume} on a folder that already holds this job's finished run (killed, at most, after
      * its outputs were written): nothing to continue. Returns the finished run's exit status, or null
      * when there is no finished run of this job in {@code dir}.
@@ -183,8 +195,9 @@ final class RunCommand implements Callable<Integer> {
 
     /** Runs the validated job and writes its outputs; the only step that creates {@code dir}. */
     private int run(Job job, Engine engine, Backend backend, Path dir, CheckpointFiles checkpoints) {
+        warnIfWidthIgnored(job);   // here, once the job is accepted: bad input stays one line
         if (!quiet) {
-            // DESIGN.md: say the memory need before starting
+            // JOB-SPEC.md, simulation.memoryLimitMiB: say the memory need before starting
             spec.commandLine().getOut().println("running " + engine.name() + " on " + backend.description() + "; needs "
                     + engine.memoryPlan(job.experiment(), backend.precision()).describe()
                     + (backend.name().equals("cpu") ? "; " + JavaHeap.processEstimate() : ""));

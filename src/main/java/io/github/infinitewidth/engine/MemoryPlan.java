@@ -3,12 +3,13 @@ package io.github.infinitewidth.engine;
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.util.InvalidSpecException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * What a run will hold in backend memory at its peak, by part (DESIGN.md, "Numbers": say the
- * memory need before starting and refuse clearly if it does not fit). Parts are named for users,
+ * What a run will hold in backend memory at its peak, by part: the memory need is said before a run
+ * starts, and a plan that does not fit is refused clearly (JOB-SPEC.md, {@code simulation.memoryLimitMiB}). Parts are named for users,
  * e.g. {@code ensemble}, {@code stored hats}, {@code pair matrices}.
  */
 public record MemoryPlan(Map<String, Long> parts) {
@@ -35,11 +36,14 @@ public record MemoryPlan(Map<String, Long> parts) {
         return sum;
     }
 
-    /** One line, e.g. {@code 1234 MiB (ensemble 12 MiB, stored hats 500 MiB, pair matrices 722 MiB)}. */
+    /**
+     * One line, e.g. {@code 1234 MiB (ensemble 12 MiB, stored hats 500 MiB, pair matrices 722 MiB)}; sizes
+     * under a MiB in KiB or bytes ({@code 37 KiB (weights 3.1 KiB, activations 34 KiB)}), not as 0.0 MiB.
+     */
     public String describe() {
         StringJoiner details = new StringJoiner(", ", " (", ")");
-        parts.forEach((name, bytes) -> details.add(name + " " + mib(bytes)));
-        return mib(total()) + details;
+        parts.forEach((name, bytes) -> details.add(name + " " + size(bytes)));
+        return size(total()) + details;
     }
 
     /**
@@ -75,8 +79,16 @@ public record MemoryPlan(Map<String, Long> parts) {
         return (long) Math.ceil(total() * 1.2 / (1 << 20)) + 256;
     }
 
-    private static String mib(long bytes) {
-        double mib = bytes / (double) (1 << 20);
-        return (mib < 10 ? String.format(java.util.Locale.ROOT, "%.1f", mib) : Long.toString(Math.round(mib))) + " MiB";
+    /** Bytes in the largest unit, up to MiB, that leaves at least 1 of it: one decimal under 10, whole numbers from 10. */
+    static String size(long bytes) {
+        if (bytes < 1 << 10) {
+            return bytes + " bytes";
+        }
+        return bytes < 1 << 20 ? inUnit(bytes / (double) (1 << 10), "KiB") : inUnit(bytes / (double) (1 << 20), "MiB");
+    }
+
+    private static String inUnit(double amount, String unit) {
+        return (amount < 10 ? String.format(Locale.ROOT, "%.1f", amount) : Long.toString(Math.round(amount))) + " "
+                + unit;
     }
 }

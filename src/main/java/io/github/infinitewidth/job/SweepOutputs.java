@@ -14,11 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * The files of a sweep folder (JOB-SPEC.md, "Sweeps"): {@code sweep.json} (which sweep this is),
@@ -366,12 +368,15 @@ public final class SweepOutputs {
 
     /**
      * Writes a file atomically under a temporary name unique to this writer, so that processes
-     * sharing the folder never write into each other's temporary file.
+     * sharing the folder never write into each other's temporary file. Not Files.createTempFile:
+     * its owner-only permissions would stay on the renamed file, which is to honour the umask like
+     * every other output.
      */
     private static void writeShared(Path dir, String name, String text) throws IOException {
-        Path tmp = Files.createTempFile(dir, name + ".", ".tmp");
+        Path tmp = dir.resolve(name + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
                 out.write(text);
             }
             Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -181,7 +181,7 @@ class JobFileTest {
 
     @Test
     void theResolvedJobIsAJobFileThatReadsBackToTheSameJob() throws IOException {
-        Files.writeString(dir.resolve("train.csv"), "a,b\n0.1,0.2\n0.30000000000000004,-1e-300\n");
+        Files.writeString(dir.resolve("train.csv"), "a,b,y\n0.1,-1e-300,1\n0.30000000000000004,0.2,-1\n");
         Job job = JobFile.read(write("job.yaml", """
                 engine: finite
                 parametrization: sp
@@ -197,7 +197,8 @@ class JobFileTest {
         new ObjectMapper().writeValue(resolved.toFile(), job.resolvedTree());
         Job again = JobFile.read(resolved);
         assertEquals(job.resolvedTree(), again.resolvedTree());
-        assertArrayEquals(new double[][] {{0.1}, {0.30000000000000004}}, again.experiment().data().train().inputs(),
+        assertArrayEquals(new double[][] {{0.1, -1e-300}, {0.30000000000000004, 0.2}},
+                again.experiment().data().train().inputs(),
                 "numbers keep full precision");
         assertEquals(2.0, job.resolvedTree().at("/network/initStd/hidden").doubleValue());
         assertEquals(1.0, job.resolvedTree().at("/network/initStd/input").doubleValue(), "defaults are filled in");

@@ -72,8 +72,9 @@ public final class MaximalUpdateEngine implements Engine {
         if (e.network().hiddenLayers() >= 2 && 2 * rank + e.data().size() > n) {
             throw new InvalidSpecException("simulation.particles", "of " + n + " are too few for " + e.training().steps()
                     + " steps with batches of " + batchSize(e) + ": the hat families reach rank " + rank
-                    + " and the Stein regressions need far more particles than that (use at least "
-                    + (4 * rank + e.data().size()) + ", or fewer steps)");
+                    + " and the Stein regressions need at least twice that plus the " + e.data().size()
+                    + " inputs (use at least " + (2 * rank + e.data().size()) + ", far more for accuracy, or fewer"
+                    + " steps)");
         }
         if (needsPairs(e) && n * n > backend.maxMatrixEntries()) {
             throw new InvalidSpecException("simulation.particles", "of " + n + " make N x N pair matrices (needed by "
