@@ -47,7 +47,8 @@ FOR_BOTH_PRECISIONS(column_partials,
     (const void* a, int a_cols, const void* b, int b_cols, int rows, int chunks, double* partial),
     ((const T*) a, a_cols, (const T*) b, b_cols, rows, chunks, partial))
 
-// total[e] = (sum over chunks in order of partial[chunk * entries + e]) / rows.
+// total[e] = (sum over chunks in order of partial[chunk * entries + e]) / rows; 0 without rows
+// (the mean over no particles is taken as 0, as on the CPU backend, rather than 0/0).
 extern "C" __global__ void column_finish(const double* partial, long long entries, int chunks, int rows,
                                          double* total) {
     FOR_EACH_ELEMENT(e, entries) {
@@ -55,6 +56,6 @@ extern "C" __global__ void column_finish(const double* partial, long long entrie
         for (int chunk = 0; chunk < chunks; chunk++) {
             s += partial[chunk * entries + e];
         }
-        total[e] = s / rows;
+        total[e] = rows > 0 ? s / rows : 0.0;
     }
 }
