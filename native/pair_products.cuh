@@ -148,31 +148,32 @@ __device__ void adam_q_tile(double epsilon, double c1, double c2, int second_ran
     }
 }
 
-// Second stage of pair_outer: for every block of PAIR_COLS output columns, the running sums
-// sums[a, i] (float64, the block's own rows) += sum over the tile's b of qs[b][a] C[b0 + b, i]; a
-// 64 x 64 product in 4 x 4 micro-tiles. The first tile of a block starts the sums from zero; its
-// last tile writes alpha times them to out when the block covers all of b (one range),
-// else leaves them in sums for pair_outer_finish.
-template <typename T>
+// Second stage of pair_outer: for every block of 16 S output columns (S = 1 when p <= 16, so a
+// single output column costs no more than 16; else 4, PAIR_COLS columns), the running sums sums[a, i] (float64, the block's own
+// rows) += sum over the tile's b of qs[b][a] C[b0 + b, i]; a 64 x 16 S product in 4 x S
+// micro-tiles. The first tile of a block starts the sums from zero; its last tile writes alpha
+// times them to out when the block covers all of b (one range), else leaves them in sums for
+// pair_outer_finish.
+template <int S, typename T>
 __device__ void multiply_q_tile(const double (*qs)[PAIR_TILE], const T* cm, int nb, int p, int a0, int b0, int na,
                                 bool first, bool last, double alpha, double* sums, T* out, PairStage& stage) {
+    const int cols = 16 * S;
     int tx = threadIdx.x % 16;
     int ty = threadIdx.x / 16;
-    bool direct = last && gridDim.y == 1;
-    for (int i0 = 0; i0 < p; i0 += PAIR_COLS) {
-        double acc[4][4];
+    for (int i0 = 0; i0 < p; i0 += cols) {
+        double acc[4][S];
 #pragma unroll
         for (int r = 0; r < 4; r++) {
 #pragma unroll
-            for (int s = 0; s < 4; s++) {
+            for (int s = 0; s < S; s++) {
                 int ga = a0 + tx + 16 * r;
                 int i = i0 + ty + 16 * s;
                 acc[r][s] = (!first && ga < na && i < p) ? sums[ga + (long long) i * na] : 0.0;
             }
         }
         for (int c0 = 0; c0 < PAIR_TILE; c0 += PAIR_C_SLICE) {
-            // PAIR_C_SLICE rows of C by PAIR_COLS columns, coalesced along b
-            for (int e = threadIdx.x; e < PAIR_C_SLICE * PAIR_COLS; e += PAIR_THREADS) {
+            // PAIR_C_SLICE rows of C by the pass's columns, coalesced along b
+            for (int e = threadIdx.x; e < PAIR_C_SLICE * cols; e += PAIR_THREADS) {
                 int bb = e % PAIR_C_SLICE;
                 int ii = e / PAIR_C_SLICE;
                 int gb = b0 + c0 + bb;
@@ -182,16 +183,19 @@ __device__ void multiply_q_tile(const double (*qs)[PAIR_TILE], const T* cm, int 
             __syncthreads();
             for (int k = 0; k < PAIR_C_SLICE; k++) {
                 double qr[4];
-                double cr[4];
+                double cr[S];
 #pragma unroll
                 for (int r = 0; r < 4; r++) {
                     qr[r] = qs[c0 + k][tx + 16 * r];
-                    cr[r] = stage.c[k][ty + 16 * r];
+                }
+#pragma unroll
+                for (int s = 0; s < S; s++) {
+                    cr[s] = stage.c[k][ty + 16 * s];
                 }
 #pragma unroll
                 for (int r = 0; r < 4; r++) {
 #pragma unroll
-                    for (int s = 0; s < 4; s++) {
+                    for (int s = 0; s < S; s++) {
                         acc[r][s] += qr[r] * cr[s];
                     }
                 }
@@ -201,12 +205,12 @@ __device__ void multiply_q_tile(const double (*qs)[PAIR_TILE], const T* cm, int 
 #pragma unroll
         for (int r = 0; r < 4; r++) {
 #pragma unroll
-            for (int s = 0; s < 4; s++) {
+            for (int s = 0; s < S; s++) {
                 int ga = a0 + tx + 16 * r;
                 int i = i0 + ty + 16 * s;
                 if (ga < na && i < p) {
                     long long at = ga + (long long) i * na;
-                    if (direct) {
+                    if (last && gridDim.y == 1) {
                         out[at] = (T) (alpha * acc[r][s]);
                     } else {
                         sums[at] = acc[r][s];
@@ -214,6 +218,19 @@ __device__ void multiply_q_tile(const double (*qs)[PAIR_TILE], const T* cm, int 
                 }
             }
         }
+    }
+}
+
+// multiply_q_tile in passes of 16 columns when p <= 16, else of PAIR_COLS (the branch is the same in
+// every thread). A third width of 32 made ptxas spill at pair_outer's 80 registers.
+template <typename T>
+__device__ void multiply_q_tile_for(const double (*qs)[PAIR_TILE], const T* cm, int nb, int p, int a0, int b0,
+                                    int na, bool first, bool last, double alpha, double* sums, T* out,
+                                    PairStage& stage) {
+    if (p <= 16) {
+        multiply_q_tile<1>(qs, cm, nb, p, a0, b0, na, first, last, alpha, sums, out, stage);
+    } else {
+        multiply_q_tile<4>(qs, cm, nb, p, a0, b0, na, first, last, alpha, sums, out, stage);
     }
 }
 
@@ -234,7 +251,7 @@ __device__ void pair_outer(int q_kind, double epsilon, const double* coefs, cons
     for (int tile = first; tile < end; tile++) {
         int b0 = tile * PAIR_TILE;
         memoryless_q_tile(q_kind, epsilon * epsilon, coefs, a, na, b, nb, m, a0, b0, exclude_diagonal, qs, stage);
-        multiply_q_tile(qs, cm, nb, p, a0, b0, na, tile == first, tile == end - 1, alpha, sums, out, stage);
+        multiply_q_tile_for(qs, cm, nb, p, a0, b0, na, tile == first, tile == end - 1, alpha, sums, out, stage);
     }
 }
 FOR_BOTH_PRECISIONS_BOUNDED(pair_outer, PAIR_THREADS, 3,
@@ -257,7 +274,7 @@ __device__ void pair_outer_adam(double epsilon, double c1, double c2, int second
     for (int tile = first; tile < end; tile++) {
         int b0 = tile * PAIR_TILE;
         adam_q_tile(epsilon, c1, c2, second_rank, coefs, a, na, b, nb, m, a0, b0, exclude_diagonal, qs, stage);
-        multiply_q_tile(qs, cm, nb, p, a0, b0, na, tile == first, tile == end - 1, alpha, sums, out, stage);
+        multiply_q_tile_for(qs, cm, nb, p, a0, b0, na, tile == first, tile == end - 1, alpha, sums, out, stage);
     }
 }
 FOR_BOTH_PRECISIONS_BOUNDED(pair_outer_adam, PAIR_THREADS, 2,
