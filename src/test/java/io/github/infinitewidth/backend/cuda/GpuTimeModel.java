@@ -78,11 +78,13 @@ public final class GpuTimeModel {
 
     /**
      * pair_outer (or pair_outer_adam with {@code rank} second-moment factors): G once per pair and
-     * factor, p multiply-adds per pair; inputs read once per tile row, no N x N traffic.
+     * factor, and a multiply-add per pair and output column, the columns padded to the kernel's
+     * passes (16 when p <= 16, else multiples of 64); inputs read once per tile row, no N x N traffic.
      */
     static double pairOuterMs(Device d, long n, int m, int rank, int p) {
         double pairs = (double) n * n;
-        double flops = pairs * (2.0 * m * (1 + rank) + 2.0 * p + (rank > 0 ? ADAM_FLOPS_PER_PAIR : 0));
+        double columns = p <= 16 ? 16 : 64 * Math.ceil(p / 64.0);
+        double flops = pairs * (2.0 * m * (1 + rank) + 2.0 * columns + (rank > 0 ? ADAM_FLOPS_PER_PAIR : 0));
         return ms(flops, PAIR_EFFICIENCY * d.fp64(), 0, d);
     }
 

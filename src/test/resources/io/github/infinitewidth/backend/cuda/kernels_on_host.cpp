@@ -408,6 +408,7 @@ static void check_all() {
     check_reductions<T>(9000, 3, 2);   // three chunks, the last one partial
     check_gemm<T>(131, 67, 9);
     check_gemm<T>(64, 64, 64);
+    check_gemm<T>(70, 33, 37);          // two whole slices of k and a partial third
     check_pairs<T>(150, 203, 3, 2);
     check_pairs<T>(70, 130, 11, 70);    // two slices of inputs, two passes of output columns
     check_pair_update<T>(70, 130, 5);   // partial tiles in both directions
