@@ -15,15 +15,17 @@
 #define GEMM_K 16
 #define GEMM_THREADS 256
 
-template <typename T>
-__device__ void gemm(int trans_a, int trans_b, int m, int n, int k, double alpha, const T* a, int lda,
-                     const T* b, int ldb, double beta, T* c, int ldc) {
+// The 64 x 64 tile (tile_i, tile_j) of C, stored as CT (the storage type, or double for the
+// Gram matrices' partial sums in reductions.cuh).
+template <typename T, typename CT>
+__device__ void gemm_tile(int trans_a, int trans_b, int m, int n, int k, double alpha, const T* a, int lda,
+                          const T* b, int ldb, double beta, CT* c, int ldc, int tile_i, int tile_j) {
     __shared__ double as[GEMM_K][GEMM_TILE + 1];
     __shared__ double bs[GEMM_K][GEMM_TILE + 1];
     int tx = threadIdx.x % 16;
     int ty = threadIdx.x / 16;
-    int i0 = blockIdx.x * GEMM_TILE;
-    int j0 = blockIdx.y * GEMM_TILE;
+    int i0 = tile_i * GEMM_TILE;
+    int j0 = tile_j * GEMM_TILE;
     double acc[4][4] = {};
     for (int k0 = 0; k0 < k; k0 += GEMM_K) {
         // 1024 entries of each slice, four per thread
@@ -76,10 +78,17 @@ __device__ void gemm(int trans_a, int trans_b, int m, int n, int k, double alpha
                 long long at = i + (long long) j * ldc;
                 // beta 0 ignores the old C, NaN included, as BLAS and the CPU backend do
                 double old = beta == 0 ? 0.0 : beta * (double) c[at];
-                c[at] = (T) (alpha * acc[r][s] + old);
+                c[at] = (CT) (alpha * acc[r][s] + old);
             }
         }
     }
+}
+
+// Block (x, y) computes tile (x, y) of C.
+template <typename T>
+__device__ void gemm(int trans_a, int trans_b, int m, int n, int k, double alpha, const T* a, int lda,
+                     const T* b, int ldb, double beta, T* c, int ldc) {
+    gemm_tile<T, T>(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, blockIdx.x, blockIdx.y);
 }
 FOR_BOTH_PRECISIONS_BOUNDED(gemm, GEMM_THREADS, 4,
     (int trans_a, int trans_b, int m, int n, int k, double alpha, const void* a, int lda, const void* b, int ldb,

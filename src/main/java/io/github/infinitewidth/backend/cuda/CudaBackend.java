@@ -336,7 +336,10 @@ public final class CudaBackend implements Backend {
         return columnReduction("columnMeans (" + Shapes.of(c) + ")", c, null);
     }
 
-    /** {@code (1/N) a^T b}, or the column means of a when b is null, in float64 (reductions.cuh). */
+    /**
+     * {@code (1/N) a^T b} (gram_partials: the GEMM's tiles per chunk of particles), or the column
+     * means of a when b is null (column_partials), in float64 (reductions.cuh).
+     */
     private double[] columnReduction(String op, CudaMatrix a, CudaMatrix b) {
         long entries = (long) a.cols() * (b == null ? 1 : b.cols());
         if (entries > Integer.MAX_VALUE - 8) {
@@ -350,9 +353,13 @@ public final class CudaBackend implements Backend {
         int chunks = CudaLaunch.reduceChunks(a.rows());
         CUdeviceptr partial = scratch.reserve(op, entries * (chunks + 1));
         CUdeviceptr sums = partial.withByteOffset(entries * chunks * Sizeof.DOUBLE);
-        kernels.launch(op, "column_partials", CudaLaunch.reduce(entries, chunks), new KernelArgs()
-                .ptr(a.pointer()).i(a.cols()).ptr(b == null ? new CUdeviceptr() : b.pointer())
-                .i(b == null ? 1 : b.cols()).i(a.rows()).i(chunks).ptr(partial));
+        if (b == null) {
+            kernels.launch(op, "column_partials", CudaLaunch.reduce(entries, chunks), new KernelArgs()
+                    .ptr(a.pointer()).i(a.cols()).i(a.rows()).i(chunks).ptr(partial));
+        } else {
+            kernels.launch(op, "gram_partials", CudaLaunch.gram(op, a.cols(), b.cols(), chunks), new KernelArgs()
+                    .ptr(a.pointer()).i(a.cols()).ptr(b.pointer()).i(b.cols()).i(a.rows()).ptr(partial));
+        }
         kernels.launchExact(op, "column_finish", CudaLaunch.elementwise(entries), new KernelArgs()
                 .ptr(partial).l(entries).i(chunks).i(a.rows()).ptr(sums));
         check(JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(total), sums, entries * Sizeof.DOUBLE, stream), op,

@@ -54,6 +54,14 @@ final class CudaLaunch {
         return new Grid((int) Math.min(entries * chunks, MAX_ELEMENTWISE_BLOCKS), 1);
     }
 
+    /**
+     * gram_partials: the {@link #GEMM_TILE} tiles of the {@code aCols x bCols} result along x, and
+     * along y those tiles' columns for each chunk of particles in turn.
+     */
+    static Grid gram(String operation, int aCols, int bCols, int chunks) {
+        return grid(operation, ceilDiv(aCols, GEMM_TILE), ceilDiv(bCols, GEMM_TILE) * chunks);
+    }
+
     /** Tiles of {@link #GEMM_TILE} x {@link #GEMM_TILE} covering an {@code m x n} C. */
     static Grid gemm(String operation, int m, int n) {
         return grid(operation, ceilDiv(m, GEMM_TILE), ceilDiv(n, GEMM_TILE));

@@ -33,6 +33,8 @@ class CudaLaunchTest {
         assertEquals(2, CudaLaunch.reduceChunks(4097));
         assertEquals(new CudaLaunch.Grid(6 * 2, 1), CudaLaunch.reduce(6, 2));
         assertEquals(new CudaLaunch.Grid(CudaLaunch.MAX_ELEMENTWISE_BLOCKS, 1), CudaLaunch.reduce(65536, 16));
+        // Gram matrices: 2000 x 204 entries in tiles of 64 (32 x 4), for each of 16 chunks of 65536 particles
+        assertEquals(new CudaLaunch.Grid(32, 4 * 16), CudaLaunch.gram("gram", 2000, 204, 16));
     }
 
     @Test

@@ -98,11 +98,12 @@ public final class GpuTimeModel {
     }
 
     /**
-     * gram of N x a against N x b (column_partials): every block re-reads its two columns, one of
-     * them from L2 (the blocks of one column of b run together), so a b N values from memory.
+     * gram of N x a against N x b (gram_partials: the own GEMM's tiles per chunk of 4096
+     * particles, whatever the GEMM route): a read once per 64 columns of b and b once per 64 of a.
      */
     static double gramMs(Device d, long n, long a, long b, int bytesPerValue) {
-        return ms(2.0 * n * a * b, PAIR_EFFICIENCY * d.fp64(), (double) n * a * b * bytesPerValue, d);
+        double bytes = (double) n * (a * Math.ceil(b / 64.0) + b * Math.ceil(a / 64.0)) * bytesPerValue;
+        return ms(2.0 * n * a * b, OWN_GEMM_EFFICIENCY * d.fp64(), bytes, d);
     }
 
     static double fillGaussianMs(Device d, long entries, int bytesPerValue) {

@@ -208,9 +208,13 @@ static void check_reductions(int rows, int p, int q) {
         int chunks = blocks(rows, REDUCE_CHUNK);
         std::vector<double> partial(entries * chunks);
         std::vector<double> total(entries);
-        launch((unsigned) std::min<long long>(entries * chunks, 1 << 16), 1, REDUCE_THREADS, [&] {
-            column_partials<T>(a.data(), p, with_b ? b.data() : nullptr, with_b ? q : 1, rows, chunks, partial.data());
-        });
+        if (with_b) {
+            launch(blocks(p, GEMM_TILE), blocks(q, GEMM_TILE) * chunks, GEMM_THREADS,
+                   [&] { gram_partials<T>(a.data(), p, b.data(), q, rows, partial.data()); });
+        } else {
+            launch((unsigned) std::min<long long>(entries * chunks, 1 << 16), 1, REDUCE_THREADS,
+                   [&] { column_partials<T>(a.data(), p, rows, chunks, partial.data()); });
+        }
         launch_elementwise([&] { column_finish(partial.data(), entries, chunks, rows, total.data()); });
         std::vector<double> expected(entries);
         for (long long e = 0; e < entries; e++) {
@@ -406,6 +410,7 @@ static void check_all() {
     check_elementwise<T>();
     check_update<T>();
     check_reductions<T>(9000, 3, 2);   // three chunks, the last one partial
+    check_reductions<T>(300, 70, 66);  // two tiles of the Gram matrix each way
     check_gemm<T>(131, 67, 9);
     check_gemm<T>(64, 64, 64);
     check_gemm<T>(70, 33, 37);          // two whole slices of k and a partial third
