@@ -103,11 +103,12 @@ public interface Backend extends AutoCloseable {
 
     /**
      * {@code (1/rows) a^T b} as a host array ({@code a.cols x b.cols}, column-major), accumulated in
-     * float64 with a fixed blocking: the particle estimate of {@code E[a_i b_j]}.
+     * float64 with a fixed blocking: the particle estimate of {@code E[a_i b_j]}. Zeros when there
+     * are no rows (never 0/0).
      */
     double[] gram(DeviceMatrix a, DeviceMatrix b);
 
-    /** {@code (1/rows) sum_a m[a, j]} for each column j, accumulated in float64. */
+    /** {@code (1/rows) sum_a m[a, j]} for each column j, accumulated in float64; zeros when there are no rows. */
     double[] columnMeans(DeviceMatrix m);
 
     /** False when any entry is NaN or infinite (divergence detection). */
