@@ -22,7 +22,7 @@ import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
 
 /**
- * The GPU backend (DESIGN.md, "Backends"): the JCuda driver API on {@code libcuda.so.1} only,
+ * The GPU backend (docs/design-notes.md, "CUDA backend"): the JCuda driver API on {@code libcuda.so.1} only,
  * the device's primary context (shared with cuBLAS and with the other backends of the process),
  * one non-blocking stream per backend on which every kernel, copy and memset runs, device blocks
  * pooled per backend ({@link DevicePool}), and the kernels of {@code native/} loaded from the
