@@ -126,9 +126,7 @@ final class SweepRunner {
     int run(Sweep sweep, Path dir, int[] shard) {
         try {
             List<Sweep.Task> mine = mine(sweep, shard);
-            if (Files.exists(dir) && !Files.isDirectory(dir)) {
-                throw new InvalidSpecException("--out", dir + " exists and is not a directory");
-            }
+            OutputLock.requireUsable("--out", dir);
             SweepOutputs.requireSameSweep(dir, sweep);
             Map<Integer, SweepOutputs.State> states = check(mine, dir);
             return run(sweep, mine, states, dir, shard[1], shard[0]);
@@ -241,7 +239,7 @@ final class SweepRunner {
         SweepOutputs.State state;
         String detail;
         long start = System.nanoTime();
-        try {
+        try (OutputLock lock = OutputLock.acquire("task " + t.id(), folder, this::say)) {
             SweepOutputs.clearError(dir, t);
             Job job = t.job();
             Engine engine = Engines.named(job.engine());
@@ -260,6 +258,10 @@ final class SweepRunner {
                         : SweepOutputs.State.COMPLETED;
                 detail = state == SweepOutputs.State.DIVERGED ? " at step " + trajectory.divergedStep() : "";
             }
+        } catch (OutputLock.InUseException e) {
+            // another process runs this task (the same shard started twice): its result will be in the folder
+            state = SweepOutputs.State.PENDING;
+            detail = ": " + Main.oneLine(e.getMessage());
         } catch (RuntimeException | IOException | OutOfMemoryError e) {
             // one task's failure, even running out of heap, must not take the other tasks down
             try {
@@ -275,9 +277,9 @@ final class SweepRunner {
         } catch (IOException e) {
             detail += " (" + SweepOutputs.TABLE + " not updated: " + e.getMessage() + ")";
         }
-        String line = "task " + t.id() + " " + state.spelling() + detail + String.format(Locale.ROOT, " (%.1f s)",
+        String line = "task " + t.id() + " " + (state == SweepOutputs.State.PENDING ? "skipped" : state.spelling()) + detail + String.format(Locale.ROOT, " (%.1f s)",
                 (System.nanoTime() - start) * 1e-9);
-        if (state == SweepOutputs.State.FAILED) {
+        if (state == SweepOutputs.State.FAILED || state == SweepOutputs.State.PENDING) {
             synchronized (this) {
                 progress.aboveBar(() -> spec.commandLine().getErr().println(line));
             }

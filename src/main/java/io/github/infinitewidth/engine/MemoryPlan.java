@@ -74,7 +74,11 @@ public record MemoryPlan(Map<String, Long> parts, Map<String, String> host) {
     /** One line, e.g. {@code 1234 MiB (ensemble 12 MiB, stored hats 500 MiB, pair matrices 722 MiB)}. */
     public String describe() {
         StringJoiner details = new StringJoiner(", ", " (", ")");
-        parts.forEach((name, bytes) -> details.add(name + " " + mib(bytes)));
+        parts.forEach((name, bytes) -> {
+            if (!host.containsKey(name) || bytes >= 1 << 20) {   // what a small run records is not worth a word
+                details.add(name + " " + mib(bytes));
+            }
+        });
         return mib(total()) + details;
     }
 

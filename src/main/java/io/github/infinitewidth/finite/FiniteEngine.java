@@ -41,9 +41,9 @@ public final class FiniteEngine implements Engine {
             throw new InvalidSpecException("parametrization", "is required for engine finite (mup, ntp or sp)");
         }
         long n = e.network().width();
+        memoryPlan(e, backend.precision()).requireFits(backend, e.simulation().memoryLimitMiB(), "network.width", n);
         RunSizes.requireArray("network.width", n, "weight and activation matrices", n * (double) Math.max(
                 e.network().hiddenLayers() > 1 ? n : 1, Math.max(e.data().dimension() + 1L, e.data().size())));
-        memoryPlan(e, backend.precision()).requireFits(backend, e.simulation().memoryLimitMiB(), "network.width", n);
     }
 
     @Override

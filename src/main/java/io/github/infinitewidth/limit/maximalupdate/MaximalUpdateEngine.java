@@ -87,12 +87,12 @@ public final class MaximalUpdateEngine implements Engine {
                     + " backend stores pairs like everything else (set simulation.precision to "
                     + e.simulation().pairPrecision().spelling() + " too, or use --backend cpu)");
         }
+        memoryPlan(e, backend.precision()).requireFits(backend, e.simulation().memoryLimitMiB(),
+                "simulation.particles", n);
         if ((double) n * Math.max(e.data().size(), e.data().dimension() + 1L) > backend.maxMatrixEntries()) {
             RunSizes.requireArray("simulation.particles", n, "N x m ket matrices", n * (double) Math.max(
                     e.data().size(), e.data().dimension() + 1L));
         }
-        memoryPlan(e, backend.precision()).requireFits(backend, e.simulation().memoryLimitMiB(),
-                "simulation.particles", n);
     }
 
     /** True when the run keeps N x N pair matrices: nonlinear Q and at least one hidden matrix. */
@@ -126,6 +126,11 @@ public final class MaximalUpdateEngine implements Engine {
      */
     @Override
     public MemoryPlan memoryPlan(Experiment e, Precision precision) {
+        return RunSizes.withRecording(backendPlan(e, precision), e, 0,
+                e.training().recordKernels() ? RunSizes.recordedSteps(e.training()) * e.network().hiddenLayers() : 0);
+    }
+
+    private MemoryPlan backendPlan(Experiment e, Precision precision) {
         double n = e.simulation().particles();
         double m = e.data().size();
         double d = e.data().dimension();
@@ -136,8 +141,7 @@ public final class MaximalUpdateEngine implements Engine {
         double bytes = precision.bytes();
         double ensemble = n * ((d + 1) * (1 + q.stateSize()) + 2.0 * layers * m + 2 * m + 3.0 * layers * b
                 + 3 * b + d + 1) * bytes;
-        MemoryPlan plan = RunSizes.withRecording(MemoryPlan.EMPTY.with("ensemble", ensemble), e, 0,
-                e.training().recordKernels() ? RunSizes.recordedSteps(e.training()) * layers : 0);
+        MemoryPlan plan = MemoryPlan.EMPTY.with("ensemble", ensemble);
         if (hiddenMatrices == 0) {
             return plan;
         }

@@ -52,12 +52,12 @@ public final class NeuralTangentEngine implements Engine {
         }
         long n = e.simulation().particles();
         RunSizes.requireInputKernels(e, "NNGP and NTK");
+        memoryPlan(e, backend.precision()).requireFits(backend, e.simulation().memoryLimitMiB(),
+                "simulation.particles", n);
         if ((double) n * Math.max(e.data().size(), e.data().dimension() + 1L) > backend.maxMatrixEntries()) {
             RunSizes.requireArray("simulation.particles", n, "N x m ket matrices", n * (double) Math.max(
                     e.data().size(), e.data().dimension() + 1L));
         }
-        memoryPlan(e, backend.precision()).requireFits(backend, e.simulation().memoryLimitMiB(),
-                "simulation.particles", n);
     }
 
     @Override
