@@ -110,11 +110,7 @@ final class SweepRunner {
     /** The tasks of shard {@code {i, k}}: task t belongs to shard {@code t mod k}. */
     static List<Sweep.Task> mine(Sweep sweep, int[] shard) {
         List<Sweep.Task> mine = new ArrayList<>();
-        for (Sweep.Task t : sweep.tasks()) {
-            if (t.index() % shard[1] == shard[0]) {
-                mine.add(t);
-            }
-        }
+        sweep.shard(shard[0], shard[1]).forEach(mine::add);
         return mine;
     }
 
@@ -125,8 +121,9 @@ final class SweepRunner {
      */
     int run(Sweep sweep, Path dir, int[] shard) {
         try {
-            List<Sweep.Task> mine = mine(sweep, shard);
             OutputLock.requireUsable("--out", dir);
+            sweep.validate();   // every task of every shard: a bad grid value is found before any task runs
+            List<Sweep.Task> mine = mine(sweep, shard);
             SweepOutputs.requireSameSweep(dir, sweep);
             Map<Integer, SweepOutputs.State> states = check(mine, dir);
             return run(sweep, mine, states, dir, shard[1], shard[0]);
