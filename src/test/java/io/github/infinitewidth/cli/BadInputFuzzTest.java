@@ -29,6 +29,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tag;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Fuzz tests of the bad-input contract (JOB-SPEC.md, "Command line"): job files and sweep files
@@ -43,7 +44,7 @@ class BadInputFuzzTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    @Property(tries = 250)
+    @Property(tries = 200)
     void aJobFileIsRunOrRefusedWithOneLine(@ForAll("jobFiles") Input job) {
         check(job, "run");
     }
@@ -82,6 +83,7 @@ class BadInputFuzzTest {
             Path out = dir.resolve("out");
             Cli cli = Cli.run(command, file.toString(), "--out", out.toString(), "--quiet");
             List<String> lines = cli.err().lines().toList();
+            Statistics.label("exit status by damage").collect(input.damage().split(" ")[0], cli.status());
             assertFalse(cli.err().contains("internal error") || cli.err().contains("\tat "), cli.err());
             assertTrue(cli.status() == Main.OK || cli.status() == Main.BAD_INPUT || cli.status() == Main.DIVERGED
                     || cli.status() == Main.BACKEND_UNAVAILABLE, "exit status " + cli.status() + ": " + cli.err());
@@ -173,14 +175,14 @@ class BadInputFuzzTest {
                 text.append('x').append(d).append(": &a").append(d).append(" [")
                         .append(String.join(", ", java.util.Collections.nCopies(10, previous))).append("]\n");
             }
-            return new Input("alias nest of depth " + depth, text.toString().getBytes(StandardCharsets.UTF_8));
+            return new Input("alias-nest of depth " + depth, text.toString().getBytes(StandardCharsets.UTF_8));
         });
         Arbitrary<Input> used = Arbitraries.of("learningRate: 0.1", "width: 8", "steps: 2").flatMap(line ->
                 Arbitraries.of("&v", "*v", "&v *v").map(mark -> {
                     String value = line.substring(line.indexOf(':') + 2);
                     String text = Cli.VALID_JOB.replace(line, line.replace(value, mark + " " + value))
                             .replace("  epsilon: 1.0e-8", "  epsilon: *v");
-                    return new Input(mark + " on " + line, text.getBytes(StandardCharsets.UTF_8));
+                    return new Input("alias-use " + mark + " on " + line, text.getBytes(StandardCharsets.UTF_8));
                 }));
         return Arbitraries.oneOf(bomb, used);
     }
@@ -210,7 +212,7 @@ class BadInputFuzzTest {
                         ObjectNode g = tree.putObject("grid");
                         grid.forEach(g::set);
                     }
-                    return new Input("sweep", yaml(tree));
+                    return new Input("sweep " + tree, yaml(tree));
                 });
     }
 
