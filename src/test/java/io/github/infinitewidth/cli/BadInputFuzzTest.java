@@ -104,7 +104,25 @@ class BadInputFuzzTest {
 
     @Provide
     Arbitrary<Input> jobFiles() {
-        return Arbitraries.oneOf(fieldChanges(), textDamage(), aliases());
+        return Arbitraries.oneOf(fieldChanges(), textDamage(), aliases(), sizes());
+    }
+
+    /**
+     * A size field of each engine set to a value no run of this machine's heap can record or hold
+     * (JOB-SPEC.md, "Sizes"): refused through the plan in a moment, or harmless (a batch, an interval).
+     */
+    private static Arbitrary<Input> sizes() {
+        return Combinators.combine(Arbitraries.of("engine: finite\nparametrization: mup", "engine: mu-limit",
+                        "engine: nt-limit"),
+                Arbitraries.of("training.steps", "simulation.replicas", "network.width", "simulation.particles",
+                        "network.hiddenLayers", "training.batchSize", "training.recordEvery",
+                        "simulation.checkpointEvery"),
+                Arbitraries.of(100_000_000, 1_000_000_000, Integer.MAX_VALUE)).as((engine, path, value) -> {
+                    ObjectNode tree = tree(Cli.VALID_JOB.replace("engine: finite\nparametrization: mup", engine));
+                    String[] parts = path.split("\\.");
+                    ((ObjectNode) tree.get(parts[0])).put(parts[1], value);
+                    return new Input("size " + engine.replace('\n', ' ') + " " + path + " = " + value, yaml(tree));
+                });
     }
 
     /** One field of the valid job set to a hostile value, removed, or joined by an unknown one. */
