@@ -87,8 +87,8 @@ public record FashionMnist(Path directory, List<FashionMnistClass> classes, doub
      */
     public Data load() {
         // the tasks of a sweep share one data section: the images are decoded once, not once per task
-        String key = directory + " " + classes + " " + java.util.Arrays.toString(targets) + " " + trainSize + " "
-                + testSize + " " + seed + " " + standardize;
+        String key = directory + " " + classes + " " + Arrays.toString(targets) + " " + trainSize + " "
+                + testSize + " " + seed + " " + standardize + " " + filesStamp();
         synchronized (LAST) {
             Data cached = LAST.get(key);
             if (cached != null) {
@@ -98,6 +98,16 @@ public record FashionMnist(Path directory, List<FashionMnistClass> classes, doub
             LAST.clear();
             LAST.put(key, data);
             return data;
+        }
+    }
+
+    /** The names, sizes and modification times of the directory's files: a file replaced is read again. */
+    private String filesStamp() {
+        try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+            return files.sorted().map(f -> f.getFileName() + ":" + f.toFile().length() + ":" + f.toFile().lastModified())
+                    .collect(java.util.stream.Collectors.joining(","));
+        } catch (IOException | RuntimeException e) {
+            return "unlisted " + e;   // decode() reports what is wrong with the directory
         }
     }
 
