@@ -109,9 +109,9 @@ public record MemoryPlan(Map<String, Long> parts, Map<String, String> host) {
                     + " where the machine has the memory; with a heap of your own use -Xmx" + javaHeapMiB() + "m)" : "");
             throw new InvalidSpecException(named[0], named[1] + " needs " + describe() + " but " + available);
         }
-        if (!heapOnly && hostTotal() > javaHeapFree()) {
+        if (!heapOnly && hostTotal() > javaHeapFree(false) && hostTotal() > javaHeapFree(true)) {
             throw new InvalidSpecException(named[0], named[1] + " needs " + describe() + ", of which " + mib(hostTotal())
-                    + " in the Java heap, which has " + (javaHeapFree() >> 20) + " MiB free");
+                    + " in the Java heap, which has " + (javaHeapFree(false) >> 20) + " MiB free");
         }
     }
 
@@ -121,8 +121,11 @@ public record MemoryPlan(Map<String, Long> parts, Map<String, String> host) {
                 .filter(host::containsKey);
     }
 
-    private static long javaHeapFree() {
-        System.gc();
+    /** The Java heap's free bytes; garbage counts as used unless {@code collect}ed first. */
+    private static long javaHeapFree(boolean collect) {
+        if (collect) {
+            System.gc();
+        }
         Runtime rt = Runtime.getRuntime();
         return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
     }
