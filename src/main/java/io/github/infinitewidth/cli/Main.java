@@ -34,6 +34,9 @@ public final class Main implements Callable<Integer> {
     /** The run diverged; what was recorded has been written. */
     public static final int DIVERGED = 4;
 
+    /** The longest error line printed; longer ones are cut. */
+    static final int LONGEST_LINE = 2000;
+
     @Spec
     private CommandSpec spec;
 
@@ -68,7 +71,13 @@ public final class Main implements Callable<Integer> {
                 .setErr(errWriter)
                 .setParameterExceptionHandler(Main::usageError)
                 .setExecutionExceptionHandler((e, cl, parsed) -> internalError(e, cl));
-        int status = commandLine.execute(args);
+        int status;
+        try {
+            status = commandLine.execute(args);
+        } catch (Error e) {
+            // errors are not the exceptions picocli hands to the handler: the same one line and trace file
+            status = internalError(e, errWriter);
+        }
         outWriter.flush();
         errWriter.flush();
         return status;
@@ -91,15 +100,24 @@ public final class Main implements Callable<Integer> {
         return BAD_INPUT;
     }
 
-    /** A bug, not bad input: the stack trace is what a bug report needs. */
     private static int internalError(Exception e, CommandLine cl) {
-        cl.getErr().println("internal error: " + oneLine(String.valueOf(e)));
-        e.printStackTrace(cl.getErr());
+        return internalError(e, cl.getErr());
+    }
+
+    /**
+     * A bug, not bad input: one line on stderr, and the stack trace, which a bug report needs, in a
+     * file of the temporary folder that the line names (JOB-SPEC.md, "Command line").
+     */
+    static int internalError(Throwable e, PrintWriter err) {
+        err.println(oneLine("internal error: " + e + "; " + TraceFile.write(e)));
         return FAILED;
     }
 
+    /** A message on one line, cut at {@link #LONGEST_LINE} characters (a value quoted from a hostile file). */
     static String oneLine(String message) {
-        return message.strip().replaceAll("\\s*\\R\\s*", " ");
+        String line = message.strip().replaceAll("\\s*\\R\\s*", " ");
+        return line.length() <= LONGEST_LINE ? line
+                : line.substring(0, LONGEST_LINE) + "... (" + line.length() + " characters)";
     }
 
     /** {@code --version}: the project version. */

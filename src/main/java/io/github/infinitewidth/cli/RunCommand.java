@@ -97,12 +97,10 @@ final class RunCommand implements Callable<Integer> {
                 return Main.OK;
             }
             Path dir = out != null ? out : defaultOut(jobFile);
-            if (Files.exists(dir) && !Files.isDirectory(dir)) {
-                throw new InvalidSpecException("--out", dir + " exists and is not a directory");
-            }
+            OutputLock.requireUsable("--out", dir);
             SimulationSpec simulation = job.experiment().simulation();
-            try (Backend opened = Backends.open(simulation.backend(), simulation.precision())) {
-                engine.validate(job.experiment(), opened);
+            try (Backend opened = Backends.open(simulation.backend(), simulation.precision());
+                 OutputLock lock = OutputLock.acquire("--out", validated(engine, job, opened, dir), this::say)) {
                 CheckpointFiles checkpoints;
                 if (resume) {
                     Integer finished = finishedRun(job, dir);
@@ -126,6 +124,20 @@ final class RunCommand implements Callable<Integer> {
             return fail(e.getMessage(), Main.BAD_INPUT);
         } catch (BackendUnavailableException e) {
             return fail(e.getMessage(), Main.BACKEND_UNAVAILABLE);
+        } catch (IOException e) {
+            return fail(e.getMessage(), Main.FAILED);
+        }
+    }
+
+    /** {@code dir}, once the engine's checks against the opened backend have passed (before it is locked). */
+    private static Path validated(Engine engine, Job job, Backend backend, Path dir) {
+        engine.validate(job.experiment(), backend);
+        return dir;
+    }
+
+    private void say(String line) {
+        if (!quiet) {
+            spec.commandLine().getOut().println(line);
         }
     }
 
@@ -233,8 +245,7 @@ final class RunCommand implements Callable<Integer> {
             files = RunOutputs.write(dir, job, trajectory, backend, wallSeconds);
             CheckpointFiles.delete(dir);
         } catch (IOException e) {
-            return fail("could not write the outputs to " + dir + ": " + e.getClass().getSimpleName() + " "
-                    + e.getMessage(), Main.FAILED);
+            return fail("could not write the outputs to " + dir + ": " + e.getMessage(), Main.FAILED);
         }
         files.problems().forEach(problem -> spec.commandLine().getErr().println("warning: " + Main.oneLine(problem)));
         String written = dir + " (" + String.join(", ", files.files()) + ")";

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * Collects what an engine records, replica by replica, and builds the {@link Trajectory}.
@@ -24,9 +23,18 @@ public final class TrajectoryRecorder {
     private int divergedStep = -1;
 
     public TrajectoryRecorder(TrainingSpec training, int replicas, int trainCount) {
-        this.steps = IntStream.rangeClosed(0, training.steps()).filter(training::records).toArray();
+        this.steps = recordedSteps(training);
         this.outputs = new double[replicas][steps.length][];
         this.trainCount = trainCount;
+    }
+
+    /** Step 0, every {@code recordEvery}-th step and the last, without visiting the steps between. */
+    private static int[] recordedSteps(TrainingSpec training) {
+        int[] recorded = new int[Math.toIntExact(RunSizes.recordedSteps(training))];
+        for (int k = 0; k < recorded.length; k++) {
+            recorded[k] = (int) Math.min((long) k * training.recordEvery(), training.steps());
+        }
+        return recorded;
     }
 
     /** The recorded steps, ascending. */

@@ -361,6 +361,23 @@ class SweepTest {
     }
 
     @Test
+    void scheduleFieldsApplyToTheTypesThatUseThem() throws IOException {
+        Path file = sweep("""
+                base: base.yaml
+                grid:
+                  optimizer.schedule.type: [cosine, step]
+                  optimizer.schedule.finalFactor: [0.0, 0.1]
+                  optimizer.schedule.stepEvery: [1]
+                  optimizer.weightDecay: [0.0, 0.01]
+                """);
+        List<String> tasks = ok("sweep", file.toString(), "--list").out().lines().toList();
+        assertEquals(6, tasks.size(), "cosine x 2 final factors + step (final factor ignored), each x 2 decays: "
+                + tasks);
+        assertTrue(tasks.get(0).startsWith("0000_type=cosine_finalFactor=0.0_weightDecay=0.0 seed "), tasks.get(0));
+        assertTrue(tasks.get(4).startsWith("0004_type=step_weightDecay=0.0 seed "), tasks.get(4));
+    }
+
+    @Test
     void theExampleSweepListsItsTasks() {
         List<String> tasks = ok("sweep", "examples/sweeps/width-and-learning-rate.yaml", "--list").out().lines().toList();
         assertEquals(16, tasks.size(), "4 learning rates x (3 finite widths + 1 mu-limit)");

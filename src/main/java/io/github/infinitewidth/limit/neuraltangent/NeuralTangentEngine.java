@@ -6,6 +6,7 @@ import io.github.infinitewidth.engine.CheckpointPlan;
 import io.github.infinitewidth.engine.Checkpoints;
 import io.github.infinitewidth.engine.Engine;
 import io.github.infinitewidth.engine.MemoryPlan;
+import io.github.infinitewidth.engine.RunSizes;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.engine.KernelSource;
 import io.github.infinitewidth.engine.StepListener;
@@ -54,19 +55,26 @@ public final class NeuralTangentEngine implements Engine {
             throw new InvalidSpecException("simulation.particles", "must be >= 2 for engine nt-limit (pairs of particles), got "
                     + e.simulation().particles());
         }
+        long n = e.simulation().particles();
+        RunSizes.requireInputKernels(e, "NNGP and NTK");
         memoryPlan(e, backend.precision()).requireFits(backend, e.simulation().memoryLimitMiB(),
-                "simulation.particles", e.simulation().particles());
+                "simulation.particles", n);
+        if ((double) n * Math.max(e.data().size(), e.data().dimension() + 1L) > backend.maxMatrixEntries()) {
+            RunSizes.requireArray("simulation.particles", n, "N x m ket matrices", n * (double) Math.max(
+                    e.data().size(), e.data().dimension() + 1L));
+        }
     }
 
     @Override
     public MemoryPlan memoryPlan(Experiment e, Precision precision) {
-        long n = e.simulation().particles();
-        long m = e.data().size();
-        long d = e.data().dimension();
-        long kets = n * (3L * e.network().hiddenLayers() * m + d + 1);
-        long optimizer = n * (d + 1) * (2L + e.optimizer().update().stateSize()) + 2 * n * m;
-        return MemoryPlan.EMPTY.with("ensemble", kets * precision.bytes())
-                .with("optimizer", optimizer * precision.bytes());
+        double n = e.simulation().particles();
+        double m = e.data().size();
+        double d = e.data().dimension();
+        double kets = n * (3.0 * e.network().hiddenLayers() * m + d + 1);
+        double optimizer = n * (d + 1) * (2.0 + e.optimizer().update().stateSize()) + 2 * n * m;
+        return RunSizes.withRecording(MemoryPlan.EMPTY.with("ensemble", kets * precision.bytes())
+                .with("optimizer", optimizer * precision.bytes()), e, 2,
+                e.training().recordKernels() ? e.network().hiddenLayers() : 0);
     }
 
     /**
