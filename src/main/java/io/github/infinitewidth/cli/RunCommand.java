@@ -227,7 +227,7 @@ final class RunCommand implements Callable<Integer> {
         String written = dir + " (" + String.join(", ", files.files()) + ")";
         if (trajectory.status() == Trajectory.Status.DIVERGED) {
             return fail("run diverged at step " + trajectory.divergedStep()
-                    + " (non-finite outputs); the steps recorded before it are in " + written, Main.DIVERGED);
+                    + " (a non-finite output, loss, kernel or ket); the steps recorded before it are in " + written, Main.DIVERGED);
         }
         if (!quiet) {
             spec.commandLine().getOut().println("wrote " + written);
