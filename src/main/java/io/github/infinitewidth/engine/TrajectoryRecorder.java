@@ -132,7 +132,7 @@ public final class TrajectoryRecorder {
     public void restoreFrom(StateReader state) {
         int[] shape = state.ints("recorder/shape");
         if (shape.length != 3 || shape[0] != outputs.length || shape[1] != steps.length) {
-            throw new IllegalStateException("the saved recorder holds " + Arrays.toString(shape)
+            throw new io.github.infinitewidth.state.SavedStateException("the saved recorder holds " + Arrays.toString(shape)
                     + " but this run records " + outputs.length + " replicas at " + steps.length + " steps");
         }
         divergedStep = shape[2];

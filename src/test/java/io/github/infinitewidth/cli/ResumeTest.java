@@ -120,7 +120,8 @@ class ResumeTest {
         killAfter(job, out, 0, 2);
         JsonNode header = header(out);
         assertEquals(CheckpointFiles.FORMAT, header.get("format").textValue());
-        assertEquals(1, header.get("version").intValue());
+        assertEquals(2, header.get("version").intValue());
+        assertEquals(64, header.get("headerSha256").textValue().length());
         assertEquals("finite", header.get("engine").textValue());
         assertEquals(64, header.get("jobSha256").textValue().length());
         assertEquals(0.05, header.at("/job/optimizer/learningRate").doubleValue());
@@ -181,14 +182,22 @@ class ResumeTest {
         killAfter(job, out, 0, 2);
         Path data = out.resolve("checkpoint").resolve(header(out).at("/data/file").textValue());
         byte[] bytes = Files.readAllBytes(data);
-        bytes[bytes.length / 2] ^= 1;
+        int at = bytes.length / 2;
+        bytes[at] ^= 1;
         Files.write(data, bytes);
+        String array = null;
+        for (JsonNode a : header(out).get("arrays")) {
+            long offset = a.get("offset").longValue();
+            if (offset <= at && at < offset + a.get("count").longValue() * (a.get("type").textValue().endsWith("64") ? 8 : 4)) {
+                array = a.get("name").textValue();
+            }
+        }
 
         Cli cli = Cli.run("run", job.toString(), "--out", out.toString(), "--resume");
         assertEquals(Main.BAD_INPUT, cli.status());
         assertEquals("--resume cannot continue: checkpoint " + out.resolve("checkpoint") + " is corrupt ("
-                + data.getFileName() + " does not match its SHA-256 in the header); run without --resume to start over"
-                + System.lineSeparator(), cli.err());
+                + data.getFileName() + " does not match the crc32c of array " + array + " in the header); run without"
+                + " --resume to start over" + System.lineSeparator(), cli.err());
         assertEquals("", cli.out());
         assertTrue(Files.exists(data), "a refused checkpoint is left alone");
 
@@ -206,14 +215,14 @@ class ResumeTest {
         killAfter(job, out, 0, 2);
         Path headerFile = out.resolve("checkpoint").resolve("checkpoint.json");
         ObjectNode header = (ObjectNode) header(out);
-        header.put("version", 2);
+        header.put("version", 3);
         new ObjectMapper().writeValue(headerFile.toFile(), header);
         Cli cli = Cli.run("run", job.toString(), "--out", out.toString(), "--resume");
         assertEquals(Main.BAD_INPUT, cli.status());
-        assertTrue(cli.err().contains("has format version 2, this version of infinitewidth reads version 1 only"),
+        assertTrue(cli.err().contains("has format version 3, this version of infinitewidth reads versions 1 and 2 only"),
                 cli.err());
 
-        header.put("version", 1);
+        header.put("version", 2);
         new ObjectMapper().writeValue(headerFile.toFile(), header);
         Path data = out.resolve("checkpoint").resolve(header.at("/data/file").textValue());
         Files.write(data, java.util.Arrays.copyOf(Files.readAllBytes(data), 100));

@@ -238,7 +238,7 @@ public final class MaximalUpdateEngine implements Engine {
     private static void restoreFeatures(StateReader in, double[][][][] features) {
         double[][] flat = in.jagged("mu/features");
         if (flat.length != flatten(features).length) {
-            throw new IllegalStateException("the saved mu/features hold " + flat.length + " kernels, not "
+            throw new io.github.infinitewidth.state.SavedStateException("the saved mu/features hold " + flat.length + " kernels, not "
                     + flatten(features).length);
         }
         int i = 0;
