@@ -164,6 +164,46 @@ class ResumeTest {
     }
 
     @Test
+    void aRunSavesEveryCheckpointMinutesWithoutCheckpointEvery() throws IOException {
+        // a tiny interval makes a save due after every update: the last one before the kill is kept
+        String text = job("finite", 2, "tanh", "adam", "float64")
+                .replace("checkpointEvery: 2", "checkpointEvery: 0, checkpointMinutes: 1.0e-9");
+        Path job = Files.writeString(dir.resolve("job.yaml"), text);
+        Path whole = dir.resolve("whole");
+        assertEquals(Main.OK, Cli.run("run", job.toString(), "--out", whole.toString(), "--quiet").status());
+        Path out = dir.resolve("out");
+        killAfter(job, out, 0, 2);
+        assertEquals(3, header(out).at("/position/step").intValue(), "saved after update 3, the last before the kill");
+        Cli resumed = Cli.run("run", job.toString(), "--out", out.toString(), "--resume", "--quiet");
+        assertEquals(Main.OK, resumed.status(), resumed.err());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("trajectory.csv")),
+                Files.readAllBytes(out.resolve("trajectory.csv")));
+    }
+
+    @Test
+    void resumingWithoutACheckpointStartsAtStep0AndSaysSo() throws IOException {
+        // checkpointMinutes 0 and checkpointEvery 0: a killed run leaves nothing to continue from
+        String text = job("finite", 2, "tanh", "sgd", "float64")
+                .replace("checkpointEvery: 2", "checkpointEvery: 0, checkpointMinutes: 0");
+        Path job = Files.writeString(dir.resolve("job.yaml"), text);
+        Path whole = dir.resolve("whole");
+        assertEquals(Main.OK, Cli.run("run", job.toString(), "--out", whole.toString(), "--quiet").status());
+        Path out = dir.resolve("out");
+        killAfter(job, out, 1, 3);
+        assertFalse(Files.exists(out.resolve(CheckpointFiles.FOLDER)));
+        Cli resumed = Cli.run("run", job.toString(), "--out", out.toString(), "--resume");
+        assertEquals(Main.OK, resumed.status(), resumed.err());
+        assertEquals("nothing to resume: no checkpoint in " + out.resolve("checkpoint") + "; starting at step 0",
+                resumed.out().lines().toList().get(0));
+        assertArrayEquals(Files.readAllBytes(whole.resolve("trajectory.csv")),
+                Files.readAllBytes(out.resolve("trajectory.csv")));
+        // and once finished, --resume does nothing
+        Cli again = Cli.run("run", job.toString(), "--out", out.toString(), "--resume");
+        assertEquals(Main.OK, again.status(), again.err());
+        assertEquals("nothing to resume: " + out + " holds this job's finished run", again.out().strip());
+    }
+
+    @Test
     void aFreshRunRemovesAnEarlierCheckpoint() throws IOException {
         Path job = Files.writeString(dir.resolve("job.yaml"), job("finite", 1, "tanh", "sgd", "float64"));
         Path out = dir.resolve("out");
