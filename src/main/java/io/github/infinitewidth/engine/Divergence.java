@@ -132,11 +132,14 @@ public final class Divergence {
     private static boolean stepFinite(Trajectory t, int k, Loss loss, double[] targets) {
         double[][] outputs = Arrays.stream(t.outputs()).map(perStep -> perStep[k]).filter(java.util.Objects::nonNull)
                 .toArray(double[][]::new);
+        if (outputs.length == 0) {
+            return true;
+        }
         if (!entriesFinite(outputs)) {
             return false;
         }
-        int[][] splits = t.inputCount() > t.trainCount()
-                ? new int[][] {{0, t.trainCount()}, {t.trainCount(), t.inputCount()}}
+        int m = outputs[0].length;
+        int[][] splits = m > t.trainCount() ? new int[][] {{0, t.trainCount()}, {t.trainCount(), m}}
                 : new int[][] {{0, t.trainCount()}};
         for (int[] split : splits) {
             double[] perReplica = new double[outputs.length];

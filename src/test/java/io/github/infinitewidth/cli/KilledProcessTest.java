@@ -102,6 +102,48 @@ class KilledProcessTest {
         }
     }
 
+    @Test
+    void aSweepStoppedBySigtermSavesItsRunningTaskAndContinuesToTheSameTable() throws Exception {
+        Files.writeString(dir.resolve("base.yaml"), ResumeTest.job("finite", 2, "tanh", "adam", "float64")
+                .replace("checkpointEvery: 2", "checkpointEvery: 0, checkpointMinutes: 0"));
+        Path sweep = Files.writeString(dir.resolve("sweep.yaml"), """
+                base: base.yaml
+                grid:
+                  optimizer.learningRate: [0.05, 0.02]
+                """);
+        Path whole = dir.resolve("whole");
+        assertEquals(Main.OK, Cli.run("sweep", sweep.toString(), "--out", whole.toString(), "--quiet").status());
+
+        Path stopped = dir.resolve("stopped");
+        Path go = dir.resolve("go");
+        Process child = start(go, 1, 2, "sweep", sweep.toString(), "--out", stopped.toString(), "--quiet");
+        List<String> err = new ArrayList<>();
+        try (BufferedReader out = reader(child.getInputStream()); BufferedReader errors = reader(child.getErrorStream())) {
+            assertEquals(KillableRun.READY, out.readLine(), "the first task reached replica 1, step 2");
+            assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).start().waitFor());
+            assertTrue(errors.readLine().startsWith("received SIGTERM: "));
+            Files.createFile(go);
+            assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the child stopped");
+            for (String l; (l = errors.readLine()) != null; ) {
+                err.add(l);
+            }
+        } finally {
+            child.destroyForcibly();
+        }
+        assertEquals(143, child.exitValue(), String.join("\n", err));
+        assertEquals(List.of("stopped by SIGTERM: running tasks saved checkpoints; run the same command again to"
+                + " continue"), err);
+        Path task = stopped.resolve("tasks").resolve("0000_learningRate=0.05");
+        assertTrue(Files.readString(task.resolve("checkpoint/checkpoint.json")).contains("\"step\" : 4"));
+        assertFalse(Files.exists(task.resolve("summary.json")));
+
+        Cli again = Cli.run("sweep", sweep.toString(), "--out", stopped.toString(), "--quiet");
+        assertEquals(Main.OK, again.status(), again.err());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("sweep.csv")), Files.readAllBytes(stopped.resolve("sweep.csv")));
+        assertArrayEquals(Files.readAllBytes(whole.resolve("tasks/0000_learningRate=0.05/trajectory.csv")),
+                Files.readAllBytes(task.resolve("trajectory.csv")));
+    }
+
     private static BufferedReader reader(java.io.InputStream in) {
         return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     }
