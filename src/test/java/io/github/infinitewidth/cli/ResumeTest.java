@@ -272,6 +272,29 @@ class ResumeTest {
     }
 
     @Test
+    void aVersion1CheckpointWithoutChecksumsIsResumedWithAWarning() throws IOException {
+        Path job = Files.writeString(dir.resolve("job.yaml"), job("finite", 2, "tanh", "sgd", "float64"));
+        Path whole = dir.resolve("whole");
+        assertEquals(Main.OK, Cli.run("run", job.toString(), "--out", whole.toString(), "--quiet").status());
+        Path out = dir.resolve("out");
+        killAfter(job, out, 0, 2);
+        // what earlier versions saved: no headerSha256, no crc32c
+        ObjectNode header = (ObjectNode) header(out);
+        header.put("version", 1);
+        header.remove("headerSha256");
+        header.get("arrays").forEach(a -> ((ObjectNode) a).remove("crc32c"));
+        new ObjectMapper().writeValue(out.resolve("checkpoint").resolve("checkpoint.json").toFile(), header);
+
+        Cli cli = Cli.run("run", job.toString(), "--out", out.toString(), "--resume", "--quiet");
+        assertEquals(Main.OK, cli.status(), cli.err());
+        assertEquals("warning: checkpoint " + out.resolve("checkpoint") + " is format version 1, saved without"
+                + " per-array checksums: only its data file's SHA-256 and layout were checked" + System.lineSeparator(),
+                cli.err());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("trajectory.csv")),
+                Files.readAllBytes(out.resolve("trajectory.csv")));
+    }
+
+    @Test
     void anotherJobsCheckpointIsRefusedNamingTheField() throws IOException {
         Path job = Files.writeString(dir.resolve("job.yaml"), job("finite", 2, "tanh", "sgd", "float64"));
         Path out = dir.resolve("out");
