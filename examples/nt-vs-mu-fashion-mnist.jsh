@@ -26,3 +26,7 @@ for (int k = 0; k < nt.steps().length; k++) {
     System.out.printf("step %2d  test loss  nt-limit %.4f  mu-limit %.4f  finite %.4f%n", nt.steps()[k],
             nt.loss("test").get(k).mean(), mu.loss("test").get(k).mean(), finite.loss("test").get(k).mean());
 }
+
+// Back to the command line when run as `jshell ... nt-vs-mu-fashion-mnist.jsh`; without this line jshell stays open
+// with every variable above, to look further.
+/exit

@@ -29,3 +29,7 @@ System.out.println(finite);
 // save() writes what `bin/infinitewidth run` writes: the CSV files, the PNG plots and summary.json.
 Path out = Files.createTempDirectory("quick-tour");
 System.out.println("saved " + mu.save(out) + " in " + out);
+
+// Back to the command line when run as `jshell ... quick-tour.jsh`; without this line jshell stays open
+// with every variable above, to look further.
+/exit

@@ -18,3 +18,7 @@ for (int width : new int[] {64, 256, 1024}) {
     Result r = base.engine("finite").parametrization("mup").width(width).run();
     System.out.printf("width %5d   test loss %.4f ± %.4f%n", width, r.finalLoss("test").mean(), r.finalLoss("test").stderr());
 }
+
+// Back to the command line when run as `jshell ... width-sweep.jsh`; without this line jshell stays open
+// with every variable above, to look further.
+/exit

@@ -84,7 +84,7 @@ FOR_BOTH_PRECISIONS(hadamard, (const void* a, const void* b, void* out, long lon
 // out[a, j] = s[a] * b[a, j].
 template <typename T>
 __device__ void scale_rows(const T* s, const T* b, T* out, int rows, long long n) {
-    FOR_EACH_ELEMENT(i, n) { out[i] = (T) ((double) s[i % rows] * (double) b[i]); }
+    FOR_EACH_ENTRY(w, rows, n) { out[w.i] = (T) ((double) s[w.row] * (double) b[w.i]); }
 }
 FOR_BOTH_PRECISIONS(scale_rows, (const void* s, const void* b, void* out, int rows, long long n),
     ((const T*) s, (const T*) b, (T*) out, rows, n))
@@ -92,7 +92,7 @@ FOR_BOTH_PRECISIONS(scale_rows, (const void* s, const void* b, void* out, int ro
 // out[a, j] = c[j] * b[a, j]; c holds float64 factors in device scratch memory.
 template <typename T>
 __device__ void scale_columns(const double* c, const T* b, T* out, int rows, long long n) {
-    FOR_EACH_ELEMENT(i, n) { out[i] = (T) (c[i / rows] * (double) b[i]); }
+    FOR_EACH_ENTRY(w, rows, n) { out[w.i] = (T) (c[w.col] * (double) b[w.i]); }
 }
 FOR_BOTH_PRECISIONS(scale_columns, (const double* c, const void* b, void* out, int rows, long long n),
     (c, (const T*) b, (T*) out, rows, n))
@@ -147,14 +147,18 @@ FOR_BOTH_PRECISIONS(update,
      void* param, void* s0, void* s1, long long n),
     (kind, epsilon, beta1, beta2, c1, c2, (const T*) grad, alpha, (T*) param, (T*) s0, (T*) s1, n))
 
-// Sets *flag to 1 when any entry is NaN or infinite (Backend.allFinite); the flag only ever goes
-// from 0 to 1, so the answer does not depend on which thread sees a bad entry first.
+// Sets *flag to 1 when any entry is NaN or infinite (Backend.allFinite): each thread looks at all
+// of its entries, the block agrees by one vote, and one thread per block that found any writes
+// the flag, so a matrix full of NaN costs one atomic per block, not one per entry. The flag only
+// ever goes from 0 to 1, so the answer does not depend on which block writes first.
 template <typename T>
 __device__ void find_non_finite(const T* m, long long n, int* flag) {
+    int found = 0;
     FOR_EACH_ELEMENT(i, n) {
-        if (!isfinite((double) m[i])) {
-            atomicExch(flag, 1);
-        }
+        found |= !isfinite((double) m[i]);
+    }
+    if (__syncthreads_or(found) && threadIdx.x == 0) {
+        atomicExch(flag, 1);
     }
 }
 FOR_BOTH_PRECISIONS(find_non_finite, (const void* m, long long n, int* flag), ((const T*) m, n, flag))

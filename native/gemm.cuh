@@ -2,28 +2,33 @@
 // C = alpha op(A) op(B) + beta C, column-major, accumulated in double for both precisions.
 // A block of 16 x 16 threads computes a 64 x 64 tile of C, each thread a 4 x 4 micro-tile
 // strided by 16 so that neighbouring threads touch neighbouring rows (coalesced stores,
-// conflict-free shared reads). K advances in slices of GEMM_K staged in shared memory.
+// conflict-free shared reads). K advances in slices of GEMM_K staged in shared memory, two
+// barriers per slice. A transposed operand is read along k (its contiguous direction) and stored
+// across the slice's rows; the rows are padded by one double so that those stores spread over the
+// banks (without the pad, the 8 k of a row of threads hit one bank 8 ways).
 // Every entry of C sums over k in ascending order, so results are reproducible.
 #pragma once
 #include "common.cuh"
 
 // CudaLaunch.GEMM_TILE must agree with GEMM_TILE.
 #define GEMM_TILE 64
-#define GEMM_K 8
+#define GEMM_K 16
 #define GEMM_THREADS 256
 
-template <typename T>
-__device__ void gemm(int trans_a, int trans_b, int m, int n, int k, double alpha, const T* a, int lda,
-                     const T* b, int ldb, double beta, T* c, int ldc) {
-    __shared__ double as[GEMM_K][GEMM_TILE];
-    __shared__ double bs[GEMM_K][GEMM_TILE];
+// The 64 x 64 tile (tile_i, tile_j) of C, stored as CT (the storage type, or double for the
+// Gram matrices' partial sums in reductions.cuh).
+template <typename T, typename CT>
+__device__ void gemm_tile(int trans_a, int trans_b, int m, int n, int k, double alpha, const T* a, int lda,
+                          const T* b, int ldb, double beta, CT* c, int ldc, int tile_i, int tile_j) {
+    __shared__ double as[GEMM_K][GEMM_TILE + 1];
+    __shared__ double bs[GEMM_K][GEMM_TILE + 1];
     int tx = threadIdx.x % 16;
     int ty = threadIdx.x / 16;
-    int i0 = blockIdx.x * GEMM_TILE;
-    int j0 = blockIdx.y * GEMM_TILE;
+    int i0 = tile_i * GEMM_TILE;
+    int j0 = tile_j * GEMM_TILE;
     double acc[4][4] = {};
     for (int k0 = 0; k0 < k; k0 += GEMM_K) {
-        // 512 entries of each slice, two per thread
+        // 1024 entries of each slice, four per thread
         for (int e = threadIdx.x; e < GEMM_K * GEMM_TILE; e += GEMM_THREADS) {
             // op(A)(i, kk): read along i when A is not transposed, along k when it is
             int ii = trans_a ? e / GEMM_K : e % GEMM_TILE;
@@ -50,11 +55,14 @@ __device__ void gemm(int trans_a, int trans_b, int m, int n, int k, double alpha
         for (int kk = 0; kk < GEMM_K; kk++) {
             double ar[4];
             double br[4];
+#pragma unroll
             for (int r = 0; r < 4; r++) {
                 ar[r] = as[kk][tx + 16 * r];
                 br[r] = bs[kk][ty + 16 * r];
             }
+#pragma unroll
             for (int r = 0; r < 4; r++) {
+#pragma unroll
                 for (int s = 0; s < 4; s++) {
                     acc[r][s] += ar[r] * br[s];
                 }
@@ -70,12 +78,19 @@ __device__ void gemm(int trans_a, int trans_b, int m, int n, int k, double alpha
                 long long at = i + (long long) j * ldc;
                 // beta 0 ignores the old C, NaN included, as BLAS and the CPU backend do
                 double old = beta == 0 ? 0.0 : beta * (double) c[at];
-                c[at] = (T) (alpha * acc[r][s] + old);
+                c[at] = (CT) (alpha * acc[r][s] + old);
             }
         }
     }
 }
-FOR_BOTH_PRECISIONS(gemm,
+
+// Block (x, y) computes tile (x, y) of C.
+template <typename T>
+__device__ void gemm(int trans_a, int trans_b, int m, int n, int k, double alpha, const T* a, int lda,
+                     const T* b, int ldb, double beta, T* c, int ldc) {
+    gemm_tile<T, T>(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, blockIdx.x, blockIdx.y);
+}
+FOR_BOTH_PRECISIONS_BOUNDED(gemm, GEMM_THREADS, 4,
     (int trans_a, int trans_b, int m, int n, int k, double alpha, const void* a, int lda, const void* b, int ldb,
      double beta, void* c, int ldc),
     (trans_a, trans_b, m, n, k, alpha, (const T*) a, lda, (const T*) b, ldb, beta, (T*) c, ldc))

@@ -128,10 +128,10 @@ __device__ inline double gaussian(unsigned key0, unsigned key1, unsigned long lo
 template <typename T>
 __device__ void fill_gaussian(T* out, int rows, long long size, unsigned key0, unsigned key1,
                               unsigned long long stream, int first_draw, double std) {
-    FOR_EACH_ELEMENT(i, size) {
-        unsigned particle = (unsigned) (i % rows);
-        unsigned draw = (unsigned) (first_draw + i / rows);
-        out[i] = (T) __dmul_rn(std, gaussian(key0, key1, stream, particle, draw));
+    FOR_EACH_ENTRY(w, rows, size) {
+        unsigned particle = (unsigned) w.row;
+        unsigned draw = (unsigned) (first_draw + w.col);
+        out[w.i] = (T) __dmul_rn(std, gaussian(key0, key1, stream, particle, draw));
     }
 }
 FOR_BOTH_PRECISIONS(fill_gaussian,

@@ -8,8 +8,10 @@
 # tests.txt and junit/ (the backend tests, CUDA ones included, and the command-line tests),
 # timings.md (CudaKernelTimings: the backend's operations), engines.md (the example jobs on the
 # CPU and the GPU, wallSeconds from summary.json), paper-5.1.md (TP IVb section 5.1 set-up: CUDA
-# against the CPU, and GPU times up to the paper's 65536 particles), and the runs themselves. docs/performance.md
-# says where the numbers go. Exit status: that of the tests.
+# against the CPU, and GPU times up to the paper's 65536 particles), and the runs themselves.
+# timings.md and paper-5.1.md print every measured time next to what the model of
+# docs/performance.md ("GPU time model", GpuTimeModel) predicts for an H100 or H200, and their
+# ratio. docs/performance.md says where the numbers go. Exit status: that of the tests.
 set -uo pipefail
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 java="$home/runtime/bin/java"
@@ -67,8 +69,15 @@ cat "$out/engines.md"
 
 # TP IVb section 5.1 (examples/paper-5.1: 100 inputs, full batch, Adam, relu, 2 hidden layers) in
 # float32: CUDA against the CPU at a CPU size (the same seed draws the same particles, so the
-# outputs differ by rounding only), then the GPU alone at the CPU sizes and the paper's size.
+# outputs differ by rounding only), then the GPU alone at the CPU sizes and the paper's size,
+# each next to the model's prediction for this GPU and GEMM route.
 paper="$home/examples/paper-5.1/job-gpu.yaml"
+gpu_name="$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n 1)"
+route="$(sed -n 's/^cuda gemm: \([a-z]*\).*/\1/p' "$out/env.txt")"
+predict() { # particles steps
+  "$java" "$vector" -cp "$cp" io.github.infinitewidth.backend.cuda.GpuTimeModel run "${gpu_name:-unknown}" \
+    "${route:-kernel}" "$1" "$2" 2>/dev/null || echo "-"
+}
 run_paper() { # name backend particles steps
   local run="$out/runs/paper-$1"
   if timeout 300 "$home/bin/infinitewidth" run "$paper" --out "$run" --backend "$2" --particles "$3" --steps "$4" \
@@ -79,10 +88,12 @@ run_paper() { # name backend particles steps
   fi
 }
 {
-  echo "| run | backend | particles | steps | wallSeconds |"
-  echo "|---|---|---|---|---|"
+  echo "| run | backend | particles | steps | wallSeconds | predicted s |"
+  echo "|---|---|---|---|---|---|"
   for backend in cpu cuda; do
-    echo "| agreement | $backend | 4096 | 3 | $(run_paper "agree-$backend" "$backend" 4096 3) |"
+    predicted="-"
+    [ "$backend" = cuda ] && predicted="$(predict 4096 3)"
+    echo "| agreement | $backend | 4096 | 3 | $(run_paper "agree-$backend" "$backend" 4096 3) | $predicted |"
   done
   if [ -f "$out/runs/paper-agree-cpu/trajectory.csv" ] && [ -f "$out/runs/paper-agree-cuda/trajectory.csv" ]; then
     echo
@@ -92,7 +103,7 @@ run_paper() { # name backend particles steps
     echo
   fi
   for particles in 8192 16384 65536; do
-    echo "| timing | cuda | $particles | 10 | $(run_paper "time-$particles" cuda "$particles" 10) |"
+    echo "| timing | cuda | $particles | 10 | $(run_paper "time-$particles" cuda "$particles" 10) | $(predict "$particles" 10) |"
   done
 } > "$out/paper-5.1.md"
 cat "$out/paper-5.1.md"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the self-contained distribution target/dist/infinitewidth/ (DESIGN.md, "Backends"):
+# Builds the self-contained distribution target/dist/infinitewidth/ (README.md, "Running on GPUs";
+# docs/design-notes.md, "CUDA backend"):
 # a jlink'd Java runtime with only the modules the jar needs, the jar with its dependencies,
 # the JCuda natives for linux-x86_64, bin/infinitewidth and the examples. It runs on a Linux
 # x86-64 machine with no JDK and no network, such as a GPU node; copy the folder (or the

@@ -5,7 +5,7 @@ import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.RandomKey;
 
 /**
- * The small set of primitives every engine is built from (DESIGN.md, "Backends"). A backend
+ * The small set of primitives every engine is built from (docs/design-notes.md). A backend
  * works in one {@link Precision}; all its matrices are stored in it, while every expectation
  * it returns ({@link #columnMeans}, {@link #gram}) is accumulated in float64.
  *
@@ -103,11 +103,12 @@ public interface Backend extends AutoCloseable {
 
     /**
      * {@code (1/rows) a^T b} as a host array ({@code a.cols x b.cols}, column-major), accumulated in
-     * float64 with a fixed blocking: the particle estimate of {@code E[a_i b_j]}.
+     * float64 with a fixed blocking: the particle estimate of {@code E[a_i b_j]}. Zeros when there
+     * are no rows (never 0/0).
      */
     double[] gram(DeviceMatrix a, DeviceMatrix b);
 
-    /** {@code (1/rows) sum_a m[a, j]} for each column j, accumulated in float64. */
+    /** {@code (1/rows) sum_a m[a, j]} for each column j, accumulated in float64; zeros when there are no rows. */
     double[] columnMeans(DeviceMatrix m);
 
     /** False when any entry is NaN or infinite (divergence detection). */
@@ -148,7 +149,7 @@ public interface Backend extends AutoCloseable {
      */
     void update(UpdateFunction q, int step, DeviceMatrix grad, double alpha, DeviceMatrix param, DeviceMatrix... state);
 
-    // ---- the fused nonlinear outer product (DESIGN.md; hot spot of both limit engines) -------
+    // ---- the fused nonlinear outer product (docs/design-notes.md; hot spot of both limit engines) -------
 
     /**
      * {@code out[a, i] = alpha * sum_b Q(sum_j c_j A[a, j] B[b, j]) C[b, i]}, summing over all rows b

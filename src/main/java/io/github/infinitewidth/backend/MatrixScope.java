@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Owns the matrices an object allocates on a backend and frees them all at once (DESIGN.md:
+ * Owns the matrices an object allocates on a backend and frees them all at once (design rule:
  * ket buffers are owned by an {@code AutoCloseable} scope). Closing twice is harmless.
  */
 public final class MatrixScope implements AutoCloseable {

@@ -35,7 +35,7 @@ public final class Shapes {
         }
     }
 
-    /** A, B and the factor vector of a pair product (DESIGN.md's nonlinear outer product). */
+    /** A, B and the factor vector of a pair product (the nonlinear outer product of docs/design-notes.md). */
     public static void pairs(String op, double[] c, DeviceMatrix a, DeviceMatrix b, boolean excludeDiagonal) {
         if (a.cols() != b.cols() || c.length != a.cols()) {
             throw new IllegalArgumentException(op + ": A " + of(a) + ", B " + of(b) + " and c of length "

@@ -3,6 +3,7 @@ package io.github.infinitewidth.cli;
 import io.github.infinitewidth.backend.BackendUnavailableException;
 import io.github.infinitewidth.job.Comparison;
 import io.github.infinitewidth.job.ComparisonOutputs;
+import io.github.infinitewidth.report.ComparisonPlot;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -81,6 +82,9 @@ final class CompareCommand implements Callable<Integer> {
         ComparisonOutputs.Written written = ComparisonOutputs.write(dir, comparison.taskFolders(dir));
         if (!quiet) {
             spec.commandLine().getOut().println("wrote " + dir + " (" + String.join(", ", written.files()) + ")");
+            if (written.files().contains(ComparisonPlot.FILE)) {
+                spec.commandLine().getOut().println("the comparison: " + dir.resolve(ComparisonPlot.FILE));
+            }
         }
         return written.problems();
     }

@@ -6,20 +6,21 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
  * The command-line tool {@code bin/infinitewidth} (JOB-SPEC.md, "Command line"): {@code run}
- * a job file, {@code sweep} a grid of jobs, {@code merge} the shards of a sweep, or report the
- * {@code env}ironment. Exit statuses are the spec's: {@link #OK},
+ * a job file, {@code sweep} a grid of jobs, {@code merge} the shards of a sweep, report the
+ * {@code env}ironment, or print the {@code help} of a command. Exit statuses are the spec's: {@link #OK},
  * {@link #BAD_INPUT}, {@link #BACKEND_UNAVAILABLE}, {@link #DIVERGED}; anything unforeseen is
  * {@link #FAILED}. Errors are one line on stderr.
  */
 @Command(name = "infinitewidth", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         subcommands = {RunCommand.class, SweepCommand.class, CompareCommand.class, MergeCommand.class,
-            EnvCommand.class},
+            EnvCommand.class, HelpCommand.class},
         description = "Simulates infinite-width limits of neural-network training.")
 public final class Main implements Callable<Integer> {
     /** Success. */
@@ -32,6 +33,9 @@ public final class Main implements Callable<Integer> {
     public static final int BACKEND_UNAVAILABLE = 3;
     /** The run diverged; what was recorded has been written. */
     public static final int DIVERGED = 4;
+
+    /** The longest error line printed; longer ones are cut. */
+    static final int LONGEST_LINE = 2000;
 
     @Spec
     private CommandSpec spec;
@@ -67,7 +71,13 @@ public final class Main implements Callable<Integer> {
                 .setErr(errWriter)
                 .setParameterExceptionHandler(Main::usageError)
                 .setExecutionExceptionHandler((e, cl, parsed) -> internalError(e, cl));
-        int status = commandLine.execute(args);
+        int status;
+        try {
+            status = commandLine.execute(args);
+        } catch (Error e) {
+            // errors are not the exceptions picocli hands to the handler: the same one line and trace file
+            status = internalError(e, errWriter);
+        }
         outWriter.flush();
         errWriter.flush();
         return status;
@@ -90,15 +100,24 @@ public final class Main implements Callable<Integer> {
         return BAD_INPUT;
     }
 
-    /** A bug, not bad input: the stack trace is what a bug report needs. */
     private static int internalError(Exception e, CommandLine cl) {
-        cl.getErr().println("internal error: " + oneLine(String.valueOf(e)));
-        e.printStackTrace(cl.getErr());
+        return internalError(e, cl.getErr());
+    }
+
+    /**
+     * A bug, not bad input: one line on stderr, and the stack trace, which a bug report needs, in a
+     * file of the temporary folder that the line names (JOB-SPEC.md, "Command line").
+     */
+    static int internalError(Throwable e, PrintWriter err) {
+        err.println(oneLine("internal error: " + e + "; " + TraceFile.write(e)));
         return FAILED;
     }
 
+    /** A message on one line, cut at {@link #LONGEST_LINE} characters (a value quoted from a hostile file). */
     static String oneLine(String message) {
-        return message.strip().replaceAll("\\s*\\R\\s*", " ");
+        String line = message.strip().replaceAll("\\s*\\R\\s*", " ");
+        return line.length() <= LONGEST_LINE ? line
+                : line.substring(0, LONGEST_LINE) + "... (" + line.length() + " characters)";
     }
 
     /** {@code --version}: the project version. */

@@ -50,32 +50,10 @@ final class MergeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            if (Files.exists(out) && !Files.isDirectory(out)) {
-                throw new InvalidSpecException("--out", out + " exists and is not a directory");
+            OutputLock.requireUsable("--out", out);
+            try (OutputLock lock = OutputLock.acquire("--out", out, this::say)) {
+                return merge();
             }
-            if (ReplicaMerge.arePartialRuns(inputs)) {
-                return mergeReplicas();
-            }
-            SweepOutputs.Merged merged = SweepOutputs.merge(inputs, out);
-            SweepOutputs.writePlot(out).ifPresent(problem ->
-                    spec.commandLine().getErr().println("warning: " + Main.oneLine(problem)));
-            if (Comparison.KIND.equals(merged.kind())) {
-                // a comparison's files come from the task folders, wherever each shard left them
-                ComparisonOutputs.write(out, List.copyOf(merged.folders().values())).problems().forEach(problem ->
-                        spec.commandLine().getErr().println("warning: " + Main.oneLine(problem)));
-            }
-            if (!quiet) {
-                spec.commandLine().getOut().println("merged " + merged.rows() + " of " + merged.tasks() + " tasks from "
-                        + inputs.size() + " folder" + (inputs.size() == 1 ? "" : "s") + " into "
-                        + out.resolve(SweepOutputs.TABLE));
-                if (!merged.missing().isEmpty()) {
-                    List<String> named = merged.missing().subList(0, Math.min(NAMED, merged.missing().size()));
-                    int more = merged.missing().size() - named.size();
-                    spec.commandLine().getOut().println("missing: " + String.join(", ", named)
-                            + (more > 0 ? " and " + more + " more" : ""));
-                }
-            }
-            return Main.OK;
         } catch (InvalidSpecException e) {
             spec.commandLine().getErr().println(Main.oneLine(e.getMessage()));
             return Main.BAD_INPUT;
@@ -83,6 +61,39 @@ final class MergeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(Main.oneLine("could not write " + out + ": " + e.getMessage()));
             return Main.FAILED;
         }
+    }
+
+    private void say(String line) {
+        if (!quiet) {
+            spec.commandLine().getOut().println(line);
+        }
+    }
+
+    /** Merges the inputs into {@code out}, which this process holds locked. */
+    private int merge() throws IOException {
+        if (ReplicaMerge.arePartialRuns(inputs)) {
+            return mergeReplicas();
+        }
+        SweepOutputs.Merged merged = SweepOutputs.merge(inputs, out);
+        SweepOutputs.writePlot(out).ifPresent(problem ->
+                spec.commandLine().getErr().println("warning: " + Main.oneLine(problem)));
+        if (Comparison.KIND.equals(merged.kind())) {
+            // a comparison's files come from the task folders, wherever each shard left them
+            ComparisonOutputs.write(out, List.copyOf(merged.folders().values())).problems().forEach(problem ->
+                    spec.commandLine().getErr().println("warning: " + Main.oneLine(problem)));
+        }
+        if (!quiet) {
+            spec.commandLine().getOut().println("merged " + merged.rows() + " of " + merged.tasks() + " tasks from "
+                    + inputs.size() + " folder" + (inputs.size() == 1 ? "" : "s") + " into "
+                    + out.resolve(SweepOutputs.TABLE));
+            if (!merged.missing().isEmpty()) {
+                List<String> named = merged.missing().subList(0, Math.min(NAMED, merged.missing().size()));
+                int more = merged.missing().size() - named.size();
+                spec.commandLine().getOut().println("missing: " + String.join(", ", named)
+                        + (more > 0 ? " and " + more + " more" : ""));
+            }
+        }
+        return Main.OK;
     }
 
     /** The partial runs of one job into the whole run: exit status as {@code run} would have given. */

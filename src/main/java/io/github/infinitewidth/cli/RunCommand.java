@@ -102,12 +102,10 @@ final class RunCommand implements Callable<Integer> {
                 return Main.OK;
             }
             Path dir = out != null ? out : defaultOut(jobFile);
-            if (Files.exists(dir) && !Files.isDirectory(dir)) {
-                throw new InvalidSpecException("--out", dir + " exists and is not a directory");
-            }
+            OutputLock.requireUsable("--out", dir);
             SimulationSpec simulation = job.experiment().simulation();
-            try (Backend opened = Backends.open(simulation.backend(), simulation.precision())) {
-                engine.validate(job.experiment(), opened);
+            try (Backend opened = Backends.open(simulation.backend(), simulation.precision());
+                 OutputLock lock = OutputLock.acquire("--out", validated(engine, job, opened, dir), this::say)) {
                 CheckpointFiles checkpoints;
                 if (resume) {
                     Integer finished = finishedRun(job, dir);
@@ -128,6 +126,32 @@ final class RunCommand implements Callable<Integer> {
             return fail(e.getMessage(), Main.BAD_INPUT);
         } catch (BackendUnavailableException e) {
             return fail(e.getMessage(), Main.BACKEND_UNAVAILABLE);
+        } catch (IOException e) {
+            return fail(e.getMessage(), Main.FAILED);
+        }
+    }
+
+    /** {@code dir}, once the engine's checks against the opened backend have passed (before it is locked). */
+    private static Path validated(Engine engine, Job job, Backend backend, Path dir) {
+        engine.validate(job.experiment(), backend);
+        return dir;
+    }
+
+    private void say(String line) {
+        if (!quiet) {
+            spec.commandLine().getOut().println(line);
+        }
+    }
+
+    /**
+     * JOB-SPEC.md: limit engines ignore {@code network.width}. A width written for one is most likely meant
+     * for a finite network, so the run says so, once, on stderr (even with --quiet: it is about the input).
+     */
+    private void warnIfWidthIgnored(Job job) {
+        int width = job.experiment().network().width();
+        if (width > 0 && !job.engine().equals("finite")) {
+            spec.commandLine().getErr().println("warning: network.width is ignored by engine " + job.engine()
+                    + " (the limit of infinite width; engine finite runs a network of width " + width + ")");
         }
     }
 
@@ -205,8 +229,9 @@ final class RunCommand implements Callable<Integer> {
 
     /** Runs the validated job and writes its outputs; the only step that creates {@code dir}. */
     private int run(Job job, Engine engine, Backend backend, Path dir, CheckpointFiles checkpoints) {
+        warnIfWidthIgnored(job);   // here, once the job is accepted: bad input stays one line
         if (!quiet) {
-            // DESIGN.md: say the memory need before starting
+            // JOB-SPEC.md, simulation.memoryLimitMiB: say the memory need before starting
             spec.commandLine().getOut().println("running " + engine.name() + " on " + backend.description() + "; needs "
                     + engine.memoryPlan(job.experiment(), backend.precision()).describe()
                     + (backend.name().equals("cpu") ? "; " + JavaHeap.processEstimate() : ""));
@@ -251,8 +276,7 @@ final class RunCommand implements Callable<Integer> {
             files = RunOutputs.write(dir, job, trajectory, backend, wallSeconds);
             CheckpointFiles.delete(dir);
         } catch (IOException e) {
-            return fail("could not write the outputs to " + dir + ": " + e.getClass().getSimpleName() + " "
-                    + e.getMessage(), Main.FAILED);
+            return fail("could not write the outputs to " + dir + ": " + e.getMessage(), Main.FAILED);
         }
         files.problems().forEach(problem -> spec.commandLine().getErr().println("warning: " + Main.oneLine(problem)));
         String written = dir + " (" + String.join(", ", files.files()) + ")";

@@ -58,7 +58,9 @@ final class SweepCommand implements Callable<Integer> {
             runner.requireParallel();
             Sweep sweep = Sweep.read(sweepFile);
             if (list) {
-                SweepRunner.mine(sweep, shard).forEach(t -> spec.commandLine().getOut().println(t.id() + " seed " + t.seed()));
+                // streamed: a large grid's listing holds one task at a time
+                sweep.shard(shard[0], shard[1]).forEach(t -> spec.commandLine().getOut().println(t.id() + " seed "
+                        + t.seed()));
                 return Main.OK;
             }
             return runner.run(sweep, out != null ? out : RunCommand.defaultOut(sweepFile), shard);

@@ -114,11 +114,7 @@ final class SweepRunner {
     /** The tasks of shard {@code {i, k}}: task t belongs to shard {@code t mod k}. */
     static List<Sweep.Task> mine(Sweep sweep, int[] shard) {
         List<Sweep.Task> mine = new ArrayList<>();
-        for (Sweep.Task t : sweep.tasks()) {
-            if (t.index() % shard[1] == shard[0]) {
-                mine.add(t);
-            }
-        }
+        sweep.shard(shard[0], shard[1]).forEach(mine::add);
         return mine;
     }
 
@@ -129,10 +125,9 @@ final class SweepRunner {
      */
     int run(Sweep sweep, Path dir, int[] shard) {
         try {
+            OutputLock.requireUsable("--out", dir);
+            sweep.validate();   // every task of every shard: a bad grid value is found before any task runs
             List<Sweep.Task> mine = mine(sweep, shard);
-            if (Files.exists(dir) && !Files.isDirectory(dir)) {
-                throw new InvalidSpecException("--out", dir + " exists and is not a directory");
-            }
             SweepOutputs.requireSameSweep(dir, sweep);
             Map<Integer, SweepOutputs.State> states = check(mine, dir);
             return run(sweep, mine, states, dir, shard[1], shard[0]);
@@ -253,7 +248,7 @@ final class SweepRunner {
         SweepOutputs.State state;
         String detail;
         long start = System.nanoTime();
-        try {
+        try (OutputLock lock = OutputLock.acquire("task " + t.id(), folder, this::say)) {
             SweepOutputs.clearError(dir, t);
             Job job = t.job();
             Engine engine = Engines.named(job.engine());
@@ -289,6 +284,10 @@ final class SweepRunner {
                         : SweepOutputs.State.COMPLETED;
                 detail = state == SweepOutputs.State.DIVERGED ? " at step " + trajectory.divergedStep() : "";
             }
+        } catch (OutputLock.InUseException e) {
+            // another process runs this task (the same shard started twice): its result will be in the folder
+            state = SweepOutputs.State.PENDING;
+            detail = ": " + Main.oneLine(e.getMessage());
         } catch (RuntimeException | IOException | OutOfMemoryError e) {
             // one task's failure, even running out of heap, must not take the other tasks down
             try {
@@ -304,9 +303,9 @@ final class SweepRunner {
         } catch (IOException e) {
             detail += " (" + SweepOutputs.TABLE + " not updated: " + e.getMessage() + ")";
         }
-        String line = "task " + t.id() + " " + state.spelling() + detail + String.format(Locale.ROOT, " (%.1f s)",
+        String line = "task " + t.id() + " " + (state == SweepOutputs.State.PENDING ? "skipped" : state.spelling()) + detail + String.format(Locale.ROOT, " (%.1f s)",
                 (System.nanoTime() - start) * 1e-9);
-        if (state == SweepOutputs.State.FAILED) {
+        if (state == SweepOutputs.State.FAILED || state == SweepOutputs.State.PENDING) {
             synchronized (this) {
                 progress.aboveBar(() -> spec.commandLine().getErr().println(line));
             }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -85,6 +86,35 @@ public record FashionMnist(Path directory, List<FashionMnistClass> classes, doub
      *                              unreadable, or the size field that asks for more images than there are
      */
     public Data load() {
+        // the tasks of a sweep share one data section: the images are decoded once, not once per task
+        String key = directory + " " + classes + " " + Arrays.toString(targets) + " " + trainSize + " "
+                + testSize + " " + seed + " " + standardize + " " + filesStamp();
+        synchronized (LAST) {
+            Data cached = LAST.get(key);
+            if (cached != null) {
+                return cached;
+            }
+            Data data = decode();
+            LAST.clear();
+            LAST.put(key, data);
+            return data;
+        }
+    }
+
+    /** The names, sizes and modification times of the directory's files: a file replaced is read again. */
+    private String filesStamp() {
+        try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+            return files.sorted().map(f -> f.getFileName() + ":" + f.toFile().length() + ":" + f.toFile().lastModified())
+                    .collect(java.util.stream.Collectors.joining(","));
+        } catch (IOException | RuntimeException e) {
+            return "unlisted " + e;   // decode() reports what is wrong with the directory
+        }
+    }
+
+    /** The data last loaded, by what they were loaded from (one entry: a sweep has one data section). */
+    private static final Map<String, Data> LAST = new java.util.HashMap<>();
+
+    private Data decode() {
         IdxFile trainLabels = read(TRAIN_LABELS);
         IdxFile testLabels = read(TEST_LABELS);
         int[] trainPicked = pick(trainLabels, trainSize, "trainSize", "training", TRAIN_STREAM);

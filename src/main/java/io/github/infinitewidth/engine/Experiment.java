@@ -22,5 +22,8 @@ public record Experiment(NetworkSpec network, Parametrization parametrization, O
         Check.present("data", data);
         Check.present("training", training);
         Check.present("simulation", simulation);
+        optimizer.schedule().checkFits(training.steps());
+        loss.checkTargets("data.train", data.train());
+        loss.checkTargets("data.test", data.test());
     }
 }

@@ -3,11 +3,11 @@ package io.github.infinitewidth.engine;
 import io.github.infinitewidth.state.StateReader;
 import io.github.infinitewidth.state.StateWriter;
 import io.github.infinitewidth.train.Loss;
+import io.github.infinitewidth.train.TrainingSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * Collects what an engine records, replica by replica, and builds the {@link Trajectory}.
@@ -26,11 +26,20 @@ public final class TrajectoryRecorder {
     private int divergedStep = -1;
 
     public TrajectoryRecorder(Experiment e) {
-        this.steps = IntStream.rangeClosed(0, e.training().steps()).filter(e.training()::records).toArray();
+        this.steps = recordedSteps(e.training());
         this.outputs = new double[e.simulation().replicas()][steps.length][];
         this.trainCount = e.data().train().size();
         this.loss = e.loss();
         this.targets = e.data().allTargets();
+    }
+
+    /** Step 0, every {@code recordEvery}-th step and the last, without visiting the steps between. */
+    private static int[] recordedSteps(TrainingSpec training) {
+        int[] recorded = new int[Math.toIntExact(RunSizes.recordedSteps(training))];
+        for (int k = 0; k < recorded.length; k++) {
+            recorded[k] = (int) Math.min((long) k * training.recordEvery(), training.steps());
+        }
+        return recorded;
     }
 
     /** The recorded steps, ascending. */

@@ -7,6 +7,7 @@ import io.github.infinitewidth.engine.CheckpointPlan;
 import io.github.infinitewidth.engine.Checkpoints;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.engine.MemoryPlan;
+import io.github.infinitewidth.engine.RunSizes;
 import io.github.infinitewidth.engine.StepListener;
 import io.github.infinitewidth.engine.Trajectory;
 import io.github.infinitewidth.engine.TrajectoryRecorder;
@@ -39,20 +40,22 @@ public final class FiniteEngine implements Engine {
         if (e.parametrization() == null) {
             throw new InvalidSpecException("parametrization", "is required for engine finite (mup, ntp or sp)");
         }
-        memoryPlan(e, backend.precision()).requireFits(backend, e.simulation().memoryLimitMiB(), "network.width",
-                e.network().width());
+        long n = e.network().width();
+        memoryPlan(e, backend.precision()).requireFits(backend, e.simulation().memoryLimitMiB(), "network.width", n);
+        RunSizes.requireArray("network.width", n, "weight and activation matrices", n * (double) Math.max(
+                e.network().hiddenLayers() > 1 ? n : 1, Math.max(e.data().dimension() + 1L, e.data().size())));
     }
 
     @Override
     public MemoryPlan memoryPlan(Experiment e, Precision precision) {
-        long n = e.network().width();
-        long d = e.data().dimension();
-        long m = e.data().size();
-        long perEntry = 2L + e.optimizer().update().stateSize();   // weight, gradient, optimizer state
-        long weights = perEntry * ((e.network().hiddenLayers() - 1) * n * n + n * (d + 1));
-        long activations = (3L * e.network().hiddenLayers() + 3) * n * m;
-        return MemoryPlan.EMPTY.with("weights", weights * precision.bytes())
-                .with("activations", activations * precision.bytes());
+        double n = e.network().width();
+        double d = e.data().dimension();
+        double m = e.data().size();
+        double perEntry = 2 + e.optimizer().update().stateSize();   // weight, gradient, optimizer state
+        double weights = perEntry * ((e.network().hiddenLayers() - 1.0) * n * n + n * (d + 1));
+        double activations = (3.0 * e.network().hiddenLayers() + 3) * n * m;
+        return RunSizes.withRecording(MemoryPlan.EMPTY.with("weights", weights * precision.bytes())
+                .with("activations", activations * precision.bytes()), e, 0, 0);
     }
 
     @Override

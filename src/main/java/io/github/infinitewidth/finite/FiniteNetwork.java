@@ -5,6 +5,8 @@ import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.backend.MatrixScope;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.network.Activation;
+import io.github.infinitewidth.optim.LayerMultipliers;
+import io.github.infinitewidth.optim.OptimizerSpec;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.RandomKey;
 import io.github.infinitewidth.state.StateReader;
@@ -25,6 +27,8 @@ final class FiniteNetwork implements AutoCloseable {
     private final Backend backend;
     private final Activation phi;
     private final UpdateFunction q;
+    private final OptimizerSpec optimizer;
+    private final int steps;
     private final Scaling scaling;
     private final int layers;
     private final int m;
@@ -52,6 +56,8 @@ final class FiniteNetwork implements AutoCloseable {
         this.scope = new MatrixScope(backend);
         this.phi = e.network().activation();
         this.q = e.optimizer().update();
+        this.optimizer = e.optimizer();
+        this.steps = e.training().steps();
         this.scaling = scaling;
         this.layers = e.network().hiddenLayers();
         int n = e.network().width();
@@ -156,15 +162,28 @@ final class FiniteNetwork implements AutoCloseable {
 
     /**
      * One update with error signal {@code chi} (length m) at step t, after {@link #forward()} at
-     * the current weights: {@code theta <- theta - rate * Q_t(g_theta)} for every tensor.
+     * the current weights: {@code theta <- kept theta - s_t rate Q_t(g_theta)} for every tensor, with
+     * the schedule's {@code s_t = eta_t / eta} (LIMITS.md 1.1) and {@code kept = 1 - eta_t m lambda}
+     * from the decoupled weight decay (LIMITS.md 1.2). The gradients are taken before the decay.
      */
     void update(double[] chi, int t) {
         computeGradients(chi);
+        double s = optimizer.schedule().factor(t, steps);
+        LayerMultipliers m = optimizer.multipliers();
         for (int l = 2; l <= layers; l++) {
-            backend.update(q, t, gradW[l], -scaling.hiddenRate(), w[l], stateW[l]);
+            decay(w[l], t, m.hidden());
+            backend.update(q, t, gradW[l], -s * scaling.hiddenRate(), w[l], stateW[l]);
         }
-        backend.update(q, t, gradU, -scaling.inputRate(), u, stateU);
-        backend.update(q, t, gradV, -scaling.outputRate(), v, stateV);
+        decay(u, t, m.input());
+        backend.update(q, t, gradU, -s * scaling.inputRate(), u, stateU);
+        decay(v, t, m.output());
+        backend.update(q, t, gradV, -s * scaling.outputRate(), v, stateV);
+    }
+
+    private void decay(DeviceMatrix weights, int t, double multiplier) {
+        if (optimizer.weightDecay() > 0) {
+            backend.scale(optimizer.kept(t, steps, multiplier), weights);
+        }
     }
 
     /**

@@ -22,15 +22,32 @@ final class AtomicFiles {
 
     private AtomicFiles() {}
 
+    /**
+     * @throws IOException whose message names the file and what failed (a full disk's own message
+     *     names neither)
+     */
     static void write(Path dir, String name, Content content) throws IOException {
         Path tmp = dir.resolve(name + ".tmp");
         try {
             try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 content.writeTo(out);
+            } catch (IOException e) {
+                throw failed("write", tmp, e);
             }
-            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw failed("rename " + tmp + " to", dir.resolve(name), e);
+            }
         } finally {
             Files.deleteIfExists(tmp);   // only still there when writing failed
         }
+    }
+
+    /** An I/O failure as one clause naming the operation and the file: {@code could not write F: No space left}. */
+    static IOException failed(String operation, Path file, IOException e) {
+        String why = e.getMessage() == null || e.getMessage().equals(file.toString()) ? e.getClass().getSimpleName()
+                : e.getMessage();
+        return new IOException("could not " + operation + " " + file + ": " + why, e);
     }
 }

@@ -5,15 +5,17 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Reads job files (JOB-SPEC.md, "Job file"): YAML, or JSON, which the YAML reader accepts too.
@@ -22,9 +24,24 @@ import java.nio.file.Path;
  * when the text itself does not parse.
  */
 public final class JobFile {
-    /** Duplicate keys are refused: with YAML's "last one wins" a repeated field would silently vanish. */
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** The longest job or sweep file read, in characters (the YAML parser's own default limit). */
+    static final int MAX_CODE_POINTS = 3 * 1024 * 1024;
+
+    /**
+     * Duplicate keys are refused: with YAML's "last one wins" a repeated field would silently vanish.
+     * Anchors and aliases are expanded by {@link YamlTree}, within its bound.
+     */
+    private static final LoaderOptions LOADER_OPTIONS = loaderOptions();
+    private static final YAMLFactory YAML = YAMLFactory.builder()
+            .loaderOptions(LOADER_OPTIONS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(MAX_CODE_POINTS);
+        return options;
+    }
 
     private JobFile() {}
 
@@ -70,8 +87,8 @@ public final class JobFile {
             throw new InvalidSpecException(label, file + " does not exist");
         }
         JsonNode root;
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            root = YAML.readTree(reader);
+        try {
+            root = YamlTree.read(YAML, text(file, label), LOADER_OPTIONS, label, file.toString());
         } catch (JsonProcessingException e) {
             throw syntaxError(file, label, e);
         } catch (IOException e) {
@@ -85,6 +102,34 @@ public final class JobFile {
                     + Section.describe(root));
         }
         return (ObjectNode) root;
+    }
+
+    /**
+     * The file's text, refused when it is not UTF-8 or longer than {@link #MAX_CODE_POINTS}: checked
+     * here, before parsing, because the parser takes half a minute to find a 10 MB value too long.
+     */
+    private static String text(Path file, String label) {
+        try {
+            long bytes = Files.size(file);
+            if (bytes > 4L * MAX_CODE_POINTS) {
+                throw tooLong(file, label);
+            }
+            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+                    .toString();
+            if (text.codePointCount(0, text.length()) > MAX_CODE_POINTS) {
+                throw tooLong(file, label);
+            }
+            return text;
+        } catch (CharacterCodingException e) {
+            throw new InvalidSpecException(label, file + " is not UTF-8 text (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new InvalidSpecException(label, file + " cannot be read: " + e);
+        }
+    }
+
+    private static InvalidSpecException tooLong(Path file, String label) {
+        return new InvalidSpecException(label, file + " is longer than " + MAX_CODE_POINTS
+                + " characters (put large data into a csv file: data.train.csv)");
     }
 
     /**

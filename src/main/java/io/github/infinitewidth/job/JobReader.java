@@ -12,6 +12,7 @@ import io.github.infinitewidth.network.NetworkSpec;
 import io.github.infinitewidth.network.Parametrization;
 import io.github.infinitewidth.optim.LayerMultipliers;
 import io.github.infinitewidth.optim.OptimizerSpec;
+import io.github.infinitewidth.optim.Schedule;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.train.Data;
 import io.github.infinitewidth.train.Dataset;
@@ -81,6 +82,9 @@ final class JobReader {
         if (fashionMnist != null) {
             data = fashionMnist.load();   // last: reading the image files takes a second, typos are found first
         }
+        if (namesPreset(top.section("optimizer"))) {
+            optimizer = neuralTangents(optimizer, network, parametrization, data);
+        }
         return new Job(engine, new Experiment(network, parametrization, optimizer, loss, data, training, simulation),
                 jobFile, fashionMnist);
     }
@@ -114,17 +118,57 @@ final class JobReader {
     }
 
     private static OptimizerSpec optimizer(Section s) {
-        s.allowOnly("type", "learningRate", "layerMultipliers", "epsilon", "beta1", "beta2");
+        s.allowOnly("type", "learningRate", "layerMultipliers", "epsilon", "beta1", "beta2", "schedule",
+                "weightDecay");
         UpdateFunction update = new UpdateFunction(s.choice("type", OPTIMIZERS, UpdateFunction.Kind.SGD),
                 s.number("epsilon", UpdateFunction.DEFAULT_EPSILON),
                 s.number("beta1", UpdateFunction.DEFAULT_BETA1),
                 s.number("beta2", UpdateFunction.DEFAULT_BETA2));
         double learningRate = s.number("learningRate");
+        Schedule schedule = ScheduleSection.read(s.section("schedule"));
+        double weightDecay = s.number("weightDecay", 0.0);
+        if (namesPreset(s)) {
+            // the preset's numbers need the input dimension: read() sets them once the data are read
+            return new OptimizerSpec(update, learningRate, LayerMultipliers.DEFAULT, schedule, weightDecay);
+        }
         Section m = s.section("layerMultipliers").allowOnly("input", "hidden", "output");
         LayerMultipliers multipliers = new LayerMultipliers(m.number("input", LayerMultipliers.DEFAULT.input()),
                 m.number("hidden", LayerMultipliers.DEFAULT.hidden()),
                 m.number("output", LayerMultipliers.DEFAULT.output()));
-        return new OptimizerSpec(update, learningRate, multipliers);
+        return new OptimizerSpec(update, learningRate, multipliers, schedule, weightDecay);
+    }
+
+    /**
+     * Whether {@code optimizer.layerMultipliers} names a preset rather than giving the three numbers;
+     * refuses a name that is not one.
+     */
+    private static boolean namesPreset(Section optimizer) {
+        if (!optimizer.has("layerMultipliers")) {
+            return false;
+        }
+        JsonNode value = optimizer.required("layerMultipliers", "");
+        if (value.isTextual() && !value.textValue().equals(LayerMultipliers.NEURAL_TANGENTS)) {
+            throw new InvalidSpecException(optimizer.field("layerMultipliers"), "must be {input, hidden, output} or "
+                    + LayerMultipliers.NEURAL_TANGENTS + ", got " + Section.quoted(value.textValue()));
+        }
+        return value.isTextual();
+    }
+
+    /** The optimizer with the multipliers of the neural-tangents preset, which only NTP has. */
+    private static OptimizerSpec neuralTangents(OptimizerSpec optimizer, NetworkSpec network,
+                                                Parametrization parametrization, Data data) {
+        if (parametrization == null) {
+            return optimizer;   // a finite job without parametrization is refused for that (FiniteEngine.validate)
+        }
+        if (parametrization != Parametrization.NTP) {
+            throw new InvalidSpecException("optimizer.layerMultipliers", LayerMultipliers.NEURAL_TANGENTS
+                    + " applies to ntp (nt-limit, or finite with parametrization: ntp), not to "
+                    + parametrization.spelling());
+        }
+        InitStd std = network.initStd();
+        return new OptimizerSpec(optimizer.update(), optimizer.learningRate(),
+                LayerMultipliers.neuralTangents(std.input(), std.hidden(), std.output(), data.dimension()),
+                optimizer.schedule(), optimizer.weightDecay());
     }
 
     /** The {@code data.fashionMnist} section, or null when the data are inline or CSV. */

@@ -4,6 +4,7 @@ import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.engine.SimulationSpec;
 import io.github.infinitewidth.network.NetworkSpec;
 import io.github.infinitewidth.optim.OptimizerSpec;
+import io.github.infinitewidth.optim.Schedule;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.train.Dataset;
 import io.github.infinitewidth.train.TrainingSpec;
@@ -70,6 +71,33 @@ final class ResolvedJob {
         node.put("epsilon", q.epsilon());
         node.put("beta1", q.beta1());
         node.put("beta2", q.beta2());
+        // absent means none: jobs without a schedule or weight decay keep their identity
+        if (!o.schedule().isConstant()) {
+            node.set("schedule", schedule(o.schedule()));
+        }
+        if (o.weightDecay() > 0) {
+            node.put("weightDecay", o.weightDecay());
+        }
+        return node;
+    }
+
+    private static ObjectNode schedule(Schedule s) {
+        ObjectNode node = NODES.objectNode();
+        node.put("type", s.type().spelling());
+        node.put("warmupSteps", s.warmupSteps());
+        switch (s.type()) {
+            case LINEAR, COSINE -> {
+                if (s.decaySteps() != Schedule.REST_OF_RUN) {
+                    node.put("decaySteps", s.decaySteps());
+                }
+                node.put("finalFactor", s.finalFactor());
+            }
+            case STEP -> {
+                node.put("stepEvery", s.stepEvery());
+                node.put("gamma", s.gamma());
+            }
+            case CONSTANT -> { }
+        }
         return node;
     }
 

@@ -5,6 +5,7 @@ import io.github.infinitewidth.engine.Trajectory;
 import io.github.infinitewidth.ket.Estimate;
 import io.github.infinitewidth.report.Curve;
 import io.github.infinitewidth.report.FeaturePlot;
+import io.github.infinitewidth.report.KernelPlot;
 import io.github.infinitewidth.report.LossPlot;
 import io.github.infinitewidth.report.TrajectoryPlot;
 import java.io.IOException;
@@ -14,16 +15,20 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
- * The plots of a run (JOB-SPEC.md, "Outputs"): {@code loss.png}, {@code trajectory.png}, and
- * {@code features.png} when the engine recorded feature kernels, from the same numbers as the CSV
+ * The plots of a run (JOB-SPEC.md, "Outputs"): {@code loss.png}, {@code trajectory.png},
+ * {@code features.png} when the engine recorded feature kernels and {@code kernels.png} when it recorded
+ * the NNGP and NTK (nt-limit), from the same numbers as the CSV
  * files. A plot that cannot be drawn (a machine without fonts, say) is reported and skipped: the
  * CSV files are the results, the plots only show them.
  */
 final class RunPlots {
     /** Every plot a run can write, so that one left by an earlier run can be removed. */
-    static final List<String> FILES = List.of(LossPlot.FILE, TrajectoryPlot.FILE, FeaturePlot.FILE);
+    static final List<String> FILES = List.of(LossPlot.FILE, TrajectoryPlot.FILE, FeaturePlot.FILE, KernelPlot.FILE);
 
     private RunPlots() {}
 
@@ -39,10 +44,16 @@ final class RunPlots {
         if (t.steps().length > 0) {
             String title = title(job);
             draw(LossPlot.FILE, () -> LossPlot.write(dir, title, lossCurves(job, t)), written, problems);
-            draw(TrajectoryPlot.FILE, () -> TrajectoryPlot.write(dir, title + inputsNote(t), inputs(job, t)),
+            draw(TrajectoryPlot.FILE, () -> TrajectoryPlot.write(dir, title + drawnNote(t, TrajectoryPlot.MAX_PER_SPLIT),
+                    inputs(job, t)),
                     written, problems);
             if (!t.features().isEmpty()) {
-                draw(FeaturePlot.FILE, () -> FeaturePlot.write(dir, title, featureChange(t)), written, problems);
+                draw(FeaturePlot.FILE, () -> FeaturePlot.write(dir, title, featureChange(t),
+                        job.engine().equals("nt-limit")), written, problems);
+            }
+            if (!t.kernels().isEmpty()) {
+                draw(KernelPlot.FILE, () -> KernelPlot.write(dir, title + drawnNote(t, KernelPlot.MAX_PER_SPLIT),
+                        kernelLabels(t), kernels(t)), written, problems);
             }
         }
         // a plot left by an earlier run into the same folder would be taken for this run's
@@ -94,6 +105,7 @@ final class RunPlots {
     /** The first {@link TrajectoryPlot#MAX_PER_SPLIT} inputs of each split. */
     private static List<TrajectoryPlot.Input> inputs(Job job, Trajectory t) {
         double[] targets = job.experiment().data().allTargets();
+        double[][] points = job.experiment().data().allInputs();
         double[] x = steps(t);
         List<TrajectoryPlot.Input> inputs = new ArrayList<>();
         for (Split split : Split.of(t)) {
@@ -110,23 +122,57 @@ final class RunPlots {
                     stderr[k] = output.stderr();
                 }
                 inputs.add(new TrajectoryPlot.Input(new Curve(split.name() + " " + (j - split.from()), x, mean, stderr),
-                        targets[j], split.name().equals("test")));
+                        points[j], targets[j], split.name().equals("test")));
             }
         }
         return inputs;
     }
 
-    /** Says in the title when some inputs are not drawn. */
-    private static String inputsNote(Trajectory t) {
+    /** Says in the title when some inputs are not drawn, a plot drawing {@code perSplit} of each split. */
+    private static String drawnNote(Trajectory t, int perSplit) {
         StringBuilder note = new StringBuilder();
         for (Split split : Split.of(t)) {
             int count = split.to() - split.from();
-            if (count > TrajectoryPlot.MAX_PER_SPLIT) {
-                note.append(note.length() == 0 ? " (first " : ", ").append(TrajectoryPlot.MAX_PER_SPLIT).append(" of ")
+            if (count > perSplit) {
+                note.append(note.length() == 0 ? " (first " : ", ").append(perSplit).append(" of ")
                         .append(count).append(' ').append(split.name()).append(" inputs");
             }
         }
         return note.length() == 0 ? "" : note.append(')').toString();
+    }
+
+    /** The indices of the inputs {@code kernels.png} draws: the first of each split. */
+    private static int[] kernelInputs(Trajectory t) {
+        return Split.of(t).stream().flatMapToInt(s -> IntStream.range(s.from(),
+                Math.min(s.to(), s.from() + KernelPlot.MAX_PER_SPLIT))).toArray();
+    }
+
+    private static List<String> kernelLabels(Trajectory t) {
+        List<String> labels = new ArrayList<>();
+        for (Split split : Split.of(t)) {
+            for (int j = split.from(); j < Math.min(split.to(), split.from() + KernelPlot.MAX_PER_SPLIT); j++) {
+                labels.add(split.name() + " " + (j - split.from()));
+            }
+        }
+        return labels;
+    }
+
+    /** The replica means of the kernels, in name order like {@code kernels.csv}, over the drawn inputs. */
+    private static List<KernelPlot.Kernel> kernels(Trajectory t) {
+        int m = t.inputCount();
+        int[] drawn = kernelInputs(t);
+        List<KernelPlot.Kernel> kernels = new ArrayList<>();
+        for (Map.Entry<String, double[][]> kernel : new TreeMap<>(t.kernels()).entrySet()) {
+            Estimate[] values = Estimate.ofReplicas(kernel.getValue());
+            double[][] mean = new double[drawn.length][drawn.length];
+            for (int a = 0; a < drawn.length; a++) {
+                for (int b = 0; b < drawn.length; b++) {
+                    mean[a][b] = values[drawn[a] * m + drawn[b]].mean();
+                }
+            }
+            kernels.add(new KernelPlot.Kernel(kernel.getKey().toUpperCase(Locale.ROOT), mean));
+        }
+        return kernels;
     }
 
     /**

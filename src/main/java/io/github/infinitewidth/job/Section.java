@@ -38,7 +38,8 @@ final class Section {
 
     /**
      * Rejects any field not in {@code allowed}: the names are the contract (JOB-SPEC.md), so a
-     * misspelt field must not be silently ignored in favour of its default.
+     * misspelt field must not be silently ignored in favour of its default. The message suggests
+     * the allowed name nearest to a typo.
      */
     Section allowOnly(String... allowed) {
         List<String> names = List.of(allowed);
@@ -46,7 +47,9 @@ final class Section {
             String name = it.next();
             if (!names.contains(name)) {
                 throw new InvalidSpecException(field(name), "is not a known field"
-                        + (path.isEmpty() ? "" : " of " + path) + " (allowed: " + String.join(", ", names) + ")");
+                        + (path.isEmpty() ? "" : " of " + path)
+                        + NearestName.of(name, names).map(nearest -> "; did you mean " + nearest + "?").orElse("")
+                        + " (allowed: " + String.join(", ", names) + ")");
             }
         }
         return this;

@@ -31,7 +31,11 @@ final class Summary {
         root.put("backend", backend.name());
         root.put("gemm", backend.gemm());
         root.put("precision", backend.precision().spelling());
-        root.put("particles", e.simulation().particles());
+        if (job.engine().equals("finite")) {
+            root.put("width", e.network().width());   // a network has neurons, not particles
+        } else {
+            root.put("particles", e.simulation().particles());
+        }
         root.put("replicas", e.simulation().replicas());
         if (e.simulation().partial()) {
             // a part of a split run: its finalLoss is over these replicas only; merge gives the run's

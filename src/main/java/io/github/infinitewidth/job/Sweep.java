@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A sweep file (JOB-SPEC.md, "Sweeps"): a base job and a grid of job fields to lists of values.
@@ -36,7 +39,9 @@ import java.util.Set;
  *   {@code simulation.particles} to the limit engines; {@code simulation.kernels} to {@code nt-limit};
  *   {@code simulation.centerOutput} to {@code nt-limit} and {@code finite} with {@code ntp} or {@code mup};
  *   {@code optimizer.epsilon} to smoothsign and adam, {@code beta1} to momentum and adam,
- *   {@code beta2} to adam. Grid points that differ only in ignored fields are the same task, which
+ *   {@code beta2} to adam; {@code optimizer.schedule.decaySteps} and {@code finalFactor} to linear and
+ *   cosine schedules, {@code stepEvery} and {@code gamma} to step schedules. Grid points that differ
+ *   only in ignored fields are the same task, which
  *   runs once (the first point in the order). For a limit engine the base's {@code parametrization}
  *   is dropped too (the limit implies its own).</li>
  *   <li><b>Task ids</b> are the index, zero-padded to at least 4 digits, then {@code _name=value}
@@ -62,11 +67,15 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
             "network.initStd.input", "network.initStd.hidden", "network.initStd.output",
             "optimizer.type", "optimizer.learningRate",
             "optimizer.layerMultipliers.input", "optimizer.layerMultipliers.hidden", "optimizer.layerMultipliers.output",
-            "optimizer.epsilon", "optimizer.beta1", "optimizer.beta2",
+            "optimizer.epsilon", "optimizer.beta1", "optimizer.beta2", "optimizer.weightDecay",
+            "optimizer.schedule.type", "optimizer.schedule.warmupSteps", "optimizer.schedule.decaySteps",
+            "optimizer.schedule.finalFactor", "optimizer.schedule.stepEvery", "optimizer.schedule.gamma",
             "training.steps", "training.batchSize", "training.shuffle", "training.recordEvery",
             "simulation.particles", "simulation.replicas", "simulation.seed", "simulation.backend",
             "simulation.precision", "simulation.centerOutput", "simulation.kernels", "simulation.memoryLimitMiB",
             "simulation.checkpointEvery", "simulation.pairPrecision");
+    /** The most grid points a sweep may have. */
+    private static final long MAX_POINTS = 1_000_000;
     /** Descriptions longer than this are cut (the index keeps ids unique). */
     private static final int DESCRIPTION_LIMIT = 100;
     private static final String SEED_FIELD = "simulation.seed";
@@ -78,7 +87,21 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
      * One task: its position in the sweep, its id, the grid values that apply to it (grid order),
      * its seed and its job.
      */
-    public record Task(int index, String id, Map<String, JsonNode> values, long seed, Job job) {
+    public record Task(int index, String id, Map<String, JsonNode> values, long seed, Supplier<Job> source) {
+        /** A task whose job is built already. */
+        public Task(int index, String id, Map<String, JsonNode> values, long seed, Job job) {
+            this(index, id, values, seed, () -> job);
+        }
+
+        /**
+         * The task's job, built on first use and kept with the task.
+         *
+         * @throws InvalidSpecException {@code task <id> has a problem: ...} when the job is invalid
+         */
+        public Job job() {
+            return source.get();
+        }
+
         /** The grid value of {@code field} as text, or "" when the field does not apply to this task. */
         public String value(String field) {
             JsonNode v = values.get(field);
@@ -115,7 +138,28 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
         }
         List<Field> grid = grid(root.get("grid"));
         ObjectNode baseTree = JobFile.tree(base, "job file", "engine, network, ...");
-        return new Sweep(file, base, grid, tasks(grid, baseTree, base));
+        return new Sweep(file, base, grid, new Tasks(grid, baseTree, base));
+    }
+
+    /**
+     * The tasks of shard {@code i} of {@code k} (task t belongs to shard {@code t mod k}), made one at
+     * a time as they are visited: the other shards' tasks cost a walk over their grid points only.
+     */
+    public Iterable<Task> shard(int i, int k) {
+        return tasks instanceof Tasks lazy ? () -> lazy.shard(i, k)
+                : () -> tasks.stream().filter(t -> t.index() % k == i).iterator();
+    }
+
+    /**
+     * Builds every task's job and discards it, so that a bad value anywhere in the grid is found
+     * before the first task runs; memory does not grow with the grid.
+     *
+     * @throws InvalidSpecException {@code task <id> has a problem: ...} for the first invalid task
+     */
+    public void validate() {
+        for (Task t : tasks) {
+            t.job();
+        }
     }
 
     private static List<Field> grid(JsonNode node) {
@@ -163,20 +207,49 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
         return List.copyOf(grid);
     }
 
-    private static List<Task> tasks(List<Field> grid, ObjectNode baseTree, Path base) {
-        long points = 1;
-        for (Field f : grid) {
-            points *= f.values().size();
-            if (points > 1_000_000) {
-                throw new InvalidSpecException("grid", "has more than 1000000 points");
+    /**
+     * The tasks of a grid, made one at a time as they are visited, so that listing or running one
+     * shard of a large grid needs memory for that shard's tasks only; a task's job is built when it
+     * is first asked for. A grid point is a task when every field that does not apply to it has its
+     * first value: points differing only in such fields are one task, the first of them in the order
+     * (whether a field applies depends only on {@code engine}, {@code optimizer.type} and, for the
+     * finite engine, {@code parametrization}, which apply to every point that consults them).
+     */
+    private static final class Tasks extends AbstractList<Task> {
+        private final List<Field> grid;
+        private final ObjectNode baseTree;
+        private final Path base;
+        private final long points;
+        private final int size;
+        private final int width;
+        private final Map<String, String> shortNames;
+        private final long baseSeed;
+
+        Tasks(List<Field> grid, ObjectNode baseTree, Path base) {
+            this.grid = grid;
+            this.baseTree = baseTree;
+            this.base = base;
+            long product = 1;
+            for (Field f : grid) {
+                product *= f.values().size();
+                if (product > MAX_POINTS) {
+                    throw new InvalidSpecException("grid", "has more than " + MAX_POINTS + " points");
+                }
             }
+            this.points = product;
+            this.shortNames = shortNames(grid);
+            this.baseSeed = baseSeed(baseTree);
+            int count = 0;
+            int[] position = new int[grid.size()];
+            for (long p = 0; p < points; p++) {
+                count += task(p, position) != null ? 1 : 0;
+            }
+            this.size = count;
+            this.width = Math.max(4, Integer.toString(count - 1).length());
         }
-        Map<String, String> shortNames = shortNames(grid);
-        long baseSeed = baseSeed(baseTree);
-        List<Map<String, JsonNode>> assignments = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        int[] position = new int[grid.size()];
-        for (long p = 0; p < points; p++) {
+
+        /** The applicable values of grid point p, or null when p repeats an earlier point. */
+        private Map<String, JsonNode> task(long p, int[] position) {
             long rest = p;
             for (int g = grid.size() - 1; g >= 0; g--) {
                 int n = grid.get(g).values().size();
@@ -188,33 +261,104 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
                 all.put(grid.get(g).name(), grid.get(g).values().get(position[g]));
             }
             Map<String, JsonNode> applicable = applicable(all, baseTree);
-            StringBuilder key = new StringBuilder();
-            applicable.forEach((k, v) -> key.append(k).append('=').append(text(v)).append('\n'));
-            if (seen.add(key.toString())) {
-                assignments.add(applicable);
+            for (int g = 0; g < grid.size(); g++) {
+                if (position[g] != 0 && !applicable.containsKey(grid.get(g).name())) {
+                    return null;
+                }
             }
+            return applicable;
         }
-        int width = Math.max(4, Integer.toString(assignments.size() - 1).length());
-        List<Task> tasks = new ArrayList<>();
-        for (int i = 0; i < assignments.size(); i++) {
-            Map<String, JsonNode> values = assignments.get(i);
-            String id = id(i, width, values, shortNames);
+
+        private Task make(int index, Map<String, JsonNode> values) {
+            String id = id(index, width, values, shortNames);
             long seed = values.containsKey(SEED_FIELD) ? values.get(SEED_FIELD).asLong() : seed(baseSeed, values);
+            Map<String, JsonNode> kept = java.util.Collections.unmodifiableMap(values);
+            return new Task(index, id, kept, seed, new JobOnce(() -> job(id, seed, kept)));
+        }
+
+        private Job job(String id, long seed, Map<String, JsonNode> values) {
             ObjectNode tree = baseTree.deepCopy();
             if (!"finite".equals(engine(values, tree))) {
                 tree.remove("parametrization");
             }
-            values.forEach((field, value) -> set(tree, field, value));
+            values.forEach((field, value) -> Sweep.set(tree, field, value));
             section(tree, "simulation").put("seed", seed);
-            Job job;
             try {
-                job = JobFile.read(tree, base);
+                return JobFile.read(tree, base);
             } catch (InvalidSpecException e) {
                 throw new InvalidSpecException("task " + id, "has a problem: " + e.getMessage());
             }
-            tasks.add(new Task(i, id, java.util.Collections.unmodifiableMap(values), seed, job));
         }
-        return List.copyOf(tasks);
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        /** Task i, found by walking the grid from its start: iterate instead where possible. */
+        @Override
+        public Task get(int i) {
+            java.util.Objects.checkIndex(i, size);
+            Iterator<Task> it = iterator();
+            for (int k = 0; k < i; k++) {
+                it.next();
+            }
+            return it.next();
+        }
+
+        @Override
+        public Iterator<Task> iterator() {
+            return shard(0, 1);
+        }
+
+        /** The tasks with index {@code i mod k}, in order; the others are counted, never made. */
+        Iterator<Task> shard(int i, int k) {
+            return new Iterator<>() {
+                private final int[] position = new int[grid.size()];
+                private long p;
+                private int index;
+
+                @Override
+                public boolean hasNext() {
+                    return firstAtOrAfter(index) < size;
+                }
+
+                @Override
+                public Task next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    while (true) {
+                        Map<String, JsonNode> values = task(p++, position);
+                        if (values != null && index++ % k == i) {
+                            return make(index - 1, values);
+                        }
+                    }
+                }
+
+                private long firstAtOrAfter(int from) {
+                    return from + Math.floorMod(i - from, k);
+                }
+            };
+        }
+    }
+
+    /** A job built on first use, then kept (a task's job is asked for by several checks). */
+    private static final class JobOnce implements Supplier<Job> {
+        private final Supplier<Job> build;
+        private Job job;
+
+        JobOnce(Supplier<Job> build) {
+            this.build = build;
+        }
+
+        @Override
+        public synchronized Job get() {
+            if (job == null) {
+                job = build.get();
+            }
+            return job;
+        }
     }
 
     /**
@@ -243,6 +387,9 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
                 : base.path("optimizer").path("type").asText("sgd");
         String parametrization = all.containsKey("parametrization") ? text(all.get("parametrization"))
                 : base.path("parametrization").asText("");
+        String schedule = all.containsKey("optimizer.schedule.type") ? text(all.get("optimizer.schedule.type"))
+                : base.path("optimizer").path("schedule").path("type").asText("constant");
+        boolean decays = schedule.equals("linear") || schedule.equals("cosine");
         Map<String, JsonNode> kept = new LinkedHashMap<>();
         all.forEach((field, value) -> {
             boolean applies = switch (field) {
@@ -254,6 +401,8 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
                 case "optimizer.epsilon" -> optimizer.equals("smoothsign") || optimizer.equals("adam");
                 case "optimizer.beta1" -> optimizer.equals("momentum") || optimizer.equals("adam");
                 case "optimizer.beta2" -> optimizer.equals("adam");
+                case "optimizer.schedule.decaySteps", "optimizer.schedule.finalFactor" -> decays;
+                case "optimizer.schedule.stepEvery", "optimizer.schedule.gamma" -> schedule.equals("step");
                 default -> true;
             };
             if (applies) {
@@ -337,6 +486,13 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
         String[] parts = dotted.split("\\.");
         ObjectNode node = tree;
         for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode existing = node.get(parts[i]);
+            if (existing != null && existing.isTextual()) {
+                // a preset (optimizer.layerMultipliers: neural-tangents) would otherwise win silently
+                throw new InvalidSpecException(dotted, "cannot be varied: the base job sets "
+                        + String.join(".", Arrays.copyOf(parts, i + 1)) + " to " + Section.quoted(existing.textValue())
+                        + " (give it as a mapping of numbers instead)");
+            }
             node = section(node, parts[i]);
         }
         node.set(parts[parts.length - 1], value);

@@ -14,11 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * The files of a sweep folder (JOB-SPEC.md, "Sweeps"): {@code sweep.json} (which sweep this is),
@@ -229,7 +231,7 @@ public final class SweepOutputs {
                 throw new InvalidSpecException("merge", input + " holds a different sweep than " + inputs.get(0)
                         + " (their " + DESCRIPTION + " differ); merge the shards of one sweep only");
             }
-            List<String> lines = Files.readAllLines(input.resolve(TABLE), StandardCharsets.UTF_8);
+            List<String> lines = readTable(input.resolve(TABLE));
             if (lines.isEmpty()) {
                 throw new InvalidSpecException("merge", input.resolve(TABLE) + " is empty");
             }
@@ -294,6 +296,18 @@ public final class SweepOutputs {
             return summary != null && summary.has("status") ? summary : null;
         } catch (IOException e) {
             return null;   // written atomically, so only a foreign file is unreadable: not a result
+        }
+    }
+
+    /** A shard's {@code sweep.csv}; one that cannot be read (not UTF-8, say) is bad input naming it. */
+    private static List<String> readTable(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InvalidSpecException("merge", file + " is not UTF-8 text (" + e.getMessage() + "): it was not"
+                    + " written by a sweep; run that shard again to rewrite it");
+        } catch (IOException e) {
+            throw new InvalidSpecException("merge", file + " cannot be read: " + e);
         }
     }
 
@@ -366,15 +380,24 @@ public final class SweepOutputs {
 
     /**
      * Writes a file atomically under a temporary name unique to this writer, so that processes
-     * sharing the folder never write into each other's temporary file.
+     * sharing the folder never write into each other's temporary file. Not Files.createTempFile:
+     * its owner-only permissions would stay on the renamed file, which is to honour the umask like
+     * every other output.
      */
     private static void writeShared(Path dir, String name, String text) throws IOException {
-        Path tmp = Files.createTempFile(dir, name + ".", ".tmp");
+        Path tmp = dir.resolve(name + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
                 out.write(text);
+            } catch (IOException e) {
+                throw AtomicFiles.failed("write", tmp, e);
             }
-            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw AtomicFiles.failed("rename " + tmp + " to", dir.resolve(name), e);
+            }
         } finally {
             Files.deleteIfExists(tmp);
         }

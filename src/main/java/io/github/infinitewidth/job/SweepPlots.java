@@ -23,6 +23,8 @@ import java.util.Map;
  */
 final class SweepPlots {
     static final String LEARNING_RATE = "optimizer.learningRate";
+    /** The engines whose tasks {@code sweep.png} dashes. */
+    private static final List<String> LIMITS = List.of("nt-limit", "mu-limit");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SweepPlots() {}
@@ -59,7 +61,7 @@ final class SweepPlots {
             points.add(new SweepPlot.Point(series.length() == 0 ? "all tasks" : series.toString(), xValue,
                     number(row.get("final_train_loss")), number(row.get("final_train_loss_stderr")),
                     number(row.get("final_test_loss")), number(row.get("final_test_loss_stderr")),
-                    "diverged".equals(status)));
+                    "diverged".equals(status), isLimit(dir, row)));
         }
         if (points.isEmpty()) {
             Files.deleteIfExists(dir.resolve(SweepPlot.FILE));   // no results (yet): nothing to show
@@ -69,6 +71,29 @@ final class SweepPlots {
         String title = x == null ? "final loss by task (no numeric grid field varies)"
                 : "final loss against " + name + (x.equals(LEARNING_RATE) ? "" : " (the learning rate is not varied)");
         SweepPlot.write(dir, title, x == null ? "task index" : x, points);
+    }
+
+    /** Whether the task of a {@code sweep.csv} row ran a limit engine, as far as {@link #engine} knows. */
+    static boolean isLimit(Path dir, Map<String, String> row) {
+        String engine = engine(dir, row);
+        return engine != null && LIMITS.contains(engine);   // List.of refuses to look for null
+    }
+
+    /**
+     * The engine of a task: its grid value when the engine varies, else the one its {@code summary.json}
+     * names (the base job's); null when neither says (a merged table without its task folders, or a
+     * summary being rewritten: the plot then draws the task solid rather than fail).
+     */
+    private static String engine(Path dir, Map<String, String> row) {
+        if (row.containsKey("engine") && !row.get("engine").isEmpty()) {
+            return row.get("engine");
+        }
+        Path summary = dir.resolve(SweepOutputs.TASKS).resolve(row.get("task")).resolve(RunOutputs.SUMMARY);
+        try {
+            return Files.isRegularFile(summary) ? JSON.readTree(summary.toFile()).path("engine").asText(null) : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The grid of {@code sweep.json}: field to its values as {@code sweep.csv} writes them. */

@@ -23,18 +23,32 @@ public final class CovarianceFactor {
         if (covariance.length != m * m) {
             throw new IllegalArgumentException("covariance of length " + covariance.length + " is not " + m + " x " + m);
         }
+        double scale = 0;
+        for (double entry : covariance) {
+            scale = Math.max(scale, Math.abs(entry));
+        }
+        double[] f = new double[m * m];
+        if (!Double.isFinite(scale)) {
+            // an infinite (or NaN) covariance has no factor: the samples are NaN, and the engine reports
+            // the run as diverged where they are used, instead of the decomposition failing to converge
+            java.util.Arrays.fill(f, Double.NaN);
+            return f;
+        }
+        if (scale == 0) {
+            return f;
+        }
         RealMatrix c = new Array2DRowRealMatrix(m, m);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < m; j++) {
-                // symmetrize against rounding so the decomposition sees an exactly symmetric matrix
-                c.setEntry(i, j, 0.5 * (covariance[i * m + j] + covariance[j * m + i]));
+                // symmetrize against rounding so the decomposition sees an exactly symmetric matrix; divided
+                // by the largest entry, so that finite but extreme entries (1e300) cannot overflow inside it
+                c.setEntry(i, j, 0.5 * (covariance[i * m + j] / scale + covariance[j * m + i] / scale));
             }
         }
         EigenDecomposition eigen = new EigenDecomposition(c);
         RealMatrix v = eigen.getV();
-        double[] f = new double[m * m];
         for (int k = 0; k < m; k++) {
-            double root = Math.sqrt(Math.max(eigen.getRealEigenvalue(k), 0.0));
+            double root = Math.sqrt(Math.max(eigen.getRealEigenvalue(k), 0.0)) * Math.sqrt(scale);
             for (int i = 0; i < m; i++) {
                 f[i + k * m] = v.getEntry(i, k) * root;
             }

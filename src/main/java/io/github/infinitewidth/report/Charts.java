@@ -3,8 +3,11 @@ package io.github.infinitewidth.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.font.FontRenderContext;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,12 +15,15 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.DoubleStream;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.IChart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -35,6 +41,16 @@ final class Charts {
     private static final int BAND_ALPHA = 60;
     /** On a log axis a band or bar ends at most this factor below its mean. */
     private static final double LOG_FLOOR = 10;
+    private static final int TITLE_SIZE = 15;
+    /** Smallest title font: a long title is drawn smaller rather than clipped at the chart's edges. */
+    private static final int MIN_TITLE_SIZE = 8;
+    /** Room left beside the title on each side. */
+    private static final int TITLE_MARGIN = 10;
+    /**
+     * Up to this many decades a log axis is labelled at 1, 2 and 5 times the powers of ten; beyond it
+     * at the powers of ten alone (then at least this many labels already).
+     */
+    private static final double LOG_125_DECADES = 4;
 
     static {
         // Plots are drawn on servers and in CI without a display; Java2D must not look for one. Only
@@ -52,7 +68,8 @@ final class Charts {
 
     /** A chart of the shared look, {@code width x height} pixels (panels of a grid). */
     static XYChart chart(String title, String xTitle, String yTitle, int width, int height) {
-        XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
+        Font titleFont = titleFont(title, width);
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(fitted(title, titleFont, width))
                 .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         chart.getStyler()
                 .setChartBackgroundColor(Color.WHITE)
@@ -61,12 +78,111 @@ final class Charts {
                 .setLegendPosition(Styler.LegendPosition.OutsideE)
                 .setLegendBorderColor(Color.WHITE)
                 .setChartTitleBoxVisible(false)
-                .setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15))
+                .setChartTitleFont(titleFont)
                 .setAntiAlias(true);
         chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225))
                 .setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13))
                 .setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         return chart;
+    }
+
+    /**
+     * The title's font: bold at {@link #TITLE_SIZE} points, smaller (down to {@link #MIN_TITLE_SIZE})
+     * when the title would not fit the chart's width, since the chart library clips it at the edges.
+     */
+    static Font titleFont(String title, int width) {
+        Font font = new Font(Font.SANS_SERIF, Font.BOLD, TITLE_SIZE);
+        for (int size = TITLE_SIZE; size >= MIN_TITLE_SIZE; size--) {
+            font = font.deriveFont((float) size);
+            if (textWidth(title, font) <= width - 2 * TITLE_MARGIN) {
+                return font;
+            }
+        }
+        return font;
+    }
+
+    /**
+     * The title as drawn: whole when it fits in {@code font}, else cut with an ellipsis where it
+     * still fits (a title longer than any plot has; the library would cut both ends without a sign).
+     */
+    static String fitted(String title, Font font, int width) {
+        if (textWidth(title, font) <= width - 2 * TITLE_MARGIN) {
+            return title;
+        }
+        int end = title.length();
+        while (end > 0 && textWidth(title.substring(0, end) + "...", font) > width - 2 * TITLE_MARGIN) {
+            end--;
+        }
+        return title.substring(0, end) + "...";
+    }
+
+    /** The width in pixels of {@code text} drawn in {@code font} (anti-aliased, as the charts are). */
+    static double textWidth(String text, Font font) {
+        return font.getStringBounds(text, new FontRenderContext(null, true, true)).getWidth();
+    }
+
+    /**
+     * Makes the x axis logarithmic with labels enough to read a value off it: the chart library labels
+     * only the powers of ten, which on an axis spanning one or two decades is one or two labels.
+     */
+    static void logX(XYChart chart, DoubleStream values) {
+        chart.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(false)
+                .setXAxisTickLabelsFormattingFunction(logLabels(values));
+    }
+
+    /** {@link #logX} for the y axis. */
+    static void logY(XYChart chart, DoubleStream values) {
+        chart.getStyler().setYAxisLogarithmic(true).setYAxisLogarithmicDecadeOnly(false)
+                .setYAxisTickLabelsFormattingFunction(logLabels(values));
+    }
+
+    /**
+     * The labels of a log axis over {@code values}: the chart library offers a tick at every 1..9
+     * times a power of ten; those at 1, 2 and 5 get a label (only those at 1 when the values span
+     * more than {@link #LOG_125_DECADES} decades, all of them when fewer than 3 of 1, 2 and 5 lie
+     * among the values, as over 300..800), the others an empty one.
+     */
+    static Function<Double, String> logLabels(DoubleStream values) {
+        double[] positive = values.filter(v -> Double.isFinite(v) && v > 0).toArray();
+        double lo = Arrays.stream(positive).min().orElse(1);
+        double hi = Arrays.stream(positive).max().orElse(1);
+        boolean only10 = Math.log10(hi / lo) > LOG_125_DECADES;
+        boolean all = !only10 && ticks125(lo, hi) < 3;
+        return v -> {
+            long m = mantissa(v);
+            boolean labelled = m == 1 || all && m > 0 || !only10 && (m == 2 || m == 5);
+            return labelled ? number(v) : "";
+        };
+    }
+
+    /** The leading digit of {@code v} when {@code v} is a whole digit times a power of ten, else 0. */
+    private static long mantissa(double v) {
+        double mantissa = v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9));
+        long m = Math.round(mantissa);
+        return Math.abs(mantissa - m) < 1e-6 ? (m == 10 ? 1 : m) : 0;
+    }
+
+    /** How many of 1, 2 and 5 times a power of ten lie in {@code [lo, hi]}. */
+    private static int ticks125(double lo, double hi) {
+        int count = 0;
+        for (int e = (int) Math.floor(Math.log10(lo)); e <= (int) Math.ceil(Math.log10(hi)); e++) {
+            for (int m : new int[] {1, 2, 5}) {
+                double tick = m * Math.pow(10, e);
+                if (tick >= lo * (1 - 1e-9) && tick <= hi * (1 + 1e-9)) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    /** A tick value in few characters: {@code 0.02}, {@code 500}, {@code 1e-05}. */
+    static String number(double v) {
+        if (v != 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6)) {
+            return String.format(Locale.ROOT, "%.2e", v).replaceAll("\\.?0+e", "e")
+                    .replace("e-0", "e-").replace("e+0", "e").replace("e+", "e");
+        }
+        return new BigDecimal(v).round(new MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
     static Color color(int i) {
@@ -182,12 +298,13 @@ final class Charts {
      * that is then renamed over the old one (JOB-SPEC.md: a killed run leaves the previous file or the
      * new one). The temporary name is unique, so processes sharing a folder never write into one file.
      */
-    static void writePng(Path dir, String name, List<XYChart> charts) throws IOException {
+    static void writePng(Path dir, String name, List<? extends IChart> charts) throws IOException {
         writePng(dir, name, charts, 1, charts.size());
     }
 
     /** {@link #writePng(Path, String, List)} with the charts in {@code rows} rows of {@code cols}, row by row. */
-    static void writePng(Path dir, String name, List<XYChart> charts, int rows, int cols) throws IOException {
+    static void writePng(Path dir, String name, List<? extends IChart> charts, int rows, int cols)
+            throws IOException {
         // not Files.createTempFile: its owner-only permissions would stay on the renamed plot
         Path tmp = dir.resolve(name + "." + UUID.randomUUID() + ".tmp");
         try {

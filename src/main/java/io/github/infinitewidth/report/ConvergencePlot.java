@@ -4,7 +4,9 @@ import java.awt.BasicStroke;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.DoubleStream;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.lines.SeriesLines;
@@ -38,7 +40,9 @@ public final class ConvergencePlot {
     public static void write(Path dir, String title, List<Series> series) throws IOException {
         XYChart chart = Charts.chart(title, "width (log scale)",
                 "RMS distance to the limit (log scale); bars: +-1 s.e.");
-        chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
+        Charts.logX(chart, series.stream().flatMapToDouble(s -> Arrays.stream(s.widths())));
+        Charts.logY(chart, series.stream().flatMapToDouble(s -> DoubleStream.concat(Arrays.stream(s.distance()),
+                DoubleStream.of(s.floor()))));
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (Series s : series) {

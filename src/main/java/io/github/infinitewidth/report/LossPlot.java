@@ -20,7 +20,9 @@ public final class LossPlot {
         boolean log = Charts.logFits(Charts.means(splits), LOG_SPAN);
         XYChart chart = Charts.chart(title, "step", "loss" + (log ? " (log scale)" : "")
                 + ", mean over inputs; band: +-1 s.e. over replicas");
-        chart.getStyler().setYAxisLogarithmic(log);
+        if (log) {
+            Charts.logY(chart, Charts.means(splits));
+        }
         for (int i = 0; i < splits.size(); i++) {
             Charts.addCurve(chart, splits.get(i), Charts.color(i), false, log);
         }

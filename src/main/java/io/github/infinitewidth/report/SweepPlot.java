@@ -21,8 +21,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * where it varies), one curve per combination of the other varied fields, with error bars of one
  * standard error over replicas; a panel for the train loss and, when there is test data, one for
  * the test loss. The picture that shows whether the best learning rate transfers across width.
- * A task to which the x field does not apply (a limit engine has no width) is a horizontal dashed
- * line; a diverged task is a cross at the top of the panel, since it has no final loss to draw, and
+ * The tasks of a limit engine are dashed whatever the x field: a curve when they have an x value (the
+ * learning rate), a horizontal line across the panel when the x field does not apply to them (a limit
+ * has no width); a diverged task is a cross at the top of the panel, since it has no final loss to draw, and
  * so is a loss more than {@link #OFF_SCALE} times the panel's median.
  */
 public final class SweepPlot {
@@ -47,18 +48,24 @@ public final class SweepPlot {
      * @param series   the curve it belongs to (the values of the other varied fields)
      * @param x        its value of the x field; NaN when that field does not apply to it
      * @param diverged whether it diverged (its losses are then not drawn)
+     * @param limit    whether it ran a limit engine (its curve is dashed)
      */
     public record Point(String series, double x, double train, double trainStderr, double test, double testStderr,
-                        boolean diverged) { }
+                        boolean diverged, boolean limit) { }
 
     /** Draws the points into {@code dir/sweep.png}. */
     public static void write(Path dir, String title, String xTitle, List<Point> points) throws IOException {
+        Charts.writePng(dir, FILE, panels(title, xTitle, points));
+    }
+
+    /** The train panel and, when some task has a test loss, the test panel. */
+    static List<XYChart> panels(String title, String xTitle, List<Point> points) {
         List<XYChart> panels = new ArrayList<>();
         panels.add(panel("train: ", title, xTitle, "final train loss", points, Point::train, Point::trainStderr));
         if (points.stream().anyMatch(p -> !p.diverged() && Double.isFinite(p.test()))) {
             panels.add(panel("test: ", title, xTitle, "final test loss", points, Point::test, Point::testStderr));
         }
-        Charts.writePng(dir, FILE, panels);
+        return panels;
     }
 
     private static XYChart panel(String panelTitle, String title, String xTitle, String yTitle, List<Point> points,
@@ -72,7 +79,12 @@ public final class SweepPlot {
         boolean logY = Charts.logFits(drawn.stream().mapToDouble(loss), LOG_SPAN_Y);
         XYChart chart = Charts.chart(panelTitle + title, xTitle + (logX ? " (log scale)" : ""),
                 yTitle + (logY ? " (log scale)" : "") + "; bars: +-1 s.e. over replicas");
-        chart.getStyler().setXAxisLogarithmic(logX).setYAxisLogarithmic(logY);
+        if (logX) {
+            Charts.logX(chart, points.stream().mapToDouble(Point::x));
+        }
+        if (logY) {
+            Charts.logY(chart, drawn.stream().mapToDouble(loss));
+        }
         double[] xRange = range(points.stream().mapToDouble(Point::x));
         Map<String, List<Point>> bySeries = new LinkedHashMap<>();
         points.forEach(p -> bySeries.computeIfAbsent(p.series(), s -> new ArrayList<>()));
@@ -88,7 +100,7 @@ public final class SweepPlot {
                 XYSeries s = chart.addSeries(series.getKey(), x, y);
                 s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
                 s.setLineColor(color);
-                s.setLineStyle(SeriesLines.SOLID);
+                s.setLineStyle(placed.stream().allMatch(Point::limit) ? DASHED : SeriesLines.SOLID);
                 s.setMarkerColor(color);
                 s.setMarker(SeriesMarkers.CIRCLE);
                 for (Point p : placed) {

@@ -12,11 +12,7 @@ public record Data(Dataset train, Dataset test) {
         if (train == null) {
             throw new InvalidSpecException("data.train", "is required");
         }
-        test = test == null ? Dataset.empty() : test.validated("data.test", true);
-        if (test.size() > 0 && test.dimension() != train.dimension()) {
-            throw new InvalidSpecException("data.test.inputs", "have dimension " + test.dimension()
-                    + " but data.train.inputs have " + train.dimension());
-        }
+        test = test == null ? Dataset.empty() : test.validated("data.test", true, "data.train.inputs", train.dimension());
     }
 
     /** Number of train plus test inputs, m. */

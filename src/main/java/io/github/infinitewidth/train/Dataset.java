@@ -14,8 +14,20 @@ public record Dataset(double[][] inputs, double[] targets) {
         targets = targets == null ? null : targets.clone();
     }
 
-    /** Validates this split, naming it {@code field} in messages; an empty split is allowed only when {@code mayBeEmpty}. */
+    /**
+     * Validates this split, naming it {@code field} in messages; an empty split is allowed only when
+     * {@code mayBeEmpty}. Every input must have the length of {@code inputs[0]}.
+     */
     public Dataset validated(String field, boolean mayBeEmpty) {
+        return validated(field, mayBeEmpty, null, 0);
+    }
+
+    /**
+     * As {@link #validated(String, boolean)}, with every input of length {@code dimension}, that of the
+     * inputs named {@code like} (the test split's are held to the train split's: held to its own first
+     * input, a wrong first input would have the right ones after it blamed).
+     */
+    public Dataset validated(String field, boolean mayBeEmpty, String like, int dimension) {
         Check.present(field + ".inputs", inputs);
         Check.present(field + ".targets", targets);
         if (inputs.length == 0 && !mayBeEmpty) {
@@ -25,11 +37,12 @@ public record Dataset(double[][] inputs, double[] targets) {
             throw new InvalidSpecException(field, "has " + inputs.length + " inputs but " + targets.length
                     + " targets: give one target per input");
         }
-        int d = inputs.length == 0 ? 0 : inputs[0].length;
+        int d = like != null ? dimension : inputs.length == 0 ? 0 : inputs[0].length;
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i] == null || inputs[i].length != d) {
                 throw new InvalidSpecException(field + ".inputs[" + i + "]", "has length "
-                        + (inputs[i] == null ? 0 : inputs[i].length) + ", expected " + d + " like inputs[0]");
+                        + (inputs[i] == null ? 0 : inputs[i].length) + ", expected " + d + " like "
+                        + (like != null ? like : "inputs[0]"));
             }
             if (d == 0) {
                 throw new InvalidSpecException(field + ".inputs[" + i + "]", "is empty: inputs need dimension >= 1");

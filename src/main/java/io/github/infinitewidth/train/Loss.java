@@ -1,5 +1,7 @@
 package io.github.infinitewidth.train;
 
+import io.github.infinitewidth.util.Check;
+import io.github.infinitewidth.util.InvalidSpecException;
 import java.util.Locale;
 
 /**
@@ -56,6 +58,25 @@ public enum Loss {
             chi[j] = derivative(outputs[j], targets[j]) / batch.length;
         }
         return chi;
+    }
+
+    /**
+     * Refuses targets this loss has no meaning for: {@code log(1 + exp(-y f))} is the logistic loss
+     * of a label y = +1 or -1 only (another y scales the margin instead of naming a class).
+     *
+     * @param field the split's job-file name, {@code data.train} or {@code data.test}
+     */
+    public void checkTargets(String field, Dataset split) {
+        if (this != LOGISTIC) {
+            return;
+        }
+        for (int j = 0; j < split.size(); j++) {
+            double y = split.target(j);
+            if (y != 1 && y != -1) {
+                throw new InvalidSpecException(field + ".targets[" + j + "]", "must be +1 or -1 for loss "
+                        + spelling() + ", got " + Check.format(y));
+            }
+        }
     }
 
     public String spelling() {

@@ -73,7 +73,8 @@ public final class Check {
         return values;
     }
 
-    private static String format(double value) {
+    /** A number as messages show it: whole numbers without a decimal point ({@code 0}, not {@code 0.0}). */
+    public static String format(double value) {
         if (value == Math.rint(value) && Double.isFinite(value) && Math.abs(value) < 1e15) {
             return Long.toString((long) value);
         }

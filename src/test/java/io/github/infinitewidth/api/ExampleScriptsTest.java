@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The JShell scripts in {@code examples/} run without a rejected snippet or an exception and print what they promise. */
@@ -44,6 +45,28 @@ class ExampleScriptsTest {
         assumeTrue(Datasets.fashionMnistInstalled(), "dataset-fashion-mnist is not installed");
         assertRanAndPrinted(script("nt-vs-mu-fashion-mnist.jsh"), "nt-limit completed, 10 steps in",
                 "mu-limit completed, 10 steps in", "finite completed, 10 steps in", "step 10  test loss  nt-limit");
+    }
+
+    /** {@code jshell script.jsh} stays at its prompt after the last line unless the script ends with {@code /exit}. */
+    @Test
+    void everyScriptEndsWithExit() throws IOException {
+        List<Path> scripts;
+        try (Stream<Path> files = Files.list(Path.of("examples"))) {
+            scripts = files.filter(p -> p.toString().endsWith(".jsh")).sorted().toList();
+        }
+        assertTrue(scripts.size() >= 3, scripts.toString());
+        for (Path script : scripts) {
+            List<String> lines = Files.readAllLines(script).stream().filter(line -> !line.isBlank()).toList();
+            assertEquals(JShellRunner.EXIT, lines.get(lines.size() - 1), script + " ends with /exit");
+        }
+    }
+
+    @Test
+    void exitEndsTheScriptAsInTheJshellTool() {
+        JShellRunner.Outcome outcome = JShellRunner.run("System.out.println(\"before\");\n/exit\nSystem.out.println(\"after\");\n");
+
+        assertEquals(List.of(), outcome.problems());
+        assertEquals("before", outcome.printed().strip());
     }
 
     @Test

@@ -15,11 +15,14 @@ import jdk.jshell.SourceCodeAnalysis;
 /**
  * Runs JShell source as the {@code jshell} tool runs a script: line by line, each snippet evaluated as
  * soon as its lines make it complete (so a chain of calls continued on the next line after a complete
- * first line fails here as it fails there). It runs in this JVM (JShell's local execution engine) against
+ * first line fails here as it fails there), up to a line {@code /exit}. It runs in this JVM (JShell's local execution engine) against
  * the test class path, with its printing captured so that tests print nothing, and collects every
  * snippet that was rejected or threw.
  */
 final class JShellRunner {
+    /** The one tool command the scripts use: it ends them, so that {@code jshell script.jsh} returns to the shell. */
+    static final String EXIT = "/exit";
+
     private JShellRunner() {}
 
     /** What running a script printed, and every snippet that was rejected or threw. */
@@ -36,6 +39,10 @@ final class JShellRunner {
             SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
             String pending = "";
             for (String line : source.split("\n", -1)) {
+                if (pending.isBlank() && line.strip().equals(EXIT)) {
+                    pending = "";
+                    break;   // the tool ends there, and so does the script
+                }
                 pending += line + "\n";
                 SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(pending);
                 while (info.completeness().isComplete()) {

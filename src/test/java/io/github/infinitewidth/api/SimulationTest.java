@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.infinitewidth.cli.Main;
 import io.github.infinitewidth.data.TinyFashionMnist;
+import io.github.infinitewidth.optim.Schedule;
 import io.github.infinitewidth.util.InvalidSpecException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -132,6 +133,22 @@ class SimulationTest {
         assertEquals("ntp", finite.job().experiment().parametrization().spelling());
         assertEquals("mup", finite.engine("mu-limit").job().experiment().parametrization().spelling());
         assertFalse(finite.engine("mu-limit").toYaml().contains("parametrization"));
+    }
+
+    @Test
+    void schedulesAreTheJobFilesSchedules() {
+        var cosine = small(Simulation.muLimit()).optimizer(Optimizers.adam(0.01).warmup(1).cosineDecay(0.1))
+                .job().experiment().optimizer().schedule();
+        assertEquals(new Schedule(Schedule.Type.COSINE, 1,
+                Schedule.REST_OF_RUN, 0.1, 0, 1.0), cosine);
+        var step = small(Simulation.muLimit()).optimizer(Optimizers.sgd(0.1).cosineDecay(0.1).stepDecay(2, 0.5))
+                .job().experiment().optimizer().schedule();
+        assertEquals(Schedule.Type.STEP, step.type(), "the last decay wins");
+        assertEquals(0.5, step.gamma());
+        InvalidSpecException tooLong = assertThrows(InvalidSpecException.class,
+                () -> small(Simulation.muLimit()).optimizer(Optimizers.sgd(0.1).warmup(4)).run());
+        assertEquals("optimizer.schedule.warmupSteps is 4, longer than the run (training.steps = 3)",
+                tooLong.getMessage());
     }
 
     @Test

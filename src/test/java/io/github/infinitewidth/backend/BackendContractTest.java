@@ -132,6 +132,14 @@ public abstract class BackendContractTest {
     }
 
     @Test
+    void averagesOverNoParticlesAreZeroNotNaN() {
+        try (DeviceMatrix a = backend.allocate(0, 3); DeviceMatrix b = backend.allocate(0, 2)) {
+            assertArrayEquals(new double[6], backend.gram(a, b), 0);
+            assertArrayEquals(new double[3], backend.columnMeans(a), 0);
+        }
+    }
+
+    @Test
     void gramAndColumnMeansAverageOverParticles() {
         int n = 2500;
         // 3 columns and 20 columns: implementations may treat narrow and wide Gram matrices differently

@@ -10,7 +10,7 @@ import java.util.ResourceBundle;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN.md: {@code Backends.best()} never throws, falls back to the CPU and logs why; asking for CUDA explicitly names the reason. */
+/** {@code Backends.best()} never throws, falls back to the CPU and logs why; asking for CUDA explicitly names the reason. */
 class BackendsTest {
     private static final CudaProbe.Result NO_DRIVER =
             CudaProbe.Result.unusable("no NVIDIA driver: libcuda.so.1 did not load", true);

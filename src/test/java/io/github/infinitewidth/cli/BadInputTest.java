@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +45,31 @@ class BadInputTest {
         Path job = Files.writeString(dir.resolve("job.yaml"), Cli.VALID_JOB);
         Cli cli = Cli.run("run", job.toString(), "--out", dir.resolve("out").toString(), "--quiet");
         assertEquals(Main.OK, cli.status(), cli.err());
+    }
+
+    /** A deep mu-limit job with 10 particles for hat families of rank 2 steps x 2 inputs = 4 and 3 inputs in all. */
+    private static final String TOO_FEW_PARTICLES = Cli.VALID_JOB
+            .replace("engine: finite\nparametrization: mup", "engine: mu-limit")
+            .replace("hiddenLayers: 1", "hiddenLayers: 2")
+            .replace("particles: 16", "particles: 10");
+
+    /** The refusal's "use at least N" is the check's own bound (JOB-SPEC.md: 2 x steps x batch + inputs). */
+    @Test
+    void theParticlesTheRefusalAsksForAreEnough() throws IOException {
+        Path job = Files.writeString(dir.resolve("job.yaml"), TOO_FEW_PARTICLES);
+        Cli refused = Cli.run("run", job.toString(), "--out", dir.resolve("refused").toString(), "--quiet");
+        assertEquals(Main.BAD_INPUT, refused.status(), refused.err());
+        Matcher asked = Pattern.compile("use at least (\\d+),").matcher(refused.err());
+        assertTrue(asked.find(), refused.err());
+        int enough = Integer.parseInt(asked.group(1));
+        assertEquals(2 * 2 * 2 + 3, enough);
+
+        Cli accepted = Cli.run("run", job.toString(), "--out", dir.resolve("accepted").toString(), "--quiet",
+                "--particles", Integer.toString(enough));
+        assertEquals(Main.OK, accepted.status(), accepted.err());
+        Cli oneFewer = Cli.run("run", job.toString(), "--out", dir.resolve("fewer").toString(), "--quiet",
+                "--particles", Integer.toString(enough - 1));
+        assertEquals(Main.BAD_INPUT, oneFewer.status(), oneFewer.err());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -84,14 +111,17 @@ class BadInputTest {
                         "job file {dir}/job.yaml does not exist"),
                 // unknown fields and spellings
                 change("unknown top-level field", "loss: mse", "loss: mse\ntrainig: {steps: 3}", "trainig",
-                        "trainig is not a known field (allowed: engine, network, parametrization, optimizer, loss,"
+                        "trainig is not a known field; did you mean training? (allowed: engine, network, parametrization, optimizer, loss,"
                                 + " data, training, simulation)"),
                 change("unknown nested field", "  width: 8", "  widht: 8", "network.widht",
-                        "network.widht is not a known field of network (allowed: hiddenLayers, activation, width,"
-                                + " initStd)"),
+                        "network.widht is not a known field of network; did you mean width? (allowed: hiddenLayers,"
+                                + " activation, width, initStd)"),
+                change("a near miss of hiddenLayers", "hiddenLayers: 1", "hidden_layers: 1", "network.hidden_layers",
+                        "network.hidden_layers is not a known field of network; did you mean hiddenLayers? (allowed:"
+                                + " hiddenLayers, activation, width, initStd)"),
                 change("unknown field two levels down", "layerMultipliers: {input: 1.0,", "layerMultipliers: {inptu: 1.0,",
                         "optimizer.layerMultipliers.inptu", "optimizer.layerMultipliers.inptu is not a known field of"
-                                + " optimizer.layerMultipliers (allowed: input, hidden, output)"),
+                                + " optimizer.layerMultipliers; did you mean input? (allowed: input, hidden, output)"),
                 change("unknown field in a data split", "    targets: [0.0]", "    targets: [0.0]\n    weights: [1]",
                         "data.test.weights", "data.test.weights is not a known field of data.test (allowed: inputs,"
                                 + " targets, csv, targetColumn)"),
@@ -172,8 +202,19 @@ class BadInputTest {
                         "data.train has 2 inputs but 3 targets: give one target per input"),
                 change("empty train data", "inputs: [[0.5, 1.0], [-0.5, 0.25]]\n    targets: [1.0, -1.0]",
                         "inputs: []\n    targets: []", "data.train", "data.train must contain at least one input, got none"),
-                change("test inputs of another dimension", "[[0.1, 0.2]]", "[[0.1]]", "data.test.inputs",
-                        "data.test.inputs have dimension 1 but data.train.inputs have 2"),
+                change("test inputs of another dimension", "[[0.1, 0.2]]", "[[0.1]]", "data.test.inputs[0]",
+                        "data.test.inputs[0] has length 1, expected 2 like data.train.inputs"),
+                change("a wrong first test input before a right one", "inputs: [[0.1, 0.2]]\n    targets: [0.0]",
+                        "inputs: [[0.1, 0.2, 0.3], [0.1, 0.2]]\n    targets: [0.0, 0.0]", "data.test.inputs[0]",
+                        "data.test.inputs[0] has length 3, expected 2 like data.train.inputs"),
+                change("a wrong second test input", "inputs: [[0.1, 0.2]]\n    targets: [0.0]",
+                        "inputs: [[0.1, 0.2], [0.1, 0.2, 0.3]]\n    targets: [0.0, 0.0]", "data.test.inputs[1]",
+                        "data.test.inputs[1] has length 3, expected 2 like data.train.inputs"),
+                full("logistic loss with a train target other than +1 or -1", Cli.VALID_JOB
+                                .replace("loss: mse", "loss: logistic").replace("targets: [1.0, -1.0]", "targets: [1.0, 0.5]"),
+                        "data.train.targets[1]", "data.train.targets[1] must be +1 or -1 for loss logistic, got 0.5"),
+                change("logistic loss with a test target other than +1 or -1", "loss: mse", "loss: logistic",
+                        "data.test.targets[0]", "data.test.targets[0] must be +1 or -1 for loss logistic, got 0"),
                 csv("CSV with a non-numeric cell", "x1,x2,y\n1,2,3\n4,abc,6\n", "", "data.train.csv",
                         "data.train.csv file {dir}/train.csv line 3 column x2: \"abc\" is not a number"),
                 csv("CSV with a NaN cell", "x1,x2,y\n1,NaN,3\n", "", "data.train.csv",
@@ -200,25 +241,49 @@ class BadInputTest {
                                 .replace("  precision: float64", "  precision: float64\n  kernels: closed-form"),
                         "simulation.kernels", "simulation.kernels closed-form needs activation identity, relu or erf,"
                                 + " got tanh"),
-                full("too few particles for the hat families", Cli.VALID_JOB
-                                .replace("engine: finite\nparametrization: mup", "engine: mu-limit")
-                                .replace("hiddenLayers: 1", "hiddenLayers: 2")
-                                .replace("particles: 16", "particles: 10"), "simulation.particles",
+                full("too few particles for the hat families", TOO_FEW_PARTICLES, "simulation.particles",
                         "simulation.particles of 10 are too few for 2 steps with batches of 2: the hat families reach"
-                                + " rank 4 and the Stein regressions need far more particles than that (use at least 19,"
-                                + " or fewer steps)"),
+                                + " rank 4 and the Stein regressions need at least twice that plus the 3 inputs (use at"
+                                + " least 11, far more for accuracy, or fewer steps)"),
                 full("a run that does not fit the memory limit", Cli.VALID_JOB
                                 .replace("engine: finite\nparametrization: mup", "engine: mu-limit")
                                 .replace("hiddenLayers: 1", "hiddenLayers: 2")
                                 .replace("type: sgd", "type: sign")
                                 .replace("particles: 16", "particles: 1024\n  memoryLimitMiB: 1"),
-                        "simulation.particles", "simulation.particles of 1024 needs 8.5 MiB (ensemble 0.3 MiB,"
-                                + " stored hats 0.2 MiB, pair matrices 8.0 MiB) but simulation.memoryLimitMiB is 1 MiB"),
+                        "simulation.particles", "simulation.particles of 1024 needs 8.5 MiB (ensemble 336 KiB,"
+                                + " stored hats 216 KiB, pair matrices 8.0 MiB) but simulation.memoryLimitMiB is 1 MiB"),
                 change("negative checkpoint interval", "  precision: float64",
                         "  precision: float64\n  checkpointEvery: -2", "simulation.checkpointEvery",
                         "simulation.checkpointEvery must be >= 0, got -2"),
                 change("negative memory limit", "  precision: float64", "  precision: float64\n  memoryLimitMiB: -1",
                         "simulation.memoryLimitMiB", "simulation.memoryLimitMiB must be >= 0 (0 = no limit), got -1"),
+                // learning-rate schedules (LIMITS.md 1.1)
+                change("schedule longer than the run", "  learningRate: 0.1",
+                        "  learningRate: 0.1\n  schedule: {type: cosine, warmupSteps: 3}",
+                        "optimizer.schedule.warmupSteps",
+                        "optimizer.schedule.warmupSteps is 3, longer than the run (training.steps = 2)"),
+                change("schedule field its type does not use", "  learningRate: 0.1",
+                        "  learningRate: 0.1\n  schedule: {type: cosine, gamma: 0.5}", "optimizer.schedule.gamma",
+                        "optimizer.schedule.gamma does not apply to a schedule of type cosine"),
+                change("step schedule without its interval", "  learningRate: 0.1",
+                        "  learningRate: 0.1\n  schedule: {type: step}", "optimizer.schedule.stepEvery",
+                        "optimizer.schedule.stepEvery is required for type step (the decay by gamma happens every"
+                                + " stepEvery steps)"),
+                change("negative weight decay", "  learningRate: 0.1",
+                        "  learningRate: 0.1\n  weightDecay: -0.01", "optimizer.weightDecay",
+                        "optimizer.weightDecay must be finite and >= 0, got -0.01"),
+                change("weight decay that removes the weights in one step", "  learningRate: 0.1",
+                        "  learningRate: 0.1\n  weightDecay: 10", "optimizer.weightDecay",
+                        "optimizer.weightDecay times learningRate and the largest layer multiplier is 1.0: it must be"
+                                + " < 1 (a step keeps 1 minus that of the weights)"),
+                full("weight decay in the NT limit", Cli.VALID_JOB.replace("engine: finite", "engine: nt-limit")
+                                .replace("parametrization: mup\n", "").replace("  width: 8\n", "").replace("  learningRate: 0.1",
+                                        "  learningRate: 0.1\n  weightDecay: 0.01"), "optimizer.weightDecay",
+                        "optimizer.weightDecay is not supported by engine nt-limit yet (weight decay moves the features"
+                                + " there, LIMITS.md 1.2); use mu-limit or finite"),
+                change("unknown schedule type", "  learningRate: 0.1",
+                        "  learningRate: 0.1\n  schedule: {type: exponential}", "optimizer.schedule.type",
+                        "optimizer.schedule.type must be one of constant, linear, cosine, step, got \"exponential\""),
                 // the command line
                 change("negative checkpoint minutes", "  precision: float64",
                         "  precision: float64\n  checkpointMinutes: -1", "simulation.checkpointMinutes",

@@ -2,14 +2,18 @@ package io.github.infinitewidth.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.infinitewidth.data.FashionMnist;
+import io.github.infinitewidth.job.Comparison;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +38,28 @@ class ExamplesTest {
     @Test
     void thereAreExamples() throws IOException {
         assertTrue(examples().count() >= 3);
+    }
+
+    /**
+     * A job, a sweep or a comparison run without {@code --out} writes into {@code runs/<file name>} (a comparison
+     * into {@code runs/<file name>-compare}): no two example files may share that folder, or a sweep's table
+     * lands beside a run's files.
+     */
+    @Test
+    void everyExampleHasAnOutputFolderOfItsOwn() throws IOException {
+        Map<Path, Path> owners = new HashMap<>();
+        try (Stream<Path> files = Files.walk(Path.of("examples"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                boolean sweep = Files.readString(file).lines().anyMatch(line -> line.startsWith("grid:"));
+                List<Path> outs = sweep ? List.of(RunCommand.defaultOut(file))
+                        : List.of(RunCommand.defaultOut(file), Comparison.defaultOut(file));
+                for (Path out : outs) {
+                    Path owner = owners.putIfAbsent(out, file);
+                    assertNull(owner, file + " and " + owner + " both write into " + out + " by default");
+                }
+            }
+        }
+        assertTrue(owners.size() >= 8, owners.toString());
     }
 
     @ParameterizedTest(name = "{0}")

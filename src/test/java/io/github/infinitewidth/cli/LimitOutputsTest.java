@@ -123,6 +123,12 @@ class LimitOutputsTest {
         }
     }
 
+    @Test
+    void ntLimitDrawsItsNngpAndNtkSideBySide() throws IOException {
+        Pngs.assertPlot(run("nt-limit").resolve("kernels.png"), 2);
+        assertTrue(Files.notExists(run("mu-limit").resolve("kernels.png")), "mu-limit has no kernels.csv to draw");
+    }
+
     /** {@code step,layer,i,j} to {@code value, stderr}. */
     private static Map<String, String[]> features(Path out) throws IOException {
         List<String> rows = Files.readAllLines(out.resolve("features.csv"));

@@ -51,6 +51,7 @@ class MainTest {
         assertTrue(printed.get(0).startsWith("running finite on " + (Backends.cudaUsable() ? "cuda: " : "cpu: pure Java")),
                 printed.get(0));
         assertTrue(printed.get(0).contains("; needs "), printed.get(0));
+        assertFalse(printed.get(0).contains(" 0.0 MiB"), "a small plan in KiB: " + printed.get(0));
         assertEquals("wrote " + out + " (trajectory.csv, loss.csv, loss.png, trajectory.png, summary.json)",
                 printed.get(1));
         List<String> trajectory = Files.readAllLines(out.resolve("trajectory.csv"));
@@ -76,7 +77,8 @@ class MainTest {
         assertEquals(Backends.cudaUsable() ? Backends.cudaGemm().split(" ")[0] : "java",
                 summary.get("gemm").textValue());
         assertEquals("float64", summary.get("precision").textValue());
-        assertEquals(4096, summary.get("particles").intValue());
+        assertFalse(summary.has("particles"), "a finite network has neurons, not particles");
+        assertEquals(64, summary.get("width").intValue());
         assertEquals(2, summary.get("replicas").intValue());
         assertEquals(3, summary.get("steps").intValue());
         assertTrue(summary.get("wallSeconds").doubleValue() > 0);
@@ -192,7 +194,7 @@ class MainTest {
         JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         assertEquals(1, summary.get("steps").intValue());
         assertEquals(1, summary.get("replicas").intValue());
-        assertEquals(8, summary.get("particles").intValue());
+        assertEquals(8, summary.at("/job/simulation/particles").intValue());
         assertEquals(-3, summary.at("/job/simulation/seed").longValue());
         assertEquals("cpu", summary.at("/job/simulation/backend").textValue());
         assertTrue(summary.at("/finalLoss/train/stderr").isNull(), "one replica has no standard error");
@@ -217,6 +219,25 @@ class MainTest {
         Cli quiet = Cli.run(log, "run", job(TINY).toString(), "--out", dir.resolve("quiet").toString(), "--quiet");
         assertEquals(Main.OK, quiet.status());
         assertEquals("", quiet.out() + quiet.err());
+    }
+
+    @Test
+    void aWidthGivenToALimitEngineIsIgnoredWithOneWarning() throws IOException {
+        String limit = TINY.replace("engine: finite\nparametrization: mup", "engine: nt-limit")
+                .replace("simulation: {replicas: 2, seed: 5}", "simulation: {replicas: 2, seed: 5, particles: 64}");
+        Path out = dir.resolve("out");
+        Cli cli = Cli.run("run", job(limit).toString(), "--out", out.toString(), "--quiet");
+
+        assertEquals(Main.OK, cli.status(), cli.err());
+        assertEquals("warning: network.width is ignored by engine nt-limit (the limit of infinite width; engine finite"
+                + " runs a network of width 64)" + System.lineSeparator(), cli.err());
+        assertEquals("", cli.out());
+        assertTrue(Files.exists(out.resolve("summary.json")));
+
+        Cli without = Cli.run("run", job(limit.replace(", width: 64", "")).toString(), "--out", out.toString(),
+                "--quiet");
+        assertEquals(Main.OK, without.status(), without.err());
+        assertEquals("", without.err());
     }
 
     @Test
@@ -261,6 +282,26 @@ class MainTest {
         Cli version = Cli.run("--version");
         assertEquals(Main.OK, version.status());
         assertEquals("infinitewidth " + Version.current() + System.lineSeparator(), version.out());
+    }
+
+    @Test
+    void helpIsACommandThatPrintsTheHelpOfAnother() {
+        Cli top = Cli.run("help");
+        assertEquals(Main.OK, top.status(), top.err());
+        assertEquals(Cli.run("--help").out(), top.out());
+        assertTrue(top.out().lines().anyMatch(line -> line.strip().startsWith("help ")), top.out());
+
+        for (String command : List.of("run", "sweep", "compare", "merge", "env")) {
+            Cli help = Cli.run("help", command);
+            assertEquals(Main.OK, help.status(), help.err());
+            assertEquals(Cli.run(command, "--help").out(), help.out());
+            assertTrue(help.out().startsWith("Usage: infinitewidth " + command), help.out());
+        }
+
+        Cli unknown = Cli.run("help", "fit");
+        assertEquals(Main.BAD_INPUT, unknown.status());
+        assertEquals(1, unknown.err().lines().count(), unknown.err());
+        assertTrue(unknown.err().contains("'fit'"), unknown.err());
     }
 
     private Path job(String text) throws IOException {

@@ -15,9 +15,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -151,6 +153,23 @@ class SweepTest {
         byte[] hash = MessageDigest.getInstance("SHA-256").digest(("infinitewidth sweep seed v1\n" + base + "\n" + lines)
                 .getBytes(StandardCharsets.UTF_8));
         return ByteBuffer.wrap(hash).getLong() & ((1L << 53) - 1);
+    }
+
+    /** The sweep's and merge's own files get the permissions of every other output: the umask's, not owner-only. */
+    @Test
+    void theTableAndTheDescriptionHonourTheUmaskLikeTheRunFiles() throws IOException {
+        Path file = sweep("base: base.yaml\ngrid:\n  optimizer.learningRate: [0.1]\n");
+        Path out = dir.resolve("out");
+        ok("sweep", file.toString(), "--out", out.toString(), "--quiet");
+        Path merged = dir.resolve("merged");
+        ok("merge", out.toString(), "--out", merged.toString(), "--quiet");
+
+        Set<PosixFilePermission> runFile = Files.getPosixFilePermissions(out.resolve("tasks/0000/summary.json"));
+        assertTrue(runFile.contains(PosixFilePermission.OWNER_READ), runFile.toString());
+        for (Path table : List.of(out.resolve("sweep.csv"), out.resolve("sweep.json"), merged.resolve("sweep.csv"),
+                merged.resolve("sweep.json"))) {
+            assertEquals(runFile, Files.getPosixFilePermissions(table), table.toString());
+        }
     }
 
     @Test
@@ -339,6 +358,23 @@ class SweepTest {
         try (Stream<Path> tasks = Files.list(out.resolve("tasks"))) {
             assertEquals(8, tasks.count(), "every task folder is still there");
         }
+    }
+
+    @Test
+    void scheduleFieldsApplyToTheTypesThatUseThem() throws IOException {
+        Path file = sweep("""
+                base: base.yaml
+                grid:
+                  optimizer.schedule.type: [cosine, step]
+                  optimizer.schedule.finalFactor: [0.0, 0.1]
+                  optimizer.schedule.stepEvery: [1]
+                  optimizer.weightDecay: [0.0, 0.01]
+                """);
+        List<String> tasks = ok("sweep", file.toString(), "--list").out().lines().toList();
+        assertEquals(6, tasks.size(), "cosine x 2 final factors + step (final factor ignored), each x 2 decays: "
+                + tasks);
+        assertTrue(tasks.get(0).startsWith("0000_type=cosine_finalFactor=0.0_weightDecay=0.0 seed "), tasks.get(0));
+        assertTrue(tasks.get(4).startsWith("0004_type=step_weightDecay=0.0 seed "), tasks.get(4));
     }
 
     @Test

@@ -9,6 +9,9 @@ import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.network.Parametrization;
+import io.github.infinitewidth.optim.LayerMultipliers;
+import io.github.infinitewidth.optim.OptimizerSpec;
+import io.github.infinitewidth.optim.Schedule;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.RandomKey;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,6 +56,36 @@ class FiniteNetworkTest {
                     assertEquals(numeric, g[tensor][index], 1e-6 * largest + 1e-9,
                             p + " tensor " + tensor + " entry " + index);
                 }
+            }
+        }
+    }
+
+    /**
+     * Decoupled weight decay (LIMITS.md 1.2) with a zero error signal: a step only scales each
+     * tensor by {@code kappa = 1 - eta m lambda}, and a relu network is positively homogeneous in
+     * each tensor, so its outputs scale by {@code kappa_u kappa_W^(L-1) kappa_v}, in every
+     * parametrization.
+     */
+    @ParameterizedTest
+    @EnumSource(Parametrization.class)
+    void weightDecayScalesEveryTensor(Parametrization p) {
+        int layers = 3;
+        LayerMultipliers m = new LayerMultipliers(0.5, 1.0, 2.0);
+        double eta = 0.1;
+        double lambda = 0.3;
+        Experiment base = Experiments.regression(p, layers, Activation.RELU, 32, UpdateFunction.of(UpdateFunction.Kind.ADAM),
+                eta, 1, 1);
+        Experiment e = new Experiment(base.network(), p, new OptimizerSpec(base.optimizer().update(), eta, m,
+                Schedule.CONSTANT, lambda), base.loss(), base.data(), base.training(), base.simulation());
+        Scaling s = Scaling.of(p, e.network().initStd(), 32, 2, eta, m);
+        try (Backend backend = Backends.cpu(Precision.FLOAT64);
+             FiniteNetwork net = new FiniteNetwork(e, s, backend, new RandomKey(5, 0))) {
+            double[] before = net.forward();
+            net.update(new double[before.length], 0);
+            double[] after = net.forward();
+            double expected = (1 - eta * 0.5 * lambda) * Math.pow(1 - eta * lambda, layers - 1) * (1 - eta * 2.0 * lambda);
+            for (int j = 0; j < before.length; j++) {
+                assertEquals(expected * before[j], after[j], 1e-12 * Math.abs(before[j]), p + " input " + j);
             }
         }
     }

@@ -13,6 +13,7 @@ import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.network.InitStd;
 import io.github.infinitewidth.network.Parametrization;
 import io.github.infinitewidth.optim.LayerMultipliers;
+import io.github.infinitewidth.optim.Schedule;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.train.Dataset;
 import io.github.infinitewidth.train.Loss;
@@ -22,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Job files that parse: the example, every default of JOB-SPEC.md, overrides, CSV data, the resolved job. */
 class JobFileTest {
@@ -37,12 +40,12 @@ class JobFileTest {
         assertEquals(2, e.network().hiddenLayers());
         assertEquals(Activation.TANH, e.network().activation());
         assertEquals(1024, e.network().width());
-        assertEquals(UpdateFunction.Kind.ADAM, e.optimizer().update().kind());
-        assertEquals(0.05, e.optimizer().learningRate());
+        assertEquals(UpdateFunction.Kind.SGD, e.optimizer().update().kind());
+        assertEquals(0.5, e.optimizer().learningRate());
         assertEquals(5, e.data().train().size());
         assertEquals(2, e.data().test().size());
         assertArrayEquals(new double[] {-0.6, 0.7}, e.data().test().targets());
-        assertEquals(50, e.training().steps());
+        assertEquals(30, e.training().steps());
         assertEquals(4, e.simulation().replicas());
         assertEquals(1, e.simulation().seed());
     }
@@ -178,7 +181,7 @@ class JobFileTest {
 
     @Test
     void theResolvedJobIsAJobFileThatReadsBackToTheSameJob() throws IOException {
-        Files.writeString(dir.resolve("train.csv"), "a,b\n0.1,0.2\n0.30000000000000004,-1e-300\n");
+        Files.writeString(dir.resolve("train.csv"), "a,b,y\n0.1,-1e-300,1\n0.30000000000000004,0.2,-1\n");
         Job job = JobFile.read(write("job.yaml", """
                 engine: finite
                 parametrization: sp
@@ -194,12 +197,63 @@ class JobFileTest {
         new ObjectMapper().writeValue(resolved.toFile(), job.resolvedTree());
         Job again = JobFile.read(resolved);
         assertEquals(job.resolvedTree(), again.resolvedTree());
-        assertArrayEquals(new double[][] {{0.1}, {0.30000000000000004}}, again.experiment().data().train().inputs(),
+        assertArrayEquals(new double[][] {{0.1, -1e-300}, {0.30000000000000004, 0.2}},
+                again.experiment().data().train().inputs(),
                 "numbers keep full precision");
         assertEquals(2.0, job.resolvedTree().at("/network/initStd/hidden").doubleValue());
         assertEquals(1.0, job.resolvedTree().at("/network/initStd/input").doubleValue(), "defaults are filled in");
         assertEquals(0.9, job.resolvedTree().at("/optimizer/beta1").doubleValue());
         assertTrue(job.resolvedTree().at("/data/test/inputs").isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{type: constant, warmupSteps: 2}", "{type: linear, decaySteps: 4, finalFactor: 0.2}",
+                            "{type: cosine, warmupSteps: 1}", "{type: step, warmupSteps: 1, stepEvery: 2, gamma: 0.5}"})
+    void aScheduleReadsBackFromTheResolvedJob(String schedule) throws IOException {
+        Job job = JobFile.read(write("job.yaml", """
+                engine: mu-limit
+                optimizer: {type: adam, learningRate: 0.5, weightDecay: 0.25, schedule: %s}
+                data: {train: {inputs: [[1.0]], targets: [2.0]}}
+                training: {steps: 6}
+                """.formatted(schedule)));
+        Path resolved = dir.resolve("resolved/job.json");
+        Files.createDirectories(resolved.getParent());
+        new ObjectMapper().writeValue(resolved.toFile(), job.resolvedTree());
+        Job again = JobFile.read(resolved);
+        assertEquals(job.experiment().optimizer(), again.experiment().optimizer());
+        assertEquals(job.resolvedTree(), again.resolvedTree());
+        assertTrue(job.resolvedTree().at("/optimizer/schedule").isObject());
+        assertEquals(0.25, again.experiment().optimizer().weightDecay());
+    }
+
+    @Test
+    void theNeuralTangentsPresetKeepsTheScheduleAndWeightDecay() throws IOException {
+        Job job = JobFile.read(write("job.yaml", """
+                engine: finite
+                parametrization: ntp
+                network: {width: 16}
+                optimizer: {learningRate: 0.5, layerMultipliers: neural-tangents, weightDecay: 0.1,
+                            schedule: {type: linear, finalFactor: 0.5}}
+                data: {train: {inputs: [[1.0]], targets: [2.0]}}
+                training: {steps: 4}
+                """));
+        assertEquals(Schedule.Type.LINEAR, job.experiment().optimizer().schedule().type());
+        assertEquals(0.1, job.experiment().optimizer().weightDecay());
+    }
+
+    @Test
+    void aConstantScheduleAndNoWeightDecayLeaveTheResolvedJobAsWithout() throws IOException {
+        Job with = JobFile.read(write("with.yaml", """
+                engine: mu-limit
+                optimizer: {learningRate: 0.5, schedule: {type: constant}, weightDecay: 0}
+                data: {train: {inputs: [[1.0]], targets: [2.0]}}
+                """));
+        Job without = JobFile.read(write("without.yaml", """
+                engine: mu-limit
+                optimizer: {learningRate: 0.5}
+                data: {train: {inputs: [[1.0]], targets: [2.0]}}
+                """));
+        assertEquals(without.resolvedTree(), with.resolvedTree());
     }
 
     private Path write(String name, String text) throws IOException {

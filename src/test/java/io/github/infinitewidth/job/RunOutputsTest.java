@@ -94,7 +94,7 @@ class RunOutputsTest {
                 List.of(new Trajectory.FeatureKernel(0, 1, nngp)));
         Path out = dir.resolve("out");
         assertEquals(List.of("trajectory.csv", "loss.csv", "kernels.csv", "features.csv", "loss.png", "trajectory.png",
-                "features.png", "summary.json"), RunOutputs.write(out, job, t, backend, 0).files());
+                "features.png", "kernels.png", "summary.json"), RunOutputs.write(out, job, t, backend, 0).files());
 
         List<String> trajectory = Files.readAllLines(out.resolve("trajectory.csv"));
         assertEquals("0,train,0,2.0,1.0", trajectory.get(1), "mean 2, sd sqrt(2), stderr sd / sqrt(2)");

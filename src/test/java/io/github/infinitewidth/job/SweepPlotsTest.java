@@ -3,6 +3,7 @@ package io.github.infinitewidth.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.infinitewidth.report.Pngs;
 import java.io.IOException;
@@ -62,5 +63,19 @@ class SweepPlotsTest {
     void quotedCellsAreReadBackAsWritten() {
         List<String> cells = List.of("0001_a=x_y", "x,y", "say \"hi\"", "");
         assertEquals(cells, SweepOutputs.csvCells(SweepOutputs.csvLine(cells).strip()));
+    }
+
+    /** sweep.png dashes limit tasks: the engine comes from the grid when it varies, else from the task's summary. */
+    @Test
+    void aTaskIsALimitByItsGridEngineOrByItsSummary() throws IOException {
+        assertTrue(SweepPlots.isLimit(dir, Map.of("task", "0000_engine=mu-limit", "engine", "mu-limit")));
+        assertFalse(SweepPlots.isLimit(dir, Map.of("task", "0001_engine=finite", "engine", "finite")));
+
+        Path task = Files.createDirectories(dir.resolve("tasks").resolve("0002_optimizer.learningRate=0.1"));
+        Files.writeString(task.resolve("summary.json"), "{\"engine\": \"nt-limit\", \"status\": \"completed\"}");
+        assertTrue(SweepPlots.isLimit(dir, Map.of("task", "0002_optimizer.learningRate=0.1")));
+        assertFalse(SweepPlots.isLimit(dir, Map.of("task", "0003_optimizer.learningRate=1")), "no summary: solid");
+        Files.writeString(task.resolve("summary.json"), "{\"engine\": ");
+        assertFalse(SweepPlots.isLimit(dir, Map.of("task", "0002_optimizer.learningRate=0.1")), "unreadable: solid");
     }
 }

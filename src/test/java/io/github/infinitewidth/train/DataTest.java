@@ -28,8 +28,21 @@ class DataTest {
                 () -> new Data(new Dataset(new double[][] {{1}, {1, 2}}, new double[] {1, 2}), null)).field());
         assertEquals("data.train.inputs[0][0]", assertThrows(InvalidSpecException.class,
                 () -> new Data(new Dataset(new double[][] {{Double.NaN}}, new double[] {1}), null)).field());
-        assertEquals("data.test.inputs", assertThrows(InvalidSpecException.class,
+        assertEquals("data.test.inputs[0]", assertThrows(InvalidSpecException.class,
                 () -> new Data(new Dataset(new double[][] {{1}}, new double[] {1}),
                         new Dataset(new double[][] {{1, 2}}, new double[] {1}))).field());
+    }
+
+    /** Test inputs are held to the train inputs' length, so a wrong first one is blamed, not the right ones after it. */
+    @Test
+    void aTestInputOfTheWrongLengthIsTheOneBlamed() {
+        Dataset train = new Dataset(new double[][] {{1, 2}, {3, 4}}, new double[] {1, -1});
+        InvalidSpecException first = assertThrows(InvalidSpecException.class, () -> new Data(train,
+                new Dataset(new double[][] {{1, 2, 3}, {1, 2}, {3, 4}}, new double[] {0, 0, 0})));
+        assertEquals("data.test.inputs[0]", first.field());
+        assertEquals("data.test.inputs[0] has length 3, expected 2 like data.train.inputs", first.getMessage());
+        InvalidSpecException last = assertThrows(InvalidSpecException.class, () -> new Data(train,
+                new Dataset(new double[][] {{1, 2}, {3, 4}, {5}}, new double[] {0, 0, 0})));
+        assertEquals("data.test.inputs[2]", last.field());
     }
 }

@@ -2,6 +2,9 @@ package io.github.infinitewidth.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.github.infinitewidth.util.InvalidSpecException;
 
 import org.junit.jupiter.api.Test;
 
@@ -36,5 +39,18 @@ class LossTest {
                 assertEquals(numeric, Loss.LOGISTIC.derivative(f, y), 1e-8);
             }
         }
+    }
+
+    @Test
+    void logisticTakesLabelsPlusOrMinusOneOnlyAndNamesTheFirstOtherTarget() {
+        Dataset labels = new Dataset(new double[][] {{1}, {2}, {3}}, new double[] {1, -1, 1});
+        Loss.LOGISTIC.checkTargets("data.train", labels);
+
+        Dataset scores = new Dataset(new double[][] {{1}, {2}, {3}}, new double[] {1, 0, 0.5});
+        InvalidSpecException e = assertThrows(InvalidSpecException.class,
+                () -> Loss.LOGISTIC.checkTargets("data.test", scores));
+        assertEquals("data.test.targets[1]", e.field());
+        assertEquals("data.test.targets[1] must be +1 or -1 for loss logistic, got 0", e.getMessage());
+        Loss.MSE.checkTargets("data.test", scores);   // any finite target is a regression target
     }
 }

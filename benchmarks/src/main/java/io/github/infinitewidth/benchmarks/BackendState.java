@@ -23,7 +23,7 @@ public abstract class BackendState {
     @Param({"cpu", "cuda"})
     public String backend;
 
-    /** float64 is the CPU default, float32 the GPU's (DESIGN.md, "Numbers"). */
+    /** float64 is the CPU default, float32 the GPU's (README, "Running on GPUs"). */
     @Param({"float64"})
     public String precision;
 

@@ -3,7 +3,7 @@ package io.github.infinitewidth.backend.cpu;
 import io.github.infinitewidth.optim.UpdateFunction;
 
 /**
- * The fused nonlinear outer product of DESIGN.md, the hot spot of both limit engines
+ * The fused nonlinear outer product (docs/design-notes.md), the hot spot of both limit engines
  * (LIMITS.md sections 3 and 5): {@code out[a, i] = alpha sum_b Q(G[a, b]) C[b, i]} with
  * {@code G[a, b] = sum_j c_j A[a, j] B[b, j]}, its variant that accumulates
  * {@code alpha Q(G)} into a pair matrix, the memoryful pair update of {@link #update}, and Adam's

@@ -79,6 +79,9 @@ final class CpuReductions {
                 total[i] += block[i];
             }
         }
+        if (n == 0) {
+            return total; // the mean over no particles is 0, not 0/0 (Backend.gram)
+        }
         for (int i = 0; i < length; i++) {
             total[i] /= n;
         }

@@ -14,7 +14,7 @@ import jcuda.runtime.cudaStream_t;
 /**
  * GEMM by cuBLAS through JCublas2, on the backend's stream and in the primary context the
  * backend made current (cuBLAS, like the CUDA runtime, uses the current context, so both share
- * it: DESIGN.md). JCublas2 12.6 links against {@code libcublas.so.12}, which CUDA-13-only
+ * it: docs/design-notes.md, "CUDA backend"). JCublas2 12.6 links against {@code libcublas.so.12}, which CUDA-13-only
  * machines lack; {@link #open} then reports why and the backend uses {@link KernelGemm}.
  * Float32 matrices use {@code cublasSgemm}, which accumulates in float32: within the
  * float32 tolerance the backend promises.

@@ -22,9 +22,11 @@ import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
 
 /**
- * The GPU backend (DESIGN.md, "Backends"): the JCuda driver API on {@code libcuda.so.1} only,
- * the device's primary context (shared with cuBLAS), one stream per backend, and the kernels of
- * {@code native/} loaded from the classpath ({@link KernelImage}). Matrices are stored in the
+ * The GPU backend (docs/design-notes.md, "CUDA backend"): the JCuda driver API on {@code libcuda.so.1} only,
+ * the device's primary context (shared with cuBLAS and with the other backends of the process),
+ * one non-blocking stream per backend on which every kernel, copy and memset runs, device blocks
+ * pooled per backend ({@link DevicePool}), and the kernels of {@code native/} loaded from the
+ * classpath ({@link KernelImage}). Matrices are stored in the
  * backend's precision and every kernel computes in float64, like the CPU backend, so the two
  * agree to the rounding of the stored values; Gaussian fills agree bit for bit (LIMITS.md
  * section 6). GEMM runs on cuBLAS when {@code libcublas.so.12} loads and on the own kernel
@@ -34,7 +36,8 @@ import jcuda.driver.JCudaDriver;
  * says, host arrays passed in may be reused at once, and a failing kernel is reported as a
  * {@link CudaFailure} naming the operation and shapes that launched it. Operations of one
  * backend are serialized; several backends (for example {@code sweep --parallel}) each have
- * their own stream and share the GPU.
+ * their own stream, which orders nothing with the others', so their work overlaps on the GPU.
+ * Synchronizing one stream and reusing pooled blocks never waits for another backend's work.
  */
 public final class CudaBackend implements Backend {
     private final Precision precision;
@@ -42,10 +45,12 @@ public final class CudaBackend implements Backend {
     private final CUcontext context = new CUcontext();
     private final CUstream stream = new CUstream();
     private final CudaKernels kernels;
-    private final DeviceScratch scratch = new DeviceScratch();
+    private final DeviceScratch scratch = new DeviceScratch(stream);
+    private final DevicePool pool = new DevicePool();
     private final GemmRoute gemm;
     private final String cublasProblem;
     private final Set<DeviceAllocation> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Releases held = new Releases();
     private boolean closed;
 
     /**
@@ -64,32 +69,38 @@ public final class CudaBackend implements Backend {
         this.precision = precision;
         this.device = CudaDevice.first();
         check(JCudaDriver.cuDevicePrimaryCtxRetain(context, device.handle()), "open", "cuDevicePrimaryCtxRetain");
-        CudaKernels loaded;
+        held.push(() -> check(JCudaDriver.cuDevicePrimaryCtxRelease(device.handle()), "close",
+                "cuDevicePrimaryCtxRelease"));
         try {
             check(JCudaDriver.cuCtxSetCurrent(context), "open", "cuCtxSetCurrent");
-            // Blocking (not CU_STREAM_NON_BLOCKING): the synchronous copies run on the legacy default
-            // stream and must be ordered with this stream's kernels.
-            check(JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT), "open", "cuStreamCreate");
-            loaded = loadKernels(precision);
+            // Non-blocking: nothing of this backend goes through the legacy default stream, and
+            // other backends' work on it must not wait for ours (or ours for theirs).
+            check(JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "open", "cuStreamCreate");
+            held.push(() -> check(JCudaDriver.cuStreamDestroy(stream), "close", "cuStreamDestroy"));
+            this.kernels = loadKernels(precision);
+            held.push(kernels::close);
+            held.push(scratch::close);
+            held.push(pool::close);
+            String problem = tryCublas ? CublasGemm.libraryProblem() : "not asked for";
+            GemmRoute route = null;
+            if (problem == null) {
+                try {
+                    route = CublasGemm.open(precision, stream);
+                } catch (CudaFailure | LinkageError e) {
+                    problem = CudaProblems.cublas(e);
+                }
+            }
+            this.gemm = route == null ? new KernelGemm(kernels) : route;
+            held.push(gemm::close);
+            this.cublasProblem = problem;
         } catch (RuntimeException | LinkageError e) {
-            JCudaDriver.cuDevicePrimaryCtxRelease(device.handle());
+            try {
+                held.releaseAll();
+            } catch (RuntimeException release) {
+                e.addSuppressed(release);
+            }
             throw e;
         }
-        this.kernels = loaded;
-        String problem = tryCublas ? CublasGemm.libraryProblem() : "not asked for";
-        GemmRoute route = null;
-        if (problem == null) {
-            try {
-                route = CublasGemm.open(precision, stream);
-            } catch (CudaFailure e) {
-                problem = CudaProblems.cublas(e);
-            }
-        }
-        if (route == null) {
-            route = new KernelGemm(kernels);
-        }
-        this.gemm = route;
-        this.cublasProblem = problem;
     }
 
     /**
@@ -133,19 +144,27 @@ public final class CudaBackend implements Backend {
         return device.describe();
     }
 
+    /** The GPU this backend runs on. */
+    CudaDevice device() {
+        return device;
+    }
+
     @Override
     public Precision precision() {
         return precision;
     }
 
-    /** Free device memory as the driver reports it (other processes on a shared GPU count against it). */
+    /**
+     * Free device memory as the driver reports it (other processes on a shared GPU count against
+     * it), plus this backend's pooled idle blocks, which its allocations can have back.
+     */
     @Override
     public synchronized long freeMemoryBytes() {
         enter("freeMemoryBytes");
         long[] free = new long[1];
         long[] total = new long[1];
         check(JCudaDriver.cuMemGetInfo(free, total), "freeMemoryBytes", "cuMemGetInfo");
-        return free[0];
+        return free[0] + pool.idleBytes();
     }
 
     // ---- memory ---------------------------------------------------------------------------
@@ -162,16 +181,16 @@ public final class CudaBackend implements Backend {
         if (bytes == 0) {
             allocation = new DeviceAllocation(null, 0);
         } else {
-            CUdeviceptr p = new CUdeviceptr();
-            check(JCudaDriver.cuMemAlloc(p, bytes), op, "cuMemAlloc of " + bytes + " bytes");
-            allocation = new DeviceAllocation(p, bytes);
+            allocation = new DeviceAllocation(pool.take(op, bytes), bytes);
             live.add(allocation);
-            int zero = JCudaDriver.cuMemsetD8(p, (byte) 0, bytes);
-            if (zero != 0) {
+            try {
+                check(JCudaDriver.cuMemsetD8Async(allocation.pointer(), (byte) 0, bytes, stream), op,
+                        "cuMemsetD8Async");
+                finish(op);
+            } catch (RuntimeException e) {
                 free(allocation);
-                check(zero, op, "cuMemsetD8");
+                throw e;
             }
-            finish(op);
         }
         return new CudaMatrix(this, allocation, 0, rows, cols, true);
     }
@@ -211,7 +230,9 @@ public final class CudaBackend implements Backend {
             }
             host = Pointer.to(rounded);
         }
-        check(JCudaDriver.cuMemcpyHtoD(d.pointer(), host, d.bytes()), op, "cuMemcpyHtoD");
+        // From pageable memory (a Java array) the driver has staged the bytes when the call returns,
+        // so the array JCuda pins for the call may go at once; the copy itself is ordered on the stream.
+        check(JCudaDriver.cuMemcpyHtoDAsync(d.pointer(), host, d.bytes(), stream), op, "cuMemcpyHtoDAsync");
         finish(op);
     }
 
@@ -225,11 +246,17 @@ public final class CudaBackend implements Backend {
         }
         String op = "download (" + Shapes.of(c) + ")";
         enter(op);
+        // Into pageable memory the copy has completed when the call returns, after the stream's
+        // earlier work; finish() reports a failure of that work against this operation.
         if (precision == Precision.FLOAT64) {
-            check(JCudaDriver.cuMemcpyDtoH(Pointer.to(out), c.pointer(), c.bytes()), op, "cuMemcpyDtoH");
+            check(JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(out), c.pointer(), c.bytes(), stream), op,
+                    "cuMemcpyDtoHAsync");
+            finish(op);
         } else {
             float[] stored = new float[length];
-            check(JCudaDriver.cuMemcpyDtoH(Pointer.to(stored), c.pointer(), c.bytes()), op, "cuMemcpyDtoH");
+            check(JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(stored), c.pointer(), c.bytes(), stream), op,
+                    "cuMemcpyDtoHAsync");
+            finish(op);
             for (int i = 0; i < length; i++) {
                 out[i] = stored[i];
             }
@@ -247,7 +274,7 @@ public final class CudaBackend implements Backend {
         }
         String op = "copy (" + Shapes.of(s) + ")";
         enter(op);
-        check(JCudaDriver.cuMemcpyDtoD(d.pointer(), s.pointer(), s.bytes()), op, "cuMemcpyDtoD");
+        check(JCudaDriver.cuMemcpyDtoDAsync(d.pointer(), s.pointer(), s.bytes(), stream), op, "cuMemcpyDtoDAsync");
         finish(op);
     }
 
@@ -309,7 +336,10 @@ public final class CudaBackend implements Backend {
         return columnReduction("columnMeans (" + Shapes.of(c) + ")", c, null);
     }
 
-    /** {@code (1/N) a^T b}, or the column means of a when b is null, in float64 (reductions.cuh). */
+    /**
+     * {@code (1/N) a^T b} (gram_partials: the GEMM's tiles per chunk of particles), or the column
+     * means of a when b is null (column_partials), in float64 (reductions.cuh).
+     */
     private double[] columnReduction(String op, CudaMatrix a, CudaMatrix b) {
         long entries = (long) a.cols() * (b == null ? 1 : b.cols());
         if (entries > Integer.MAX_VALUE - 8) {
@@ -323,12 +353,17 @@ public final class CudaBackend implements Backend {
         int chunks = CudaLaunch.reduceChunks(a.rows());
         CUdeviceptr partial = scratch.reserve(op, entries * (chunks + 1));
         CUdeviceptr sums = partial.withByteOffset(entries * chunks * Sizeof.DOUBLE);
-        kernels.launch(op, "column_partials", CudaLaunch.reduce(entries, chunks), new KernelArgs()
-                .ptr(a.pointer()).i(a.cols()).ptr(b == null ? new CUdeviceptr() : b.pointer())
-                .i(b == null ? 1 : b.cols()).i(a.rows()).i(chunks).ptr(partial));
+        if (b == null) {
+            kernels.launch(op, "column_partials", CudaLaunch.reduce(entries, chunks), new KernelArgs()
+                    .ptr(a.pointer()).i(a.cols()).i(a.rows()).i(chunks).ptr(partial));
+        } else {
+            kernels.launch(op, "gram_partials", CudaLaunch.gram(op, a.cols(), b.cols(), chunks), new KernelArgs()
+                    .ptr(a.pointer()).i(a.cols()).ptr(b.pointer()).i(b.cols()).i(a.rows()).ptr(partial));
+        }
         kernels.launchExact(op, "column_finish", CudaLaunch.elementwise(entries), new KernelArgs()
                 .ptr(partial).l(entries).i(chunks).i(a.rows()).ptr(sums));
-        check(JCudaDriver.cuMemcpyDtoH(Pointer.to(total), sums, entries * Sizeof.DOUBLE), op, "cuMemcpyDtoH");
+        check(JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(total), sums, entries * Sizeof.DOUBLE, stream), op,
+                "cuMemcpyDtoHAsync");
         finish(op);
         return total;
     }
@@ -342,11 +377,11 @@ public final class CudaBackend implements Backend {
         String op = "allFinite (" + Shapes.of(c) + ")";
         enter(op);
         CUdeviceptr flag = scratch.reserve(op, 1);
-        check(JCudaDriver.cuMemsetD32(flag, 0, 1), op, "cuMemsetD32");
+        check(JCudaDriver.cuMemsetD32Async(flag, 0, 1, stream), op, "cuMemsetD32Async");
         kernels.launch(op, "find_non_finite", CudaLaunch.elementwise(c.size()),
                 new KernelArgs().ptr(c.pointer()).l(c.size()).ptr(flag));
         int[] found = new int[1];
-        check(JCudaDriver.cuMemcpyDtoH(Pointer.to(found), flag, Sizeof.INT), op, "cuMemcpyDtoH");
+        check(JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(found), flag, Sizeof.INT, stream), op, "cuMemcpyDtoHAsync");
         finish(op);
         return found[0] == 0;
     }
@@ -477,7 +512,7 @@ public final class CudaBackend implements Backend {
         requireMemoryless(q);
         Shapes.pairs(name, c, ma, mb, excludeDiagonal);
         Shapes.outputs(name, ma, mb, mc, mo);
-        pairOuter(name, q.kind().ordinal(), q.epsilon(), 1, 1, 0, c, ma, mb, mc, alpha, excludeDiagonal, mo);
+        pairOuter(name, q, 0, 0, c, ma, mb, mc, alpha, excludeDiagonal, mo);
     }
 
     @Override
@@ -563,24 +598,46 @@ public final class CudaBackend implements Backend {
         for (int r = 0; r < second.length; r++) {
             System.arraycopy(second[r], 0, coefs, (r + 1) * m, m);
         }
-        pairOuter(name, UpdateFunction.Kind.ADAM.ordinal(), adam.epsilon(), adam.firstBiasCorrection(step),
-                adam.secondBiasCorrection(step), second.length, coefs, ma, mb, mc, alpha, excludeDiagonal, mo);
+        pairOuter(name, adam, step, second.length, coefs, ma, mb, mc, alpha, excludeDiagonal, mo);
     }
 
-    /** Launches pair_outer (pair_products.cuh) with coefficient rows {@code coefs}. */
-    private void pairOuter(String name, int qKind, double epsilon, double c1, double c2, int secondRank,
-                           double[] coefs, CudaMatrix a, CudaMatrix b, CudaMatrix cm, double alpha,
-                           boolean excludeDiagonal, CudaMatrix out) {
+    /**
+     * Launches pair_outer, or pair_outer_adam for adam (pair_products.cuh), with coefficient rows
+     * {@code coefs}; its float64 running sums ({@code ranges x N_A x p}) follow the coefficients
+     * in scratch memory, and pair_outer_finish adds the ranges when there are several.
+     */
+    private void pairOuter(String name, UpdateFunction q, int step, int secondRank, double[] coefs, CudaMatrix a,
+                           CudaMatrix b, CudaMatrix cm, double alpha, boolean excludeDiagonal, CudaMatrix out) {
         String op = name + " (A " + Shapes.of(a) + ", B " + Shapes.of(b) + ", C " + Shapes.of(cm) + ")";
-        CudaLaunch.Grid grid = CudaLaunch.pairOuter(op, a.rows(), cm.cols());
-        if (grid.empty()) {
+        if (b.rows() == 0) {
+            // no particles b: every output is an empty sum
+            elementwise(name, "fill", out, new KernelArgs().ptr(out.pointer()).l(out.size()).d(0.0));
+            return;
+        }
+        CudaLaunch.PairOuterGrid blocks = CudaLaunch.pairOuter(a.rows(), b.rows(), cm.cols());
+        if (blocks.grid().empty()) {
             return;
         }
         enter(op);
-        CUdeviceptr coefficients = scratch.upload(op, coefs);
-        kernels.launch(op, "pair_outer", grid, new KernelArgs().i(qKind).d(epsilon).d(c1).d(c2).i(secondRank)
-                .ptr(coefficients).ptr(a.pointer()).i(a.rows()).ptr(b.pointer()).i(b.rows()).i(a.cols())
-                .ptr(cm.pointer()).i(cm.cols()).d(alpha).flag(excludeDiagonal).ptr(out.pointer()));
+        long outputs = out.size();
+        CUdeviceptr coefficients = scratch.upload(op, coefs, blocks.ranges() * outputs);
+        CUdeviceptr partial = coefficients.withByteOffset((long) coefs.length * Sizeof.DOUBLE);
+        if (q.kind() == UpdateFunction.Kind.ADAM) {
+            kernels.launch(op, "pair_outer_adam", blocks.grid(), new KernelArgs().d(q.epsilon())
+                    .d(q.firstBiasCorrection(step)).d(q.secondBiasCorrection(step)).i(secondRank).ptr(coefficients)
+                    .ptr(a.pointer()).i(a.rows()).ptr(b.pointer()).i(b.rows()).i(a.cols()).ptr(cm.pointer())
+                    .i(cm.cols()).d(alpha).flag(excludeDiagonal).i(blocks.tilesPerBlock()).ptr(partial)
+                    .ptr(out.pointer()));
+        } else {
+            kernels.launch(op, "pair_outer", blocks.grid(), new KernelArgs().i(q.kind().ordinal()).d(q.epsilon())
+                    .ptr(coefficients).ptr(a.pointer()).i(a.rows()).ptr(b.pointer()).i(b.rows()).i(a.cols())
+                    .ptr(cm.pointer()).i(cm.cols()).d(alpha).flag(excludeDiagonal).i(blocks.tilesPerBlock())
+                    .ptr(partial).ptr(out.pointer()));
+        }
+        if (blocks.ranges() > 1) {
+            kernels.launch(op, "pair_outer_finish", CudaLaunch.elementwise(outputs), new KernelArgs().ptr(partial)
+                    .i(blocks.ranges()).l(outputs).d(alpha).ptr(out.pointer()));
+        }
         finish(op);
     }
 
@@ -593,38 +650,52 @@ public final class CudaBackend implements Backend {
 
     // ---- lifecycle --------------------------------------------------------------------------
 
-    /** Frees a matrix's block; called by {@link CudaMatrix#close()}. */
+    /**
+     * Gives a matrix's block back to the pool; called by {@link CudaMatrix#close()}. The operations
+     * that used it have finished, so the next allocation of its size may have it at once.
+     */
     synchronized void free(DeviceAllocation allocation) {
-        boolean held = !allocation.freed() && allocation.bytes() > 0;
+        boolean taken = !allocation.freed() && allocation.bytes() > 0;
         allocation.markFreed();
-        if (held) {
-            live.remove(allocation);
-            enter("free");
-            check(JCudaDriver.cuMemFree(allocation.pointer()), "free (" + allocation.bytes() + " bytes)", "cuMemFree");
+        if (taken && live.remove(allocation)) {
+            pool.give(allocation.pointer(), allocation.bytes());
         }
     }
 
     /**
      * Frees what is left (matrices still open, on a shared GPU, would otherwise stay allocated
-     * until the process ends), then the module, cuBLAS, the stream and the context reference.
+     * until the process ends, and the pool's idle blocks), then cuBLAS, the scratch block, the
+     * module, the stream and the context reference: every one of them even when one fails, the
+     * first failure thrown at the end.
      */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
-        enter("close");
+        closed = true;
         for (DeviceAllocation allocation : live) {
             allocation.markFreed();
-            check(JCudaDriver.cuMemFree(allocation.pointer()), "close", "cuMemFree");
+            pool.give(allocation.pointer(), allocation.bytes());
         }
         live.clear();
-        closed = true;
-        gemm.close();
-        scratch.close();
-        kernels.close();
-        check(JCudaDriver.cuStreamDestroy(stream), "close", "cuStreamDestroy");
-        check(JCudaDriver.cuDevicePrimaryCtxRelease(device.handle()), "close", "cuDevicePrimaryCtxRelease");
+        RuntimeException current = null;
+        try {
+            check(JCudaDriver.cuCtxSetCurrent(context), "close", "cuCtxSetCurrent");
+        } catch (RuntimeException e) {
+            current = e;
+        }
+        try {
+            held.releaseAll();
+        } catch (RuntimeException e) {
+            if (current != null) {
+                e.addSuppressed(current);
+            }
+            throw e;
+        }
+        if (current != null) {
+            throw current;
+        }
     }
 
     // ---- helpers ----------------------------------------------------------------------------

@@ -55,6 +55,32 @@ record CudaDevice(CUdevice handle, String name, int computeMajor, int computeMin
         return d;
     }
 
+    /**
+     * How many times slower than float32 this GPU runs float64 (NVIDIA's rates per compute
+     * capability): 2 on the data-centre GPUs (6.0, 7.0, 8.0, 9.0, 10.0), 64 on the others
+     * (8.6, 8.7, 8.9, 12.x and newer consumer or workstation parts).
+     */
+    int float64Slowdown() {
+        boolean datacentre = computeMinor == 0 && (computeMajor == 6 || computeMajor == 7 || computeMajor == 8
+                || computeMajor == 9 || computeMajor == 10);
+        return datacentre ? 2 : 64;
+    }
+
+    /**
+     * A warning when the GPU's float64 rate makes the backend pointless, null otherwise. Every
+     * kernel computes in float64 whatever the storage precision (docs/design-notes.md, "CUDA
+     * backend"), so at 1/64 of the float32 rate the pair products run at about a fortieth of an
+     * H100's speed, no faster than a many-core CPU.
+     */
+    String float64Warning() {
+        if (float64Slowdown() <= 2) {
+            return null;
+        }
+        return String.format(java.util.Locale.ROOT, "%s (compute %d.%d) runs float64 at 1/%d of its float32 rate, and"
+                + " the CUDA kernels compute in float64: the CPU backend may well be faster", name, computeMajor,
+                computeMinor, float64Slowdown());
+    }
+
     /** For example {@code NVIDIA H200 (compute 9.0, 140.4 GiB, driver CUDA 13.0)}. */
     String describe() {
         return String.format(java.util.Locale.ROOT, "%s (compute %d.%d, %.1f GiB, driver CUDA %s)", name,

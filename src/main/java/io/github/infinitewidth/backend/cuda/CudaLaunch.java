@@ -16,8 +16,16 @@ final class CudaLaunch {
     static final int GEMM_TILE = 64;
     /** Particles per pair-product block along a and b ({@code PAIR_TILE} in pair_products.cuh). */
     static final int PAIR_TILE = 64;
-    /** Output columns per pair-product block ({@code PAIR_COLS} in pair_products.cuh). */
-    static final int PAIR_COLS = 16;
+    /** Output columns per pass of pair_outer over a tile of Q ({@code PAIR_COLS} in pair_products.cuh). */
+    static final int PAIR_COLS = 64;
+    /**
+     * About how many blocks pair_outer is cut into: ranges of b are added until the grid has
+     * this many (or every block has one tile of b). Three blocks fit on a multiprocessor
+     * (docs/performance.md, "Kernel resources"), so 1024 blocks are over two waves on an H100's
+     * 132 multiprocessors. A constant, not the device's size, so that the order of the sums, and
+     * with it every bit of the result, is the same on every GPU.
+     */
+    static final int PAIR_OUTER_BLOCKS = 1024;
     /** CUDA's limit on the second grid dimension. */
     static final int MAX_GRID_Y = 65535;
 
@@ -46,14 +54,45 @@ final class CudaLaunch {
         return new Grid((int) Math.min(entries * chunks, MAX_ELEMENTWISE_BLOCKS), 1);
     }
 
+    /**
+     * gram_partials: the {@link #GEMM_TILE} tiles of the {@code aCols x bCols} result along x, and
+     * along y those tiles' columns for each chunk of particles in turn.
+     */
+    static Grid gram(String operation, int aCols, int bCols, int chunks) {
+        return grid(operation, ceilDiv(aCols, GEMM_TILE), ceilDiv(bCols, GEMM_TILE) * chunks);
+    }
+
     /** Tiles of {@link #GEMM_TILE} x {@link #GEMM_TILE} covering an {@code m x n} C. */
     static Grid gemm(String operation, int m, int n) {
         return grid(operation, ceilDiv(m, GEMM_TILE), ceilDiv(n, GEMM_TILE));
     }
 
-    /** Blocks of {@link #PAIR_TILE} particles a times {@link #PAIR_COLS} output columns. */
-    static Grid pairOuter(String operation, int na, int p) {
-        return grid(operation, ceilDiv(na, PAIR_TILE), ceilDiv(p, PAIR_COLS));
+    /**
+     * pair_outer's blocks: {@code grid.x} tiles of {@link #PAIR_TILE} particles a times
+     * {@code grid.y} ranges of {@code tilesPerBlock} tiles of b (the last range may be shorter),
+     * every block computing all output columns; more than one range needs pair_outer_finish.
+     */
+    record PairOuterGrid(Grid grid, int tilesPerBlock) {
+        int ranges() {
+            return grid.y();
+        }
+    }
+
+    /**
+     * Ranges of b for an {@code na x nb} pair product: as many as bring the grid to about
+     * {@link #PAIR_OUTER_BLOCKS} blocks, at most one per tile of b; an empty grid when there is
+     * no output ({@code na} or {@code p} zero) or nothing to sum ({@code nb} zero).
+     */
+    static PairOuterGrid pairOuter(int na, int nb, int p) {
+        long aTiles = ceilDiv(na, PAIR_TILE);
+        long bTiles = ceilDiv(nb, PAIR_TILE);
+        if (aTiles == 0 || bTiles == 0 || p == 0) {
+            return new PairOuterGrid(new Grid(0, 0), 0);
+        }
+        long wanted = Math.min(bTiles, Math.max(1, ceilDiv(PAIR_OUTER_BLOCKS, aTiles)));
+        long perBlock = ceilDiv(bTiles, wanted);
+        // at most PAIR_OUTER_BLOCKS ranges, far below CUDA's limit on the second dimension
+        return new PairOuterGrid(new Grid((int) aTiles, (int) ceilDiv(bTiles, perBlock)), (int) perBlock);
     }
 
     /** Tiles of {@link #PAIR_TILE} x {@link #PAIR_TILE} pairs covering an {@code na x nb} pair matrix. */

@@ -32,14 +32,23 @@ public final class CudaProbe {
         return probe(() -> new CudaBackend(Precision.FLOAT32));
     }
 
-    /** Opens and closes the backend {@code open} makes; what it throws becomes the reason. */
+    /**
+     * Opens and closes the backend {@code open} makes; what it throws becomes the reason. A GPU
+     * with a slow float64 rate is usable, with a warning logged once (the probe runs once per
+     * process) and added to the summary.
+     */
     static Result probe(Supplier<CudaBackend> open) {
         try (CudaBackend backend = open.get()) {
             String gemm = backend.cublasProblem() == null ? "cublas"
                     : "kernel (cuBLAS not used: " + backend.cublasProblem() + ")";
             String fatbin = KernelImage.hashes().getOrDefault("fatbin", "unknown");
+            String slow = backend.device().float64Warning();
+            if (slow != null) {
+                System.getLogger(CudaProbe.class.getPackageName()).log(System.Logger.Level.WARNING, slow);
+            }
             return new Result(true, backend.deviceDescription()
-                    + String.format(Locale.ROOT, "; kernels loaded (kernels.fatbin sha256 %.12s)", fatbin), gemm, false);
+                    + String.format(Locale.ROOT, "; kernels loaded (kernels.fatbin sha256 %.12s)", fatbin)
+                    + (slow == null ? "" : "; warning: " + slow), gemm, false);
         } catch (RuntimeException | LinkageError e) {
             return Result.unusable(CudaProblems.backend(e), CudaProblems.noGpuHere(e));
         }

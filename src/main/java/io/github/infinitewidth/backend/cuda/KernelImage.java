@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * The compiled kernels on the classpath: {@code kernels.fatbin}, built from {@code native/} by
  * {@code native/build-kernels.sh} (SASS for sm_80 and sm_90, PTX for compute_90), and
  * {@code kernels.sha256}, which records the hash of the sources it was built from, its own
- * hash and the nvcc that built it. nvcc never runs at run time (DESIGN.md, "Backends").
+ * hash and the nvcc that built it. nvcc never runs at run time (docs/design-notes.md, "CUDA backend").
  */
 final class KernelImage {
     static final String FATBIN = "kernels.fatbin";

@@ -26,6 +26,7 @@ import io.github.infinitewidth.state.StateWriter;
  * proves it.
  */
 final class HiddenMatrix implements AutoCloseable {
+    private final Backend backend;
     private final GaussianFamily forwardHats;
     private final GaussianFamily backwardHats;
     private final DeltaW delta;
@@ -38,6 +39,7 @@ final class HiddenMatrix implements AutoCloseable {
      */
     HiddenMatrix(Backend backend, int particles, double sw, RandomKey key, int layer, UpdateFunction q, double rate,
                  Precision pairPrecision, int forwardRank, int backwardRank, boolean dotTerms) {
+        this.backend = backend;
         this.forwardHats = new GaussianFamily(backend, particles, sw, key, MaximalUpdateStreams.forwardHats(layer),
                 Math.max(1, forwardRank));
         this.backwardHats = new GaussianFamily(backend, particles, sw, key, MaximalUpdateStreams.backwardHats(layer),
@@ -48,10 +50,13 @@ final class HiddenMatrix implements AutoCloseable {
         this.evaluationStream = MaximalUpdateStreams.evaluationHats(layer);
     }
 
-    /** {@code out = W x} for the kets {@code x = x^{l-1}_t} of a training pass: their hats join the forward family. */
-    void forward(DeviceMatrix x, DeviceMatrix out) {
+    /**
+     * {@code out = W_t x} for the kets {@code x = x^{l-1}_t} of a training pass: their hats join the
+     * forward family. {@code kept = c_t}, the factor weight decay has left on the matrix (1 without).
+     */
+    void forward(DeviceMatrix x, DeviceMatrix out, double kept) {
         forwardHats.sample(x, out);
-        finishForward(x, out);
+        finishForward(x, out, kept);
     }
 
     /**
@@ -59,31 +64,46 @@ final class HiddenMatrix implements AutoCloseable {
      * drawn jointly Gaussian with the forward family but stay outside it, so no training quantity
      * depends on them. Fresh draws come from the layer's evaluation stream from {@code firstDraw}.
      */
-    void evaluate(DeviceMatrix x, DeviceMatrix out, int firstDraw) {
+    void evaluate(DeviceMatrix x, DeviceMatrix out, int firstDraw, double kept) {
         forwardHats.sampleOutside(x, out, evaluationStream, firstDraw);
-        finishForward(x, out);
+        finishForward(x, out, kept);
     }
 
-    /** Adds the forward dot term and {@code DeltaW_t x} to the hats in {@code out}. */
-    private void finishForward(DeviceMatrix x, DeviceMatrix out) {
+    /**
+     * Adds the forward dot term and {@code DeltaW_t x} to the hats in {@code out}, all times {@code c_t}:
+     * with weight decay {@code W_t = c_t (W_0 + DeltaW~_t)} (LIMITS.md 1.2), and the hats and dot terms
+     * of {@code W_0} are those of the undecayed matrix.
+     */
+    private void finishForward(DeviceMatrix x, DeviceMatrix out, double kept) {
         if (dotTerms) {
             backwardHats.dot(x, 1.0, out);
         }
         delta.apply(x, out);
+        scale(kept, out);
     }
 
-    /** {@code out = W^T dh} for the kets {@code dh = dh^l_t} (batch inputs). */
-    void backward(DeviceMatrix dh, DeviceMatrix out) {
+    /** {@code out = W_t^T dh} for the kets {@code dh = dh^l_t} (batch inputs); {@code kept} as in {@link #forward}. */
+    void backward(DeviceMatrix dh, DeviceMatrix out, double kept) {
         backwardHats.sample(dh, out);
         if (dotTerms) {
             forwardHats.dot(dh, 1.0, out);
         }
         delta.applyTransposed(dh, out);
+        scale(kept, out);
     }
 
-    /** {@code DeltaW_{t+1}} from step t's batch. */
-    void update(double[] chi, DeviceMatrix dh, DeviceMatrix x, int t) {
-        delta.update(chi, dh, x, t);
+    private void scale(double kept, DeviceMatrix out) {
+        if (kept != 1.0) {
+            backend.scale(kept, out);
+        }
+    }
+
+    /**
+     * {@code DeltaW~_{t+1}} from step t's batch; {@code weight = s_t / c_{t+1}} (LIMITS.md 1.1 and 1.2),
+     * 1 without a schedule or weight decay.
+     */
+    void update(double[] chi, DeviceMatrix dh, DeviceMatrix x, int t, double weight) {
+        delta.update(chi, dh, x, t, weight);
     }
 
     /** Ranks of the forward and backward hat families (how much history is stored). */

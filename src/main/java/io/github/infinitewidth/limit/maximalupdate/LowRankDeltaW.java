@@ -49,9 +49,14 @@ final class LowRankDeltaW implements DeltaW {
     }
 
     @Override
-    public void update(double[] chi, DeviceMatrix dh, DeviceMatrix x, int t) {
+    public void update(double[] chi, DeviceMatrix dh, DeviceMatrix x, int t, double weight) {
+        // Q is linear: the step's weight folds into the stored columns, chi_sj becomes weight chi_sj
+        double[] scaledChi = chi.clone();
+        for (int j = 0; j < scaledChi.length; j++) {
+            scaledChi[j] *= weight;
+        }
         try (DeviceMatrix scaled = backend.allocate(dh.rows(), dh.cols())) {
-            backend.scaleColumns(chi, dh, scaled);
+            backend.scaleColumns(scaledChi, dh, scaled);
             scaledDh.append(scaled);
         }
         xs.append(x);

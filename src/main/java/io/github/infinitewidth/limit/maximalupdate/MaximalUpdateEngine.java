@@ -7,10 +7,10 @@ import io.github.infinitewidth.engine.Checkpoints;
 import io.github.infinitewidth.engine.Engine;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.engine.MemoryPlan;
+import io.github.infinitewidth.engine.RunSizes;
 import io.github.infinitewidth.engine.StepListener;
 import io.github.infinitewidth.engine.Trajectory;
 import io.github.infinitewidth.engine.TrajectoryRecorder;
-import io.github.infinitewidth.ket.GaussianFamily;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.RandomKey;
 import io.github.infinitewidth.state.StateReader;
@@ -72,8 +72,9 @@ public final class MaximalUpdateEngine implements Engine {
         if (e.network().hiddenLayers() >= 2 && 2 * rank + e.data().size() > n) {
             throw new InvalidSpecException("simulation.particles", "of " + n + " are too few for " + e.training().steps()
                     + " steps with batches of " + batchSize(e) + ": the hat families reach rank " + rank
-                    + " and the Stein regressions need far more particles than that (use at least "
-                    + (4 * rank + e.data().size()) + ", or fewer steps)");
+                    + " and the Stein regressions need at least twice that plus the " + e.data().size()
+                    + " inputs (use at least " + (2 * rank + e.data().size()) + ", far more for accuracy, or fewer"
+                    + " steps)");
         }
         if (needsPairs(e) && n * n > backend.maxMatrixEntries()) {
             throw new InvalidSpecException("simulation.particles", "of " + n + " make N x N pair matrices (needed by "
@@ -89,6 +90,10 @@ public final class MaximalUpdateEngine implements Engine {
         }
         memoryPlan(e, backend.precision()).requireFits(backend, e.simulation().memoryLimitMiB(),
                 "simulation.particles", n);
+        if ((double) n * Math.max(e.data().size(), e.data().dimension() + 1L) > backend.maxMatrixEntries()) {
+            RunSizes.requireArray("simulation.particles", n, "N x m ket matrices", n * (double) Math.max(
+                    e.data().size(), e.data().dimension() + 1L));
+        }
     }
 
     /** True when the run keeps N x N pair matrices: nonlinear Q and at least one hidden matrix. */
@@ -122,28 +127,34 @@ public final class MaximalUpdateEngine implements Engine {
      */
     @Override
     public MemoryPlan memoryPlan(Experiment e, Precision precision) {
-        int n = e.simulation().particles();
-        int m = e.data().size();
-        int d = e.data().dimension();
-        int b = batchSize(e);
+        return RunSizes.withRecording(backendPlan(e, precision), e, 0,
+                e.training().recordKernels() ? RunSizes.recordedSteps(e.training()) * e.network().hiddenLayers() : 0);
+    }
+
+    private MemoryPlan backendPlan(Experiment e, Precision precision) {
+        double n = e.simulation().particles();
+        double m = e.data().size();
+        double d = e.data().dimension();
+        double b = batchSize(e);
         int layers = e.network().hiddenLayers();
-        int hiddenMatrices = layers - 1;
+        double hiddenMatrices = layers - 1.0;
         UpdateFunction q = e.optimizer().update();
-        long bytes = precision.bytes();
-        long ensemble = (long) n * ((d + 1L) * (1 + q.stateSize()) + 2L * layers * m + 2L * m + 3L * layers * b
-                + 3L * b + d + 1) * bytes;
+        double bytes = precision.bytes();
+        double ensemble = n * ((d + 1) * (1 + q.stateSize()) + 2.0 * layers * m + 2 * m + 3.0 * layers * b
+                + 3 * b + d + 1) * bytes;
         MemoryPlan plan = MemoryPlan.EMPTY.with("ensemble", ensemble);
         if (hiddenMatrices == 0) {
             return plan;
         }
-        int trainingRank = (int) Math.max(1, Math.min(trainingRank(e), n));
-        long hats = hiddenMatrices * (GaussianFamily.deviceBytesFor(n, forwardCapacity(e), m, precision)
-                + GaussianFamily.deviceBytesFor(n, trainingRank, b, precision));
+        double trainingRank = Math.max(1, Math.min(trainingRank(e), n));
+        // GaussianFamily.deviceBytesFor's count, in floating point: (2 rank + widest batch) x N
+        double hats = hiddenMatrices * ((2.0 * forwardCapacity(e) + m) * n
+                + (2 * trainingRank + b) * n) * bytes;
         plan = plan.with("stored hats", hats);
         if (q.isLinear()) {
-            return plan.with("DeltaW history", hiddenMatrices * 2L * n * trainingRank * bytes);
+            return plan.with("DeltaW history", hiddenMatrices * 2 * n * trainingRank * bytes);
         }
-        return plan.with("pair matrices", hiddenMatrices * (long) PairDeltaW.matrices(q) * n * n
+        return plan.with("pair matrices", hiddenMatrices * PairDeltaW.matrices(q) * n * n
                 * e.simulation().pairPrecision().bytes());
     }
 

@@ -7,6 +7,7 @@ import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.network.InitStd;
 import io.github.infinitewidth.optim.LayerMultipliers;
+import io.github.infinitewidth.optim.OptimizerSpec;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.RandomKey;
 import io.github.infinitewidth.state.StateReader;
@@ -29,7 +30,11 @@ final class MaximalUpdateReplica implements AutoCloseable {
     private final Activation phi;
     private final UpdateFunction q;
     private final LayerMultipliers mult;
+    private final OptimizerSpec optimizer;
+    private final int steps;
     private final double eta;
+    /** {@code c_t} of LIMITS.md 1.2: the factor weight decay has left on the hidden matrices at step t. */
+    private final double[] hiddenKept;
     private final int layers;
     private final int n;
     private final int m;
@@ -53,7 +58,10 @@ final class MaximalUpdateReplica implements AutoCloseable {
         this.phi = e.network().activation();
         this.q = e.optimizer().update();
         this.mult = e.optimizer().multipliers();
+        this.optimizer = e.optimizer();
+        this.steps = e.training().steps();
         this.eta = e.optimizer().learningRate();
+        this.hiddenKept = optimizer.keptSinceStart(steps, mult.hidden());
         this.layers = e.network().hiddenLayers();
         this.n = e.simulation().particles();
         this.m = e.data().size();
@@ -78,7 +86,6 @@ final class MaximalUpdateReplica implements AutoCloseable {
             x[l] = scope.allocate(n, m);
         }
         hidden = new HiddenMatrix[layers + 1];
-        int steps = e.training().steps();
         int batch = MaximalUpdateEngine.batchSize(e);
         for (int l = 2; l <= layers; l++) {
             hidden[l] = new HiddenMatrix(backend, n, init.hidden(), key, l, q, eta * mult.hidden(),
@@ -118,9 +125,9 @@ final class MaximalUpdateReplica implements AutoCloseable {
             scatter(xc, columns, x[1]);
             for (int l = 2; l <= layers; l++) {
                 if (training) {
-                    hidden[l].forward(xc, hc);
+                    hidden[l].forward(xc, hc, hiddenKept[t]);
                 } else {
-                    hidden[l].evaluate(xc, hc, t * m);
+                    hidden[l].evaluate(xc, hc, t * m, hiddenKept[t]);
                 }
                 finite &= backend.allFinite(hc);
                 backend.activation(phi, hc, xc);
@@ -173,7 +180,8 @@ final class MaximalUpdateReplica implements AutoCloseable {
     /**
      * The backward pass and the updates of step t, after a {@link #forward} whose training pass
      * covered {@code batch}: {@code chi} over all inputs, {@code batch} the indices of its nonzero
-     * entries.
+     * entries. The rate is {@code eta_t = s_t eta} (LIMITS.md 1.1); with weight decay each tensor keeps
+     * {@code 1 - eta_t m lambda} of itself before its update (LIMITS.md 1.2).
      */
     void train(double[] chi, int[] batch, int t) {
         int b = batch.length;
@@ -196,10 +204,11 @@ final class MaximalUpdateReplica implements AutoCloseable {
             backend.activationDerivative(phi, hb[layers], derivative);
             backend.scaleRows(v, derivative, dh[layers]);
             for (int l = layers; l >= 2; l--) {
-                hidden[l].backward(dh[l], dx);
+                hidden[l].backward(dh[l], dx, hiddenKept[t]);
                 backend.activationDerivative(phi, hb[l - 1], derivative);
                 backend.hadamard(dx, derivative, dh[l - 1]);
             }
+            double s = optimizer.schedule().factor(t, steps);
             // updates (LIMITS.md sections 4 and 5), all from step t's kets
             DeviceMatrix gradV = scratch.allocate(n, 1);
             DeviceMatrix chiColumn = scratch.upload(b, 1, chiBatch);
@@ -209,10 +218,20 @@ final class MaximalUpdateReplica implements AutoCloseable {
             DeviceMatrix gradU = scratch.allocate(n, u.cols());
             backend.gemm(false, true, 1.0, scaled, gather(inputs, batch, scratch), 0.0, gradU);
             for (int l = 2; l <= layers; l++) {
-                hidden[l].update(chiBatch, dh[l], xb[l - 1], t);
+                // DeltaW is stored divided by c_{t+1} (LIMITS.md 1.2)
+                hidden[l].update(chiBatch, dh[l], xb[l - 1], t, s / hiddenKept[t + 1]);
             }
-            backend.update(q, t, gradV, -eta * mult.output(), v, stateV);
-            backend.update(q, t, gradU, -eta * mult.input(), u, stateU);
+            decay(v, t, mult.output());
+            backend.update(q, t, gradV, -s * eta * mult.output(), v, stateV);
+            decay(u, t, mult.input());
+            backend.update(q, t, gradU, -s * eta * mult.input(), u, stateU);
+        }
+    }
+
+    /** Decoupled weight decay of a vector-like tensor: its particles keep {@code 1 - eta_t m lambda} (LIMITS.md 1.2). */
+    private void decay(DeviceMatrix particles, int t, double multiplier) {
+        if (optimizer.weightDecay() > 0) {
+            backend.scale(optimizer.kept(t, steps, multiplier), particles);
         }
     }
 

@@ -56,8 +56,9 @@ final class PairDeltaW implements DeltaW {
     }
 
     @Override
-    public void update(double[] chi, DeviceMatrix dh, DeviceMatrix x, int t) {
-        backend.updatePairs(q, t, chi, dh, x, 1.0, true, pairs, state); // the diagonal stays 0
+    public void update(double[] chi, DeviceMatrix dh, DeviceMatrix x, int t, double weight) {
+        // P stays in units of eta: step t adds weight Q_t(G_t); the diagonal stays 0
+        backend.updatePairs(q, t, chi, dh, x, weight, true, pairs, state);
     }
 
     /**

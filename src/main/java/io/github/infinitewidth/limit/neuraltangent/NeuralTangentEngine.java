@@ -6,6 +6,7 @@ import io.github.infinitewidth.engine.CheckpointPlan;
 import io.github.infinitewidth.engine.Checkpoints;
 import io.github.infinitewidth.engine.Engine;
 import io.github.infinitewidth.engine.MemoryPlan;
+import io.github.infinitewidth.engine.RunSizes;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.engine.KernelSource;
 import io.github.infinitewidth.engine.StepListener;
@@ -24,7 +25,7 @@ import java.util.Map;
 
 /**
  * The neural tangent limit (Theorems 2.4.7 and 2.4.9; LIMITS.md section 3): the kets are built
- * once per replica and the function evolves as {@code f_{t+1} = f_t - eta K_t}. sgd and momentum
+ * once per replica and the function evolves as {@code f_{t+1} = f_t - eta_t K_t}. sgd and momentum
  * go through the NTK computed once ({@code O(m^2)} per step); sign, smoothsign and adam through
  * the particles ({@code O(L N^2 m)} per step, the nonlinear outer product). With
  * {@code centerOutput} the function starts at 0, otherwise at a draw from the NNGP.
@@ -45,23 +46,35 @@ public final class NeuralTangentEngine implements Engine {
             throw new InvalidSpecException("simulation.kernels", "closed-form needs activation identity, relu or erf, got "
                     + e.network().activation().spelling());
         }
+        if (e.optimizer().weightDecay() > 0) {
+            // LIMITS.md 1.2: decay shrinks W_0 by O(1), so the kets would need a time index
+            throw new InvalidSpecException("optimizer.weightDecay", "is not supported by engine nt-limit yet (weight"
+                    + " decay moves the features there, LIMITS.md 1.2); use mu-limit or finite");
+        }
         if (e.simulation().particles() < 2) {
             throw new InvalidSpecException("simulation.particles", "must be >= 2 for engine nt-limit (pairs of particles), got "
                     + e.simulation().particles());
         }
+        long n = e.simulation().particles();
+        RunSizes.requireInputKernels(e, "NNGP and NTK");
         memoryPlan(e, backend.precision()).requireFits(backend, e.simulation().memoryLimitMiB(),
-                "simulation.particles", e.simulation().particles());
+                "simulation.particles", n);
+        if ((double) n * Math.max(e.data().size(), e.data().dimension() + 1L) > backend.maxMatrixEntries()) {
+            RunSizes.requireArray("simulation.particles", n, "N x m ket matrices", n * (double) Math.max(
+                    e.data().size(), e.data().dimension() + 1L));
+        }
     }
 
     @Override
     public MemoryPlan memoryPlan(Experiment e, Precision precision) {
-        long n = e.simulation().particles();
-        long m = e.data().size();
-        long d = e.data().dimension();
-        long kets = n * (3L * e.network().hiddenLayers() * m + d + 1);
-        long optimizer = n * (d + 1) * (2L + e.optimizer().update().stateSize()) + 2 * n * m;
-        return MemoryPlan.EMPTY.with("ensemble", kets * precision.bytes())
-                .with("optimizer", optimizer * precision.bytes());
+        double n = e.simulation().particles();
+        double m = e.data().size();
+        double d = e.data().dimension();
+        double kets = n * (3.0 * e.network().hiddenLayers() * m + d + 1);
+        double optimizer = n * (d + 1) * (2.0 + e.optimizer().update().stateSize()) + 2 * n * m;
+        return RunSizes.withRecording(MemoryPlan.EMPTY.with("ensemble", kets * precision.bytes())
+                .with("optimizer", optimizer * precision.bytes()), e, 2,
+                e.training().recordKernels() ? e.network().hiddenLayers() : 0);
     }
 
     /**
@@ -78,7 +91,6 @@ public final class NeuralTangentEngine implements Engine {
         int layers = e.network().hiddenLayers();
         int m = e.data().size();
         double sv2 = e.network().initStd().output() * e.network().initStd().output();
-        double eta = e.optimizer().learningRate();
         UpdateFunction q = e.optimizer().update();
         double[] targets = e.data().allTargets();
         ExactKernels exact = e.simulation().kernels() == KernelSource.CLOSED_FORM
@@ -130,8 +142,9 @@ public final class NeuralTangentEngine implements Engine {
                                 break;
                             }
                             double[] k = step.kernel(e.loss().errorSignal(f, targets, schedule.batch(t)), t);
+                            double etaT = e.optimizer().learningRate(t, steps);   // LIMITS.md 1.1
                             for (int i = 0; i < m; i++) {
-                                f[i] -= eta * k[i];
+                                f[i] -= etaT * k[i];
                             }
                             double[] current = f;
                             plan.afterUpdate(r, t + 1, w -> {

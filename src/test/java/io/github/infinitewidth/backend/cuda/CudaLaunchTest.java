@@ -33,16 +33,32 @@ class CudaLaunchTest {
         assertEquals(2, CudaLaunch.reduceChunks(4097));
         assertEquals(new CudaLaunch.Grid(6 * 2, 1), CudaLaunch.reduce(6, 2));
         assertEquals(new CudaLaunch.Grid(CudaLaunch.MAX_ELEMENTWISE_BLOCKS, 1), CudaLaunch.reduce(65536, 16));
+        // Gram matrices: 2000 x 204 entries in tiles of 64 (32 x 4), for each of 16 chunks of 65536 particles
+        assertEquals(new CudaLaunch.Grid(32, 4 * 16), CudaLaunch.gram("gram", 2000, 204, 16));
     }
 
     @Test
     void tiledKernelsCoverEveryEntryWithWholeTiles() {
         assertEquals(new CudaLaunch.Grid(3, 2), CudaLaunch.gemm("gemm", 131, 67));
         assertEquals(new CudaLaunch.Grid(1, 1), CudaLaunch.gemm("gemm", 64, 64));
-        assertEquals(new CudaLaunch.Grid(3, 1), CudaLaunch.pairOuter("pairs", 150, 2));
-        assertEquals(new CudaLaunch.Grid(3, 2), CudaLaunch.pairOuter("pairs", 150, 17));
         assertEquals(new CudaLaunch.Grid(2, 3), CudaLaunch.pairAccumulate("pairs", 70, 130));
-        assertTrue(CudaLaunch.pairOuter("pairs", 0, 3).empty());
+    }
+
+    @Test
+    void pairOuterCutsBIntoRangesUntilTheGridHasEnoughBlocksAndNeverAlongTheOutputColumns() {
+        // small: one tile of b per block; the output columns never add blocks
+        assertEquals(new CudaLaunch.PairOuterGrid(new CudaLaunch.Grid(3, 4), 1), CudaLaunch.pairOuter(150, 203, 2));
+        assertEquals(new CudaLaunch.PairOuterGrid(new CudaLaunch.Grid(3, 4), 1), CudaLaunch.pairOuter(150, 203, 1000));
+        // 8192 particles: 128 tiles of a, 8 ranges of 16 tiles of b, 1024 blocks
+        assertEquals(new CudaLaunch.PairOuterGrid(new CudaLaunch.Grid(128, 8), 16), CudaLaunch.pairOuter(8192, 8192, 104));
+        // 65536: 1024 tiles of a already, so one range holds all of b and no finishing pass is needed
+        assertEquals(new CudaLaunch.PairOuterGrid(new CudaLaunch.Grid(1024, 1), 1024),
+                CudaLaunch.pairOuter(65536, 65536, 104));
+        // 400 tiles of a want 3 ranges of 7 tiles of b: 3 tiles per block, the last range has one
+        assertEquals(new CudaLaunch.PairOuterGrid(new CudaLaunch.Grid(400, 3), 3), CudaLaunch.pairOuter(25600, 448, 5));
+        assertTrue(CudaLaunch.pairOuter(0, 3, 3).grid().empty());
+        assertTrue(CudaLaunch.pairOuter(3, 0, 3).grid().empty());
+        assertTrue(CudaLaunch.pairOuter(3, 3, 0).grid().empty());
     }
 
     @Test

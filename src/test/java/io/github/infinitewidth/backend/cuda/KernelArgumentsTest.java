@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * the same sizes, in the same order as the C signature in native/. The driver cannot check this
  * (a wrong list reads garbage), and without a GPU nothing else would, so the sources are compared
  * directly: each {@code new KernelArgs()} chain with the kernel name it is launched with, against
- * the parameters of {@code FOR_BOTH_PRECISIONS(name, (...), ...)} or {@code extern "C" __global__}.
+ * the parameters of {@code FOR_BOTH_PRECISIONS(name, (...), ...)} (or its {@code _BOUNDED} form) or
+ * {@code extern "C" __global__}.
  */
 @Tag("sources")
 class KernelArgumentsTest {
@@ -47,7 +48,8 @@ class KernelArgumentsTest {
     /** Parameter kinds per kernel: ptr, i32 or i64 (integers and flags), f64. */
     private static Map<String, List<String>> kernelSignatures() throws IOException {
         Map<String, List<String>> kernels = new HashMap<>();
-        Pattern both = Pattern.compile("FOR_BOTH_PRECISIONS\\(\\s*(\\w+),\\s*\\(([^)]*)\\)");
+        // FOR_BOTH_PRECISIONS(name, (params), ...) or FOR_BOTH_PRECISIONS_BOUNDED(name, threads, blocks, (params), ...)
+        Pattern both = Pattern.compile("FOR_BOTH_PRECISIONS(?:_BOUNDED)?\\(\\s*(\\w+),(?:\\s*\\w+,\\s*\\w+,)?\\s*\\(([^)]*)\\)");
         Pattern single = Pattern.compile("extern \"C\" __global__ void (\\w+)\\(([^)]*)\\)");
         try (Stream<Path> files = Files.list(Path.of("native"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".cuh")).toList()) {
@@ -55,7 +57,8 @@ class KernelArgumentsTest {
                 for (Pattern p : new Pattern[] {both, single}) {
                     Matcher m = p.matcher(text);
                     while (m.find()) {
-                        if (!m.group(1).equals("NAME")) {
+                        // not the macros' own definitions
+                        if (!m.group(1).equals("NAME") && !m.group(1).equals("__launch_bounds__")) {
                             kernels.put(m.group(1), parameterKinds(m.group(2)));
                         }
                     }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The committed fatbin is the one built from the committed kernel sources: builds without nvcc
- * use it (DESIGN.md, "Backends"), so a source change committed without the rebuilt fatbin must
+ * use it (docs/design-notes.md, "CUDA backend"), so a source change committed without the rebuilt fatbin must
  * fail here. {@code native/build-kernels.sh} computes the sources' hash the same way.
  */
 @Tag("sources")

@@ -17,9 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
  * meeting at barriers, with shared memory shared) and {@code kernels_on_host.cpp} runs them with
  * CudaLaunch's geometry on shapes that cut tiles, column blocks and reduction chunks on every
  * side, comparing with plain loops in double: activations and derivatives, arithmetic, the five
- * update functions over three steps, the float64 reductions, the GEMM for every transposition,
- * and the pair products (sgd, sign, smoothsign, Adam's variant, with and without the diagonal; the
- * memoryful pair update for momentum and Adam).
+ * update functions over three steps, the float64 reductions (column means by a tree per chunk,
+ * Gram matrices by GEMM tiles per chunk, over several chunks and several tiles, and without rows), the row and
+ * column walk of the elementwise kernels (grids wider and narrower than a column), the Gaussian
+ * fill against per-entry draws, the non-finite search (one atomic per block), the GEMM for every
+ * transposition, and the pair products (sgd, sign, smoothsign, Adam's variant, with and without
+ * the diagonal, b in one range per block, in ranges of two tiles and in single tiles, output
+ * columns in one and two passes; the memoryful pair update for momentum and Adam).
  * This checks indexing, tiling and synchronization; what it cannot check is the GPU itself
  * (docs/design-notes.md, "Unverified"). Runs where g++ is installed.
  */
@@ -32,7 +36,7 @@ class KernelsOnHostTest {
     @Test
     void everyKernelMatchesPlainLoopsOnTheHost() throws IOException, InterruptedException {
         List<String> lines = HostCompiler.run(HostCompiler.compile(dir, "kernels_on_host").toString());
-        assertEquals(146, lines.size(), String.join("\n", lines));
+        assertEquals(231, lines.size(), String.join("\n", lines));
         assertTrue(lines.stream().allMatch(line -> line.startsWith("ok ")), String.join("\n", lines));
     }
 }

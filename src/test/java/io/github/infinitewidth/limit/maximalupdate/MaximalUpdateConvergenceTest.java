@@ -3,13 +3,6 @@ package io.github.infinitewidth.limit.maximalupdate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.infinitewidth.backend.Backend;
-import io.github.infinitewidth.backend.Backends;
-import io.github.infinitewidth.backend.Precision;
-import io.github.infinitewidth.engine.Engine;
-import io.github.infinitewidth.engine.Experiment;
-import io.github.infinitewidth.engine.StepListener;
-import io.github.infinitewidth.engine.Trajectory;
 import io.github.infinitewidth.finite.FiniteEngine;
 import io.github.infinitewidth.ket.Estimate;
 import io.github.infinitewidth.network.Activation;
@@ -57,13 +50,13 @@ class MaximalUpdateConvergenceTest {
         Activation phi = Activation.parse(activation);
         UpdateFunction.Kind kind = UpdateFunction.Kind.parse(optimizer);
         UpdateFunction q = new UpdateFunction(kind, kind == UpdateFunction.Kind.SMOOTHSIGN ? 0.1 : 1e-8, 0.9, 0.999);
-        double[][] limit = finalOutputs(new MaximalUpdateEngine(),
+        double[][] limit = MuExperiments.finalOutputs(new MaximalUpdateEngine(),
                 MuExperiments.deep(phi, q, lr, STEPS, 2, 0, PARTICLES, SEEDS, 1));
-        double[][] withoutDots = finalOutputs(new MaximalUpdateEngine(false, true),
+        double[][] withoutDots = MuExperiments.finalOutputs(new MaximalUpdateEngine(false, true),
                 MuExperiments.deep(phi, q, lr, STEPS, 2, 0, PARTICLES, SEEDS, 1));
-        double[][] narrow = finalOutputs(new FiniteEngine(), MuExperiments.deep(phi, q, lr, STEPS, 2, 256, 1, SEEDS, 1));
-        double[][] middle = finalOutputs(new FiniteEngine(), MuExperiments.deep(phi, q, lr, STEPS, 2, 1024, 1, SEEDS, 1));
-        double[][] wide = finalOutputs(new FiniteEngine(), MuExperiments.deep(phi, q, lr, STEPS, 2, 4096, 1, SEEDS, 1));
+        double[][] narrow = MuExperiments.finalOutputs(new FiniteEngine(), MuExperiments.deep(phi, q, lr, STEPS, 2, 256, 1, SEEDS, 1));
+        double[][] middle = MuExperiments.finalOutputs(new FiniteEngine(), MuExperiments.deep(phi, q, lr, STEPS, 2, 1024, 1, SEEDS, 1));
+        double[][] wide = MuExperiments.finalOutputs(new FiniteEngine(), MuExperiments.deep(phi, q, lr, STEPS, 2, 4096, 1, SEEDS, 1));
 
         Estimate[] reference = Estimate.ofReplicas(limit);
         Estimate[] networks = Estimate.ofReplicas(wide);
@@ -77,38 +70,14 @@ class MaximalUpdateConvergenceTest {
         }
         assertTrue(worstWithoutDots > 5, "without dot terms the limit should be rejected, worst gap "
                 + worstWithoutDots + " standard errors");
-        double narrowDistance = rmsDistance(narrow, reference);
-        double middleDistance = rmsDistance(middle, reference);
-        double wideDistance = rmsDistance(wide, reference);
+        double narrowDistance = MuExperiments.rmsDistance(narrow, reference);
+        double middleDistance = MuExperiments.rmsDistance(middle, reference);
+        double wideDistance = MuExperiments.rmsDistance(wide, reference);
         System.out.printf("%s %s: distance to the limit at widths 256 / 1024 / 4096: %.4f / %.4f / %.4f%n",
                 activation, optimizer, narrowDistance, middleDistance, wideDistance);
         String distances = "distance to the limit at widths 256 / 1024 / 4096: " + narrowDistance + " / "
                 + middleDistance + " / " + wideDistance;
         assertTrue(wideDistance < 0.6 * narrowDistance, distances);
         assertTrue(wideDistance < 0.8 * middleDistance, distances);
-    }
-
-    /** Root mean square over seeds and inputs of {@code f_seed - E[f_limit]}. */
-    private static double rmsDistance(double[][] perSeed, Estimate[] reference) {
-        double sum = 0;
-        for (double[] f : perSeed) {
-            for (int i = 0; i < f.length; i++) {
-                sum += (f[i] - reference[i].mean()) * (f[i] - reference[i].mean());
-            }
-        }
-        return Math.sqrt(sum / (perSeed.length * perSeed[0].length));
-    }
-
-    /** The outputs after the last step, per replica or seed. */
-    private static double[][] finalOutputs(Engine engine, Experiment e) {
-        try (Backend backend = Backends.cpu(Precision.FLOAT64)) {
-            Trajectory t = engine.run(e, backend, StepListener.NONE);
-            assertEquals(Trajectory.Status.COMPLETED, t.status());
-            double[][] last = new double[t.replicas()][];
-            for (int r = 0; r < t.replicas(); r++) {
-                last[r] = t.outputs()[r][t.steps().length - 1];
-            }
-            return last;
-        }
     }
 }

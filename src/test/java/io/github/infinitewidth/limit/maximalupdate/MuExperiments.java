@@ -11,6 +11,7 @@ import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.engine.SimulationSpec;
 import io.github.infinitewidth.engine.StepListener;
 import io.github.infinitewidth.engine.Trajectory;
+import io.github.infinitewidth.ket.Estimate;
 import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.network.InitStd;
 import io.github.infinitewidth.network.NetworkSpec;
@@ -43,8 +44,15 @@ final class MuExperiments {
     /** As above with the given training schedule. */
     static Experiment deep(Activation phi, UpdateFunction q, double lr, TrainingSpec training, int width,
                            int particles, int replicas, long seed) {
+        return deep(phi, new OptimizerSpec(q, lr, LayerMultipliers.DEFAULT), training, width, particles, replicas,
+                seed);
+    }
+
+    /** As above with the given optimizer (a learning-rate schedule, say). */
+    static Experiment deep(Activation phi, OptimizerSpec optimizer, TrainingSpec training, int width,
+                           int particles, int replicas, long seed) {
         return new Experiment(new NetworkSpec(3, phi, width, INIT), width > 0 ? Parametrization.MUP : null,
-                new OptimizerSpec(q, lr, LayerMultipliers.DEFAULT), Loss.MSE, DATA, training,
+                optimizer, Loss.MSE, DATA, training,
                 new SimulationSpec(particles, replicas, seed, BackendChoice.CPU, Precision.FLOAT64, true));
     }
 
@@ -55,6 +63,23 @@ final class MuExperiments {
             assertEquals(Trajectory.Status.COMPLETED, t.status());
             return t;
         }
+    }
+
+    /** The outputs after the last step, per replica (limits) or seed (finite networks). */
+    static double[][] finalOutputs(Engine engine, Experiment e) {
+        Trajectory t = completed(engine, e);
+        return outputsAt(t, t.steps().length - 1);
+    }
+
+    /** Root mean square over seeds and inputs of {@code f_seed - E[f_limit]}. */
+    static double rmsDistance(double[][] perSeed, Estimate[] reference) {
+        double sum = 0;
+        for (double[] f : perSeed) {
+            for (int i = 0; i < f.length; i++) {
+                sum += (f[i] - reference[i].mean()) * (f[i] - reference[i].mean());
+            }
+        }
+        return Math.sqrt(sum / (perSeed.length * perSeed[0].length));
     }
 
     /** The outputs at the k-th recorded step, per replica (limits) or seed (finite networks). */

@@ -3,16 +3,11 @@ package io.github.infinitewidth.limit.neuraltangent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.BackendChoice;
-import io.github.infinitewidth.backend.Backends;
 import io.github.infinitewidth.backend.Precision;
-import io.github.infinitewidth.engine.Engine;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.engine.KernelSource;
 import io.github.infinitewidth.engine.SimulationSpec;
-import io.github.infinitewidth.engine.StepListener;
-import io.github.infinitewidth.engine.Trajectory;
 import io.github.infinitewidth.finite.FiniteEngine;
 import io.github.infinitewidth.ket.Estimate;
 import io.github.infinitewidth.network.Activation;
@@ -54,7 +49,7 @@ class NeuralTangentConvergenceTest {
         double lr = kind == UpdateFunction.Kind.SGD ? 0.5 : 0.05;
         Experiment limit = NtExperiments.experiment(Activation.RELU, 2, q, lr, STEPS, 0, 4096, SEEDS,
                 KernelSource.MONTE_CARLO);
-        Estimate[] reference = finalOutputs(new NeuralTangentEngine(), limit);
+        Estimate[] reference = NtExperiments.finalOutputs(new NeuralTangentEngine(), limit);
         double[] gaps = new double[3];
         int[] widths = {256, 1024, 4096};
         for (int w = 0; w < 3; w++) {
@@ -62,7 +57,7 @@ class NeuralTangentConvergenceTest {
                     Parametrization.NTP, new OptimizerSpec(q, lr, NtExperiments.MULTIPLIERS), limit.loss(),
                     limit.data(), new TrainingSpec(STEPS, 0, false, 1),
                     new SimulationSpec(1, SEEDS, 23, BackendChoice.CPU, Precision.FLOAT64, true));
-            Estimate[] network = finalOutputs(new FiniteEngine(), finite);
+            Estimate[] network = NtExperiments.finalOutputs(new FiniteEngine(), finite);
             double sum = 0;
             for (int i = 0; i < network.length; i++) {
                 double gap = network[i].mean() - reference[i].mean();
@@ -75,18 +70,5 @@ class NeuralTangentConvergenceTest {
             gaps[w] = Math.sqrt(sum / network.length);
         }
         assertTrue(gaps[2] < gaps[0], kind + ": the gap must shrink with width, got " + java.util.Arrays.toString(gaps));
-    }
-
-    private static Estimate[] finalOutputs(Engine engine, Experiment e) {
-        try (Backend backend = Backends.cpu(Precision.FLOAT64)) {
-            Trajectory t = engine.run(e, backend, StepListener.NONE);
-            assertEquals(Trajectory.Status.COMPLETED, t.status());
-            double[][] last = new double[t.replicas()][];
-            for (int r = 0; r < t.replicas(); r++) {
-                last[r] = t.outputs()[r][t.steps().length - 1];
-            }
-            assertTrue(last.length > 1);
-            return Estimate.ofReplicas(last);
-        }
     }
 }

@@ -1,10 +1,19 @@
 package io.github.infinitewidth.limit.neuraltangent;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.BackendChoice;
+import io.github.infinitewidth.backend.Backends;
 import io.github.infinitewidth.backend.Precision;
+import io.github.infinitewidth.engine.Engine;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.engine.KernelSource;
 import io.github.infinitewidth.engine.SimulationSpec;
+import io.github.infinitewidth.engine.StepListener;
+import io.github.infinitewidth.engine.Trajectory;
+import io.github.infinitewidth.ket.Estimate;
 import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.network.InitStd;
 import io.github.infinitewidth.network.NetworkSpec;
@@ -33,5 +42,19 @@ final class NtExperiments {
         return new Experiment(new NetworkSpec(layers, phi, 0, INIT), null, new OptimizerSpec(q, lr, MULTIPLIERS),
                 Loss.MSE, DATA, new TrainingSpec(steps, batchSize, false, 1),
                 new SimulationSpec(particles, replicas, 5, BackendChoice.CPU, Precision.FLOAT64, true, kernels));
+    }
+
+    /** The mean over replicas (or seeds) of the outputs after the last step, with standard errors. */
+    static Estimate[] finalOutputs(Engine engine, Experiment e) {
+        try (Backend backend = Backends.cpu(Precision.FLOAT64)) {
+            Trajectory t = engine.run(e, backend, StepListener.NONE);
+            assertEquals(Trajectory.Status.COMPLETED, t.status());
+            double[][] last = new double[t.replicas()][];
+            for (int r = 0; r < t.replicas(); r++) {
+                last[r] = t.outputs()[r][t.steps().length - 1];
+            }
+            assertTrue(last.length > 1);
+            return Estimate.ofReplicas(last);
+        }
     }
 }

@@ -6,6 +6,7 @@
 // are; compile with -ffp-contract=off so that nothing else is fused either.
 #pragma once
 #include <algorithm>
+#include <atomic>
 #include <barrier>
 #include <cmath>
 #include <cstring>
@@ -16,6 +17,7 @@
 #define __device__
 #define __global__
 #define __shared__ static
+#define __launch_bounds__(threads, min_blocks)
 
 struct Dim3 { unsigned x, y, z; };
 static Dim3 blockDim, gridDim;
@@ -29,7 +31,29 @@ inline double __ddiv_rn(double a, double b) { return a / b; }
 inline double __dsqrt_rn(double a) { return std::sqrt(a); }
 inline long long __double_as_longlong(double x) { long long b; std::memcpy(&b, &x, 8); return b; }
 inline double __longlong_as_double(long long b) { double x; std::memcpy(&x, &b, 8); return x; }
-inline int atomicExch(int* p, int v) { return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST); }
+// Counts its calls, so that a test can bound how many atomics a kernel issues.
+static std::atomic<long> atomic_exchanges{0};
+inline int atomicExch(int* p, int v) {
+    atomic_exchanges++;
+    return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+}
+
+// Nonzero in every thread when predicate is nonzero in any thread of the block. The first barrier
+// orders the votes after the previous call's reset, the last one the reset after every read.
+inline int __syncthreads_or(int predicate) {
+    static std::atomic<int> votes{0};
+    block_barrier->arrive_and_wait();
+    if (predicate) {
+        votes.fetch_or(1);
+    }
+    block_barrier->arrive_and_wait();
+    int result = votes.load();
+    block_barrier->arrive_and_wait();
+    if (threadIdx.x == 0) {
+        votes.store(0);
+    }
+    return result;
+}
 using std::min;
 
 // Runs body() as a grid of gx x gy blocks of `threads` threads: one team of threads walks

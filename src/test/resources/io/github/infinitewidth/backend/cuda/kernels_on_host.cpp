@@ -106,6 +106,22 @@ static double reference_q(int kind, double g) {
     return g;
 }
 
+// pair_outer or pair_outer_adam (kernel(tiles_per_block, partial)) with blocks of tiles_per_block
+// tiles of b, as CudaLaunch.pairOuter makes them, and pair_outer_finish when there is more than one
+// range of b.
+template <typename T, typename Kernel>
+static void run_pair_outer(int na, int nb, int p, int tiles_per_block, double alpha, std::vector<T>& out,
+                           Kernel kernel) {
+    int ranges = blocks(blocks(nb, PAIR_TILE), tiles_per_block);
+    std::vector<double> partial((size_t) ranges * na * p);
+    launch(blocks(na, PAIR_TILE), ranges, PAIR_THREADS, [&] { kernel(tiles_per_block, partial.data()); });
+    if (ranges > 1) {
+        launch_elementwise([&] {
+            pair_outer_finish<T>(partial.data(), ranges, (long long) na * p, alpha, out.data());
+        });
+    }
+}
+
 template <typename T>
 static void check_pairs(int na, int nb, int m, int p) {
     std::vector<double> coefs = {0.7, -1.1, 0.4, 0.2, -0.9, 0.3};
@@ -117,25 +133,21 @@ static void check_pairs(int na, int nb, int m, int p) {
     }
     for (int exclude = 0; exclude < 2; exclude++) {
         int rows_b = exclude ? na : nb;
+        int tiles = blocks(rows_b, PAIR_TILE);
         std::vector<T> a = random_matrix<T>((size_t) na * m);
         std::vector<T> b = random_matrix<T>((size_t) rows_b * m);
         std::vector<T> cm = random_matrix<T>((size_t) rows_b * p);
-        for (int kind : {(int) SGD, (int) SIGN, (int) SMOOTHSIGN, Q_ADAM}) {
+        for (int kind : {(int) SGD, (int) SIGN, (int) SMOOTHSIGN, (int) ADAM}) {
             double c1 = 1 - std::pow(0.9, 3);
             double c2 = 1 - std::pow(0.99, 3);
-            int rank = kind == Q_ADAM ? 2 : 0;
-            std::vector<T> out((size_t) na * p);
-            launch(blocks(na, PAIR_TILE), blocks(p, PAIR_COLS), PAIR_THREADS, [&] {
-                pair_outer<T>(kind, 0.1, c1, c2, rank, coefs.data(), a.data(), na, b.data(), rows_b, m, cm.data(), p,
-                              0.25, exclude, out.data());
-            });
-            std::vector<double> expected(out.size());
+            int rank = kind == ADAM ? 2 : 0;
+            std::vector<double> expected((size_t) na * p);
             for (int x = 0; x < na; x++) {
                 for (int y = 0; y < rows_b; y++) {
                     if (exclude && x == y) continue;
                     double g = pair_value(coefs.data(), a, na, x, b, rows_b, y, m);
                     double q;
-                    if (kind == Q_ADAM) {
+                    if (kind == ADAM) {
                         double v = 0;
                         for (int r = 1; r <= rank; r++) {
                             double gr = pair_value(coefs.data() + r * m, a, na, x, b, rows_b, y, m);
@@ -153,8 +165,22 @@ static void check_pairs(int na, int nb, int m, int p) {
             std::string what = std::string(name<T>()) + " q=" + std::to_string(kind) + " exclude="
                                + std::to_string(exclude) + " " + std::to_string(na) + "x" + std::to_string(rows_b)
                                + " m=" + std::to_string(m) + " p=" + std::to_string(p);
-            expect_close("pair_outer " + what, expected, out, 8 * tol<T>());
-            if (kind == Q_ADAM) continue;
+            // all of b in one block, ranges of 2 tiles (the last one ragged when 3), one tile per block
+            for (int per : {tiles, 2, 1}) {
+                std::vector<T> out = random_matrix<T>((size_t) na * p);   // every entry is overwritten
+                run_pair_outer(na, rows_b, p, per, 0.25, out, [&](int tiles_per_block, double* partial) {
+                    if (kind == ADAM) {
+                        pair_outer_adam<T>(0.1, c1, c2, rank, coefs.data(), a.data(), na, b.data(), rows_b, m,
+                                           cm.data(), p, 0.25, exclude, tiles_per_block, partial, out.data());
+                    } else {
+                        pair_outer<T>(kind, 0.1, coefs.data(), a.data(), na, b.data(), rows_b, m, cm.data(), p, 0.25,
+                                      exclude, tiles_per_block, partial, out.data());
+                    }
+                });
+                expect_close("pair_outer " + what + " tiles/block=" + std::to_string(per), expected, out,
+                             8 * tol<T>());
+            }
+            if (kind == ADAM) continue;
             std::vector<T> pairs = random_matrix<T>((size_t) na * rows_b);
             std::vector<double> expected_pairs(pairs.begin(), pairs.end());
             launch(blocks(na, PAIR_TILE), blocks(rows_b, PAIR_TILE), PAIR_THREADS, [&] {
@@ -182,9 +208,13 @@ static void check_reductions(int rows, int p, int q) {
         int chunks = blocks(rows, REDUCE_CHUNK);
         std::vector<double> partial(entries * chunks);
         std::vector<double> total(entries);
-        launch((unsigned) std::min<long long>(entries * chunks, 1 << 16), 1, REDUCE_THREADS, [&] {
-            column_partials<T>(a.data(), p, with_b ? b.data() : nullptr, with_b ? q : 1, rows, chunks, partial.data());
-        });
+        if (with_b) {
+            launch(blocks(p, GEMM_TILE), blocks(q, GEMM_TILE) * chunks, GEMM_THREADS,
+                   [&] { gram_partials<T>(a.data(), p, b.data(), q, rows, partial.data()); });
+        } else {
+            launch((unsigned) std::min<long long>(entries * chunks, 1 << 16), 1, REDUCE_THREADS,
+                   [&] { column_partials<T>(a.data(), p, rows, chunks, partial.data()); });
+        }
         launch_elementwise([&] { column_finish(partial.data(), entries, chunks, rows, total.data()); });
         std::vector<double> expected(entries);
         for (long long e = 0; e < entries; e++) {
@@ -199,6 +229,13 @@ static void check_reductions(int rows, int p, int q) {
         expect_close(std::string(with_b ? "gram " : "columnMeans ") + name<T>() + " rows=" + std::to_string(rows),
                      expected, total, 1e-13);
     }
+}
+
+// Without particles there are no chunks and the means are 0, not 0/0.
+static void check_reductions_without_rows() {
+    std::vector<double> total(4, -1.0);
+    launch_elementwise([&] { column_finish(nullptr, 4, 0, 0, total.data()); });
+    expect_close("column_finish rows=0", std::vector<double>(4, 0.0), total, 0);
 }
 
 template <typename T>
@@ -228,12 +265,24 @@ static void check_elementwise() {
     launch_elementwise([&] { hadamard<T>(x.data(), y.data(), out.data(), n); });
     for (long long i = 0; i < n; i++) expected[i] = (double) x[i] * (double) y[i];
     expect_close("hadamard " + std::string(name<T>()), expected, out, tol<T>());
-    launch_elementwise([&] { scale_rows<T>(s.data(), y.data(), out.data(), rows, n); });
-    for (long long i = 0; i < n; i++) expected[i] = (double) s[i % rows] * (double) y[i];
-    expect_close("scale_rows " + std::string(name<T>()), expected, out, tol<T>());
-    launch_elementwise([&] { scale_columns<T>(c.data(), y.data(), out.data(), rows, n); });
-    for (long long i = 0; i < n; i++) expected[i] = c[i / rows] * (double) y[i];
-    expect_close("scale_columns " + std::string(name<T>()), expected, out, tol<T>());
+    // 35 rows, more than the 24 threads of the grid, and 5, fewer: the walk over rows and columns
+    // wraps within a stride and across several columns per stride
+    for (int r : {rows, 5}) {
+        long long entries = r == rows ? n : 5 * 20;
+        std::vector<double> want(entries);
+        std::vector<T> got(entries);
+        launch_elementwise([&] { scale_rows<T>(s.data(), y.data(), got.data(), r, entries); });
+        for (long long i = 0; i < entries; i++) want[i] = (double) s[i % r] * (double) y[i];
+        expect_close("scale_rows " + std::string(name<T>()) + " rows=" + std::to_string(r), want, got, tol<T>());
+        launch_elementwise([&] { scale_columns<T>(c.data(), y.data(), got.data(), r, entries); });
+        for (long long i = 0; i < entries; i++) want[i] = c[i / r] * (double) y[i];
+        expect_close("scale_columns " + std::string(name<T>()) + " rows=" + std::to_string(r), want, got, tol<T>());
+        launch_elementwise([&] { fill_gaussian<T>(got.data(), r, entries, 7, 11, 1ULL << 40, 3, 0.5); });
+        for (long long i = 0; i < entries; i++) {
+            want[i] = (double) (T) (0.5 * gaussian(7, 11, 1ULL << 40, (unsigned) (i % r), (unsigned) (3 + i / r)));
+        }
+        expect_close("fill_gaussian " + std::string(name<T>()) + " rows=" + std::to_string(r), want, got, 0);
+    }
     std::vector<T> z = y;
     launch_elementwise([&] { axpy<T>(-1.5, x.data(), z.data(), n); });
     for (long long i = 0; i < n; i++) expected[i] = (double) y[i] - 1.5 * (double) x[i];
@@ -254,8 +303,14 @@ static void check_elementwise() {
     x[n - 1] = (T) NAN;
     int flag_nan = 0;
     launch_elementwise([&] { find_non_finite<T>(x.data(), n, &flag_nan); });
-    if (flag != 0 || flag_nan != 1) {
-        std::printf("FAIL find_non_finite %s: %d %d\n", name<T>(), flag, flag_nan);
+    // every entry infinite: one atomic per block (3), not one per entry
+    std::vector<T> all_bad(n, (T) INFINITY);
+    int flag_all = 0;
+    long atomics_before = atomic_exchanges;
+    launch_elementwise([&] { find_non_finite<T>(all_bad.data(), n, &flag_all); });
+    long atomics = atomic_exchanges - atomics_before;
+    if (flag != 0 || flag_nan != 1 || flag_all != 1 || atomics != 3) {
+        std::printf("FAIL find_non_finite %s: %d %d %d, %ld atomics\n", name<T>(), flag, flag_nan, flag_all, atomics);
         std::exit(1);
     }
     std::printf("ok find_non_finite %s\n", name<T>());
@@ -355,14 +410,17 @@ static void check_all() {
     check_elementwise<T>();
     check_update<T>();
     check_reductions<T>(9000, 3, 2);   // three chunks, the last one partial
+    check_reductions<T>(300, 70, 66);  // two tiles of the Gram matrix each way
     check_gemm<T>(131, 67, 9);
     check_gemm<T>(64, 64, 64);
+    check_gemm<T>(70, 33, 37);          // two whole slices of k and a partial third
     check_pairs<T>(150, 203, 3, 2);
-    check_pairs<T>(70, 130, 5, 17);     // two blocks of output columns
+    check_pairs<T>(70, 130, 11, 70);    // two slices of inputs, two passes of output columns
     check_pair_update<T>(70, 130, 5);   // partial tiles in both directions
 }
 
 int main() {
+    check_reductions_without_rows();
     check_all<float>();
     check_all<double>();
     return 0;
