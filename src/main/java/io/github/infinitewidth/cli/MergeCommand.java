@@ -104,8 +104,9 @@ final class MergeCommand implements Callable<Integer> {
         String written = out + " (" + String.join(", ", merged.files().files()) + ")";
         if (merged.trajectory().status() == Trajectory.Status.DIVERGED) {
             spec.commandLine().getErr().println(Main.oneLine("merged run diverged at step "
-                    + merged.trajectory().divergedStep() + " (in the replicas of " + merged.divergedIn()
-                    + "); the steps recorded before it are in " + written));
+                    + merged.trajectory().divergedStep() + (merged.divergedIn() == null
+                    ? " (its estimates over all replicas overflow)" : " (in the replicas of " + merged.divergedIn() + ")")
+                    + "; the steps recorded before it are in " + written));
             return Main.DIVERGED;
         }
         if (!quiet) {

@@ -6,6 +6,7 @@ import io.github.infinitewidth.backend.BackendUnavailableException;
 import io.github.infinitewidth.backend.Backends;
 import io.github.infinitewidth.engine.Engine;
 import io.github.infinitewidth.engine.ReplicaRange;
+import io.github.infinitewidth.engine.RunStopped;
 import io.github.infinitewidth.engine.SimulationSpec;
 import io.github.infinitewidth.engine.StepListener;
 import io.github.infinitewidth.engine.Trajectory;
@@ -16,6 +17,7 @@ import io.github.infinitewidth.job.Job;
 import io.github.infinitewidth.job.JobFile;
 import io.github.infinitewidth.job.JobIdentity;
 import io.github.infinitewidth.job.RunOutputs;
+import io.github.infinitewidth.state.SavedStateException;
 import io.github.infinitewidth.util.InvalidSpecException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,8 +43,10 @@ import picocli.CommandLine.TypeConversionException;
  * {@code infinitewidth run JOB.yaml} (JOB-SPEC.md, "Command line"). Everything that can be
  * checked is checked before {@code --out} is touched, the engine's own checks against the
  * opened backend and the checkpoint to resume from included, so bad input leaves nothing behind.
- * With {@code simulation.checkpointEvery} the run saves checkpoints into {@code --out}/checkpoint
- * and deletes them once its outputs are written; {@code --resume} continues from the latest one.
+ * The run saves checkpoints into {@code --out}/checkpoint every {@code simulation.checkpointMinutes}
+ * (and {@code checkpointEvery} steps), and on SIGTERM or SIGINT after its current step before it
+ * stops ({@link StopSignals}); it deletes them once its outputs are written. {@code --resume}
+ * continues from the latest one.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Runs a job file and writes its outputs.")
 final class RunCommand implements Callable<Integer> {
@@ -66,8 +70,9 @@ final class RunCommand implements Callable<Integer> {
             + " write a partial run, which merge combines with the other parts into the whole run.")
     private String replicaRange;
 
-    @Option(names = "--resume", description = "Continue a killed run from the checkpoint in --out"
-            + " (saved every simulation.checkpointEvery steps).")
+    @Option(names = "--resume", description = "Continue a stopped or killed run from the checkpoint in --out"
+            + " (saved every simulation.checkpointMinutes and on SIGTERM or SIGINT); start it when there is none,"
+            + " do nothing when it is finished.")
     private boolean resume;
 
     @Option(names = "--quiet", description = "Print errors only: no progress, no report of what was written.")
@@ -107,7 +112,7 @@ final class RunCommand implements Callable<Integer> {
                     if (finished != null) {
                         return finished;
                     }
-                    checkpoints = CheckpointFiles.resume(dir, job, opened);
+                    checkpoints = continued(job, dir, opened);
                 } else {
                     checkpoints = CheckpointFiles.fresh(dir, job, opened);
                     startOver(dir);
@@ -115,11 +120,8 @@ final class RunCommand implements Callable<Integer> {
                 return run(job, engine, opened, dir, checkpoints);
             }
         } catch (CheckpointException e) {
-            String why = e.getMessage();
-            return fail(why.startsWith("no checkpoint ")
-                    ? "--resume found " + why + " (simulation.checkpointEvery is 0, or the run stopped before its"
-                    + " first one); run without --resume to start over"
-                    : "--resume cannot continue: " + why + "; run without --resume to start over", Main.BAD_INPUT);
+            return fail("--resume cannot continue: " + e.getMessage() + "; run without --resume to start over",
+                    Main.BAD_INPUT);
         } catch (InvalidSpecException e) {
             return fail(e.getMessage(), Main.BAD_INPUT);
         } catch (BackendUnavailableException e) {
@@ -189,6 +191,26 @@ final class RunCommand implements Callable<Integer> {
         return Main.OK;
     }
 
+    /**
+     * {@code --resume} of a run that is not finished: from its checkpoint, checked first, or from step
+     * 0 when it has none (killed before its first save, or never started), saying so, so that a
+     * requeued batch job can always pass {@code --resume}.
+     */
+    private CheckpointFiles continued(Job job, Path dir, Backend backend) {
+        if (CheckpointFiles.exists(dir)) {
+            CheckpointFiles checkpoints = CheckpointFiles.resume(dir, job, backend);
+            if (checkpoints.warning() != null) {
+                spec.commandLine().getErr().println("warning: " + Main.oneLine(checkpoints.warning()));
+            }
+            return checkpoints;
+        }
+        if (!quiet) {
+            spec.commandLine().getOut().println("nothing to resume: no checkpoint in " + dir.resolve(CheckpointFiles.FOLDER)
+                    + "; starting at step 0");
+        }
+        return CheckpointFiles.fresh(dir, job, backend);
+    }
+
     /** A run without {@code --resume} starts at step 0: an earlier run's checkpoint in {@code dir} goes. */
     private void startOver(Path dir) {
         if (!CheckpointFiles.exists(dir)) {
@@ -231,13 +253,22 @@ final class RunCommand implements Callable<Integer> {
                         : ""));
         StepListener hook = afterStep;
         Trajectory trajectory;
-        try {
-            trajectory = engine.run(job.experiment(), backend, hook == null ? listener : hook.andThen(listener),
-                    checkpoints);
-        } catch (UncheckedIOException e) {
-            return fail(Main.oneLine(e.getMessage()), Main.FAILED);
-        } finally {
-            progress.finish();
+        try (StopSignals signals = new StopSignals(checkpoints::requestStop, spec.commandLine().getErr())) {
+            try {
+                trajectory = engine.run(job.experiment(), backend, hook == null ? listener : hook.andThen(listener),
+                        checkpoints);
+            } catch (RunStopped stopped) {
+                return fail("stopped by SIG" + signals.received() + " with a checkpoint at replica "
+                        + (stopped.replica() + 1) + " of " + replicas + ", step " + stopped.step() + " of " + steps + " in "
+                        + dir.resolve(CheckpointFiles.FOLDER) + "; run the same command with --resume to continue",
+                        signals.status());
+            } catch (SavedStateException e) {
+                throw checkpoints.unusable(e);
+            } catch (UncheckedIOException e) {
+                return fail(Main.oneLine(e.getMessage()), Main.FAILED);
+            } finally {
+                progress.finish();
+            }
         }
         double wallSeconds = checkpoints.wallSecondsBefore() + (System.nanoTime() - start) * 1e-9;
         RunOutputs.Written files;
@@ -251,7 +282,7 @@ final class RunCommand implements Callable<Integer> {
         String written = dir + " (" + String.join(", ", files.files()) + ")";
         if (trajectory.status() == Trajectory.Status.DIVERGED) {
             return fail("run diverged at step " + trajectory.divergedStep()
-                    + " (non-finite outputs); the steps recorded before it are in " + written, Main.DIVERGED);
+                    + " (a non-finite output, loss, kernel or ket); the steps recorded before it are in " + written, Main.DIVERGED);
         }
         if (!quiet) {
             spec.commandLine().getOut().println("wrote " + written);

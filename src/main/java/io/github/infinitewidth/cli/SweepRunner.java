@@ -5,6 +5,7 @@ import io.github.infinitewidth.backend.BackendChoice;
 import io.github.infinitewidth.backend.BackendUnavailableException;
 import io.github.infinitewidth.backend.Backends;
 import io.github.infinitewidth.engine.Engine;
+import io.github.infinitewidth.engine.RunStopped;
 import io.github.infinitewidth.engine.SimulationSpec;
 import io.github.infinitewidth.engine.StepListener;
 import io.github.infinitewidth.engine.Trajectory;
@@ -58,6 +59,9 @@ final class SweepRunner {
     private final Finish finish;
 
     private boolean plotProblemSaid;
+    /** The checkpoints of the tasks running now, told to stop on SIGTERM or SIGINT ({@link StopSignals}). */
+    private final java.util.Set<CheckpointFiles> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
     /** Tasks done and time left on stderr while the tasks run; lines printed meanwhile go above it. */
     private Progress progress = Progress.none();
     private SweepProgress taskProgress;
@@ -194,7 +198,11 @@ final class SweepRunner {
         taskProgress = new SweepProgress(progress, pending.size());
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         int failed = 0;
-        try {
+        StopSignals signals = new StopSignals(() -> {
+            stopping = true;
+            running.forEach(CheckpointFiles::requestStop);
+        }, spec.commandLine().getErr());
+        try (signals) {
             List<Future<SweepOutputs.State>> results = new ArrayList<>();
             for (Sweep.Task t : pending) {
                 results.add(pool.submit(() -> runTask(sweep, t, dir)));
@@ -219,6 +227,10 @@ final class SweepRunner {
                 .append(state.spelling()));
         say("wrote " + dir.resolve(SweepOutputs.TABLE) + " (" + (summary.length() == 0 ? "no results yet" : summary)
                 + ")");
+        if (stopping) {
+            return fail("stopped by SIG" + signals.received() + ": running tasks saved checkpoints; run the same command"
+                    + " again to continue", signals.status());
+        }
         finish.after(dir).forEach(this::warn);
         if (failed > 0) {
             return fail(failed + " task" + (failed == 1 ? "" : "s") + " of this " + spec.name() + " failed (see"
@@ -243,10 +255,27 @@ final class SweepRunner {
             try (Backend backend = open(job.experiment().simulation())) {
                 CheckpointFiles checkpoints = CheckpointFiles.exists(folder)
                         ? CheckpointFiles.resume(folder, job, backend) : CheckpointFiles.fresh(folder, job, backend);
+                if (stopping) {
+                    return SweepOutputs.State.PENDING;
+                }
                 StepListener steps = taskProgress.start(t.id(), job.experiment().simulation().replicas());
                 StepListener hook = RunCommand.afterStep;
-                Trajectory trajectory = engine.run(job.experiment(), backend, hook == null ? steps : hook.andThen(steps),
-                        checkpoints);
+                running.add(checkpoints);
+                if (stopping) {
+                    checkpoints.requestStop();
+                }
+                Trajectory trajectory;
+                try {
+                    trajectory = engine.run(job.experiment(), backend, hook == null ? steps : hook.andThen(steps),
+                            checkpoints);
+                } catch (RunStopped stopped) {
+                    say("task " + t.id() + " stopped with a checkpoint at replica " + (stopped.replica() + 1) + ", step "
+                            + stopped.step());
+                    taskProgress.finish(t.id());
+                    return SweepOutputs.State.PENDING;
+                } finally {
+                    running.remove(checkpoints);
+                }
                 double wall = checkpoints.wallSecondsBefore() + (System.nanoTime() - start) * 1e-9;
                 RunOutputs.Written written = RunOutputs.write(folder, job, trajectory, backend, wall);
                 written.problems().forEach(problem -> warn("task " + t.id() + ": " + problem));

@@ -7,11 +7,14 @@ import java.util.function.Consumer;
 /**
  * The checkpoint schedule every engine follows, and where a resumed run picks up. A replica
  * saves after every {@code simulation.checkpointEvery}-th update (step k, 2k, ... below the
- * last), and the run saves again when a replica is finished; every checkpoint holds the
+ * last) and after any other update below the last at which the store says a save is
+ * {@link Checkpoints#due() due} (wall time, a stop request), and the run saves again when a replica
+ * is finished; when a stop was requested, the engine stops right after that save by throwing
+ * {@link RunStopped}. Every checkpoint holds the
  * {@link TrajectoryRecorder}'s state and whatever the engine adds (the replica in progress,
  * per-replica kernels). A position is (replica r, step s): replicas before r are finished and
  * r has made s updates, so it continues with the forward pass of step s. With
- * {@link Checkpoints#NONE} or {@code checkpointEvery = 0} nothing is saved. A run of a replica
+ * {@link Checkpoints#NONE} nothing is saved. A run of a replica
  * range ({@link SimulationSpec#replicaRange()}) runs replicas {@link #firstReplica()} to
  * {@link #endReplica()} - 1 only, and its positions stay inside that range.
  */
@@ -42,7 +45,7 @@ public final class CheckpointPlan {
         int[] position = resumed.ints("position");
         if (position.length != 2 || position[0] < rangeStart || position[0] >= endReplica || position[1] < 0
                 || position[1] >= steps) {
-            throw new IllegalStateException("the saved position " + java.util.Arrays.toString(position)
+            throw new io.github.infinitewidth.state.SavedStateException("the saved position " + java.util.Arrays.toString(position)
                     + " does not fit replicas " + rangeStart + " to " + (endReplica - 1) + " and " + steps + " steps");
         }
         firstReplica = position[0];
@@ -78,25 +81,35 @@ public final class CheckpointPlan {
         return resumed;
     }
 
-    /** True when the engine saves at all (so it may skip preparing what it would save). */
-    public boolean active() {
-        return every > 0;
-    }
-
     /**
-     * Called when replica r has made {@code step} updates: saves when {@code step} is a multiple
-     * of {@code checkpointEvery} below {@code steps}. {@code state} adds the engine's arrays.
+     * Called when replica r has made {@code step} updates: saves when {@code step} is below
+     * {@code steps} and a multiple of {@code checkpointEvery}, or when a save is due. {@code state}
+     * adds the engine's arrays.
+     *
+     * @throws RunStopped after saving, when a stop was requested
      */
     public void afterUpdate(int replica, int step, Consumer<StateWriter> state) {
-        if (every > 0 && step % every == 0 && step < steps) {
+        if (step < steps && ((every > 0 && step % every == 0) || store.due())) {
             save(replica, step, state);
+            stopIfRequested(replica, step);
         }
     }
 
-    /** Called when replica r is finished (completed or diverged): saves the position (r + 1, 0). */
+    /**
+     * Called when replica r is finished (completed or diverged): saves the position (r + 1, 0).
+     *
+     * @throws RunStopped after saving, when a stop was requested
+     */
     public void afterReplica(int replica, Consumer<StateWriter> state) {
-        if (every > 0 && replica + 1 < endReplica) {
+        if (replica + 1 < endReplica && (every > 0 || store.due())) {
             save(replica + 1, 0, state);
+            stopIfRequested(replica + 1, 0);
+        }
+    }
+
+    private void stopIfRequested(int replica, int step) {
+        if (store.stopRequested()) {
+            throw new RunStopped(replica, step);
         }
     }
 

@@ -10,7 +10,8 @@ import io.github.infinitewidth.util.Check;
  * {@code centerOutput} (nt-limit and NTP networks: train {@code f - f_0}, LIMITS.md 2.2) and
  * {@code kernels} (nt-limit: Monte Carlo or closed-form covariances) and {@code memoryLimitMiB}
  * (the most backend memory a run may plan to use; 0 = whatever the backend has free),
- * {@code checkpointEvery} (save a checkpoint every k steps of each replica; 0 = never) and
+ * {@code checkpointEvery} (save a checkpoint every k steps of each replica; 0 = never),
+ * {@code checkpointMinutes} (save one whenever this much wall time has passed since the last; 0 = never) and
  * {@code pairPrecision} (mu-limit: how its N x N pair matrices are stored; the arithmetic and every
  * expectation stay float64, LIMITS.md section 5).
  *
@@ -20,7 +21,11 @@ import io.github.infinitewidth.util.Check;
  */
 public record SimulationSpec(int particles, int replicas, long seed, BackendChoice backend,
                              Precision precision, boolean centerOutput, KernelSource kernels, long memoryLimitMiB,
-                             int checkpointEvery, Precision pairPrecision, ReplicaRange replicaRange) {
+                             int checkpointEvery, Precision pairPrecision, double checkpointMinutes,
+                             ReplicaRange replicaRange) {
+    /** {@code simulation.checkpointMinutes} when the job does not say: a checkpoint every 10 minutes. */
+    public static final double DEFAULT_CHECKPOINT_MINUTES = 10;
+
     public SimulationSpec {
         Check.positive("simulation.particles", particles);
         Check.positive("simulation.replicas", replicas);
@@ -33,6 +38,8 @@ public record SimulationSpec(int particles, int replicas, long seed, BackendChoi
         }
         Check.nonNegative("simulation.checkpointEvery", checkpointEvery);
         Check.present("simulation.pairPrecision", pairPrecision);
+        Check.finite("simulation.checkpointMinutes", checkpointMinutes);
+        Check.nonNegative("simulation.checkpointMinutes", checkpointMinutes);
         if (replicaRange != null) {
             replicaRange.requireWithin(replicas);
         }
@@ -43,7 +50,7 @@ public record SimulationSpec(int particles, int replicas, long seed, BackendChoi
                           boolean centerOutput, KernelSource kernels, long memoryLimitMiB, int checkpointEvery,
                           Precision pairPrecision) {
         this(particles, replicas, seed, backend, precision, centerOutput, kernels, memoryLimitMiB, checkpointEvery,
-                pairPrecision, null);
+                pairPrecision, DEFAULT_CHECKPOINT_MINUTES, null);
     }
 
     /** A simulation of all its replicas, pair matrices stored like everything else. */
@@ -56,13 +63,13 @@ public record SimulationSpec(int particles, int replicas, long seed, BackendChoi
     /** This simulation running only the replicas of {@code range} (null: all of them). */
     public SimulationSpec withReplicaRange(ReplicaRange range) {
         return new SimulationSpec(particles, replicas, seed, backend, precision, centerOutput, kernels, memoryLimitMiB,
-                checkpointEvery, pairPrecision, range);
+                checkpointEvery, pairPrecision, checkpointMinutes, range);
     }
 
     /** This simulation with its pair matrices stored in {@code storage}. */
     public SimulationSpec withPairPrecision(Precision storage) {
         return new SimulationSpec(particles, replicas, seed, backend, precision, centerOutput, kernels, memoryLimitMiB,
-                checkpointEvery, storage, replicaRange);
+                checkpointEvery, storage, checkpointMinutes, replicaRange);
     }
 
     /** The first replica this process runs: 0 unless a replica range says otherwise. */
@@ -89,7 +96,7 @@ public record SimulationSpec(int particles, int replicas, long seed, BackendChoi
     /** This simulation with another {@code checkpointEvery}. */
     public SimulationSpec withCheckpointEvery(int every) {
         return new SimulationSpec(particles, replicas, seed, backend, precision, centerOutput, kernels, memoryLimitMiB,
-                every, pairPrecision, replicaRange);
+                every, pairPrecision, checkpointMinutes, replicaRange);
     }
 
     /** A simulation without a memory limit of its own. */

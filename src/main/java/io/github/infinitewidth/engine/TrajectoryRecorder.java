@@ -2,6 +2,7 @@ package io.github.infinitewidth.engine;
 
 import io.github.infinitewidth.state.StateReader;
 import io.github.infinitewidth.state.StateWriter;
+import io.github.infinitewidth.train.Loss;
 import io.github.infinitewidth.train.TrainingSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,21 +12,25 @@ import java.util.Map;
 /**
  * Collects what an engine records, replica by replica, and builds the {@link Trajectory}.
  * It owns the JOB-SPEC rules shared by every engine: which steps are recorded
- * ({@code training.recordEvery}, step 0 and the last always), and divergence: the first step
- * at which any replica's outputs are non-finite ends the run, and only steps before it, which
- * every replica recorded, are kept.
+ * ({@code training.recordEvery}, step 0 and the last always), and divergence ({@link Divergence}):
+ * the first step at which any replica's outputs or losses are non-finite ends the run, and only
+ * steps before it, which every replica recorded, are kept.
  */
 public final class TrajectoryRecorder {
     private final int[] steps;
     private final double[][][] outputs;
     private final int trainCount;
+    private final Loss loss;
+    private final double[] targets;
     private final List<Trajectory.FeatureKernel> features = new ArrayList<>();
     private int divergedStep = -1;
 
-    public TrajectoryRecorder(TrainingSpec training, int replicas, int trainCount) {
-        this.steps = recordedSteps(training);
-        this.outputs = new double[replicas][steps.length][];
-        this.trainCount = trainCount;
+    public TrajectoryRecorder(Experiment e) {
+        this.steps = recordedSteps(e.training());
+        this.outputs = new double[e.simulation().replicas()][steps.length][];
+        this.trainCount = e.data().train().size();
+        this.loss = e.loss();
+        this.targets = e.data().allTargets();
     }
 
     /** Step 0, every {@code recordEvery}-th step and the last, without visiting the steps between. */
@@ -46,10 +51,14 @@ public final class TrajectoryRecorder {
      * Offers replica r's outputs {@code f_t} (all inputs, train then test) at step t, stored when t is
      * a recorded step.
      *
-     * @return false when {@code f} is non-finite: the replica has diverged and must stop
+     * @return false when {@code f} or the mean loss of a split is non-finite: the replica has
+     *         diverged and must stop
      */
     public boolean offer(int replica, int t, double[] f) {
-        if (!check(replica, t, f)) {
+        boolean finite = Divergence.finite(f) && Divergence.lossFinite(loss, f, targets, 0, trainCount)
+                && (f.length == trainCount || Divergence.lossFinite(loss, f, targets, trainCount, f.length));
+        if (!finite) {
+            diverged(t);
             return false;
         }
         int k = Arrays.binarySearch(steps, t);
@@ -60,19 +69,42 @@ public final class TrajectoryRecorder {
     }
 
     /**
-     * Offers outputs that are not recorded (at a step that is not, or at some inputs only, such as
-     * a training batch): only their finiteness counts.
+     * Offers the outputs of step t's training batch at a step that is not recorded (the other
+     * entries of {@code f} are not computed): only their and the batch loss's finiteness count.
+     *
+     * @return false when they are non-finite: the replica has diverged and must stop
+     */
+    public boolean offerBatch(int replica, int t, double[] f, int[] batch) {
+        for (int j : batch) {
+            if (!Double.isFinite(f[j])) {
+                diverged(t);
+                return false;
+            }
+        }
+        if (!Divergence.batchLossFinite(loss, f, targets, batch)) {
+            diverged(t);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Offers values a replica computed at step t that are not recorded here (kernels, kets at
+     * initialization): only their finiteness counts.
      *
      * @return false when {@code values} is non-finite: the replica has diverged and must stop
      */
     public boolean check(int replica, int t, double[] values) {
-        for (double value : values) {
-            if (!Double.isFinite(value)) {
-                divergedStep = divergedStep < 0 ? t : Math.min(divergedStep, t);
-                return false;
-            }
+        if (!Divergence.finite(values)) {
+            diverged(t);
+            return false;
         }
         return true;
+    }
+
+    /** Some replica diverged at step t (a non-finite value of its own: its kets, say). */
+    public void diverged(int t) {
+        divergedStep = divergedStep < 0 ? t : Math.min(divergedStep, t);
     }
 
     /** Adds the feature kernels of hidden layer {@code layer} at step t, {@code perReplica[r][i * m + j]}. */
@@ -109,7 +141,7 @@ public final class TrajectoryRecorder {
     public void restoreFrom(StateReader state) {
         int[] shape = state.ints("recorder/shape");
         if (shape.length != 3 || shape[0] != outputs.length || shape[1] != steps.length) {
-            throw new IllegalStateException("the saved recorder holds " + Arrays.toString(shape)
+            throw new io.github.infinitewidth.state.SavedStateException("the saved recorder holds " + Arrays.toString(shape)
                     + " but this run records " + outputs.length + " replicas at " + steps.length + " steps");
         }
         divergedStep = shape[2];
@@ -132,27 +164,14 @@ public final class TrajectoryRecorder {
         return divergedStep >= 0;
     }
 
-    /** The trajectory, truncated before the divergence step if there was one. */
+    /**
+     * The trajectory, truncated before the divergence step if there was one, or before the first
+     * recorded step whose estimates over replicas are non-finite ({@link Divergence#check}).
+     */
     public Trajectory finish(Map<String, double[][]> kernels) {
-        if (divergedStep < 0) {
-            return new Trajectory(steps.clone(), outputs, trainCount, Trajectory.Status.COMPLETED, -1, kernels,
-                    features);
-        }
-        int kept = 0;
-        while (kept < steps.length && steps[kept] < divergedStep) {
-            kept++;
-        }
-        double[][][] cut = new double[outputs.length][][];
-        for (int r = 0; r < outputs.length; r++) {
-            cut[r] = Arrays.copyOf(outputs[r], kept);
-        }
-        List<Trajectory.FeatureKernel> keptFeatures = new ArrayList<>();
-        for (Trajectory.FeatureKernel f : features) {
-            if (f.step() < divergedStep) {
-                keptFeatures.add(f);
-            }
-        }
-        return new Trajectory(Arrays.copyOf(steps, kept), cut, trainCount, Trajectory.Status.DIVERGED, divergedStep,
-                kernels, keptFeatures);
+        Trajectory all = new Trajectory(steps.clone(), outputs, trainCount, Trajectory.Status.COMPLETED, -1, kernels,
+                features);
+        return Divergence.check(divergedStep < 0 ? all : Divergence.truncated(all, divergedStep, kernels), loss,
+                targets);
     }
 }

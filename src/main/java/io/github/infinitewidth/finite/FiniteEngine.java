@@ -63,7 +63,7 @@ public final class FiniteEngine implements Engine {
         validate(e, backend);
         int steps = e.training().steps();
         int replicas = e.simulation().replicas();
-        TrajectoryRecorder recorder = new TrajectoryRecorder(e.training(), replicas, e.data().train().size());
+        TrajectoryRecorder recorder = new TrajectoryRecorder(e);
         CheckpointPlan plan = new CheckpointPlan(e, checkpoints, recorder);
         double[] targets = e.data().allTargets();
         Scaling scaling = Scaling.of(e.parametrization(), e.network().initStd(), e.network().width(),

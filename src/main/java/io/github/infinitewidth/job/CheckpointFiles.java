@@ -2,6 +2,7 @@ package io.github.infinitewidth.job;
 
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.engine.Checkpoints;
+import io.github.infinitewidth.state.SavedStateException;
 import io.github.infinitewidth.state.StateReader;
 import io.github.infinitewidth.state.StateWriter;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -45,8 +47,12 @@ public final class CheckpointFiles implements Checkpoints {
     public static final String HEADER = "checkpoint.json";
     /** The format's name, the header's {@code format}. */
     public static final String FORMAT = "infinitewidth-checkpoint";
-    /** The format's version, the header's {@code version}; readers refuse other versions. */
-    public static final int VERSION = 1;
+    /** The format's version, the header's {@code version}; readers refuse other versions but {@link #UNCHECKED_VERSION}. */
+    public static final int VERSION = 2;
+    /** The version before the header's and the arrays' checksums, still read (with a warning). */
+    static final int UNCHECKED_VERSION = 1;
+    /** The header field holding the SHA-256 of the rest of the header. */
+    static final String HEADER_SHA256 = "headerSha256";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path folder;
@@ -61,6 +67,10 @@ public final class CheckpointFiles implements Checkpoints {
     private final int steps;
     private final Loaded resumed;
     private final long startNanos = System.nanoTime();
+    /** {@code simulation.checkpointMinutes} in nanoseconds; 0: no saves by wall time. */
+    private final long intervalNanos;
+    private volatile long lastSaveNanos = startNanos;
+    private volatile boolean stop;
 
     private CheckpointFiles(Path runFolder, Job job, Backend backend, Loaded resumed) {
         this.folder = runFolder.resolve(FOLDER);
@@ -75,6 +85,7 @@ public final class CheckpointFiles implements Checkpoints {
         this.replicaRange = rangeOf(job);
         this.steps = job.experiment().training().steps();
         this.resumed = resumed;
+        this.intervalNanos = (long) (job.experiment().simulation().checkpointMinutes() * 60e9);
     }
 
     /** Checkpoints of a run that starts at step 0 (nothing to resume). */
@@ -133,6 +144,19 @@ public final class CheckpointFiles implements Checkpoints {
         return resumed == null ? null : resumed.describe();
     }
 
+    /**
+     * The checkpoint resumed from, refused because an engine found that a saved array does not fit
+     * its run (a missing array, another shape): bad input, as for any other corruption.
+     */
+    public CheckpointException unusable(SavedStateException e) {
+        return corrupt(resumed.folder(), resumed.header().path("data").path("file").asText() + ": " + e.getMessage());
+    }
+
+    /** A line to warn with about the checkpoint resumed from (an old format); null when there is none. */
+    public String warning() {
+        return resumed == null ? null : resumed.warning();
+    }
+
     /** Wall-clock seconds the run had spent up to the checkpoint it resumed from (0 for a fresh run). */
     public double wallSecondsBefore() {
         return resumed == null ? 0 : resumed.header.path("wallSeconds").asDouble(0);
@@ -141,6 +165,25 @@ public final class CheckpointFiles implements Checkpoints {
     @Override
     public StateReader resumeFrom() {
         return resumed == null ? null : resumed.reader();
+    }
+
+    /**
+     * Asks the run to save a checkpoint after its current step and stop ({@link
+     * io.github.infinitewidth.engine.RunStopped}); safe to call from any thread (a signal handler).
+     */
+    public void requestStop() {
+        stop = true;
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return stop;
+    }
+
+    /** A stop was requested, or {@code simulation.checkpointMinutes} have passed since the last save (or the start). */
+    @Override
+    public boolean due() {
+        return stop || (intervalNanos > 0 && System.nanoTime() - lastSaveNanos >= intervalNanos);
     }
 
     @Override
@@ -174,6 +217,7 @@ public final class CheckpointFiles implements Checkpoints {
             data.put("sha256", written.sha256());
             header.set("job", job);
             header.set("arrays", written.arrays());
+            header.put(HEADER_SHA256, HexFormat.of().formatHex(headerSha256(header)));
             Path headerTmp = folder.resolve(HEADER + ".tmp");
             try (FileChannel channel = FileChannel.open(headerTmp, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
@@ -190,6 +234,7 @@ public final class CheckpointFiles implements Checkpoints {
                     }
                 }
             }
+            lastSaveNanos = System.nanoTime();
         } catch (IOException e) {
             throw new UncheckedIOException("could not save a checkpoint in " + folder + ": " + e.getMessage(), e);
         }
@@ -197,8 +242,11 @@ public final class CheckpointFiles implements Checkpoints {
 
     // ---- reading -------------------------------------------------------------------------------
 
-    /** A checked checkpoint: its header and the entries of its data file. */
-    private record Loaded(Path folder, ObjectNode header, StateReader reader) {
+    /**
+     * A checked checkpoint: its header, the entries of its data file, and a line to warn with (an
+     * old format), null if none.
+     */
+    private record Loaded(Path folder, ObjectNode header, StateReader reader, String warning) {
         String describe() {
             JsonNode p = header.path("position");
             return "replica " + (p.path("replica").asInt() + 1) + " of " + header.path("replicas").asInt() + ", step "
@@ -206,7 +254,13 @@ public final class CheckpointFiles implements Checkpoints {
         }
     }
 
-    /** The checkpoint of {@code runFolder}, checked; null when there is none. */
+    /**
+     * The checkpoint of {@code runFolder}, checked before anything of it is used; null when there is
+     * none. Every header field is checked against this job and the data file: the header's own
+     * SHA-256 ({@code headerSha256}, over its compact JSON without that field), the job, the
+     * replicas and steps, the position and the data file's name, size and SHA-256, and every array's
+     * layout and CRC-32C ({@link StateFile#open}); then the position saved in the data file.
+     */
     private static Loaded load(Path runFolder, Job job) {
         Path folder = runFolder.resolve(FOLDER);
         Path headerFile = folder.resolve(HEADER);
@@ -224,9 +278,14 @@ public final class CheckpointFiles implements Checkpoints {
         if (!(read instanceof ObjectNode header) || !FORMAT.equals(header.path("format").asText())) {
             throw corrupt(folder, HEADER + " is not an " + FORMAT + " header");
         }
-        if (header.path("version").asInt(-1) != VERSION) {
-            throw new CheckpointException("checkpoint " + folder + " has format version " + header.path("version")
-                    + ", this version of infinitewidth reads version " + VERSION + " only");
+        JsonNode version = header.path("version");
+        if (!version.isInt() || (version.intValue() != VERSION && version.intValue() != UNCHECKED_VERSION)) {
+            throw new CheckpointException("checkpoint " + folder + " has format version " + version
+                    + ", this version of infinitewidth reads versions " + UNCHECKED_VERSION + " and " + VERSION + " only");
+        }
+        boolean checksums = version.intValue() == VERSION;
+        if (checksums && !HexFormat.of().formatHex(headerSha256(header)).equals(header.path(HEADER_SHA256).asText())) {
+            throw corrupt(folder, HEADER + " does not match its " + HEADER_SHA256 + " (it was edited or damaged)");
         }
         // the job before the data: "a different job" is the more useful message
         ObjectNode identity = JobIdentity.of(job);
@@ -249,28 +308,76 @@ public final class CheckpointFiles implements Checkpoints {
                     + (savedRange == null ? "all replicas" : "--replica-range " + savedRange) + ", not of "
                     + (range == null ? "all replicas" : "--replica-range " + range));
         }
-        JsonNode data = header.path("data");
-        String dataName = data.path("file").asText("");
-        if (!dataName.matches("state-r\\d+-s\\d+\\.bin")) {
-            throw corrupt(folder, HEADER + " names no data file");
-        }
-        Path dataFile = folder.resolve(dataName);
-        StateReader reader;
-        try {
-            reader = StateFile.open(dataFile, header.path("arrays"), data.path("bytes").asLong(-1),
-                    data.path("sha256").asText());
-        } catch (StateFile.Mismatch e) {
-            throw corrupt(folder, e.getMessage());
-        }
-        JsonNode position = header.path("position");
-        int replica = position.path("replica").asInt(-1);
-        int step = position.path("step").asInt(-1);
         int replicas = job.experiment().simulation().replicas();
         int steps = job.experiment().training().steps();
-        if (replica < 0 || replica >= replicas || step < 0 || step >= steps) {
-            throw corrupt(folder, "its position (replica " + replica + ", step " + step + ") is outside the run");
+        if (!header.path("jobSha256").asText().equals(JobIdentity.sha256(JobIdentity.of(job)))) {
+            throw corrupt(folder, HEADER + "'s jobSha256 is not the SHA-256 of its job");
         }
-        return new Loaded(folder, header, reader);
+        if (header.path("replicas").asLong(-1) != replicas || !header.path("replicas").isInt()) {
+            throw corrupt(folder, HEADER + " says replicas " + header.path("replicas") + " but the job has " + replicas);
+        }
+        if (header.path("steps").asLong(-1) != steps || !header.path("steps").isInt()) {
+            throw corrupt(folder, HEADER + " says steps " + header.path("steps") + " but the job has " + steps);
+        }
+        JsonNode wallSeconds = header.path("wallSeconds");
+        if (!wallSeconds.isNumber() || !Double.isFinite(wallSeconds.doubleValue()) || wallSeconds.doubleValue() < 0) {
+            throw corrupt(folder, HEADER + "'s wallSeconds is " + wallSeconds + ", not a number >= 0");
+        }
+        JsonNode position = header.path("position");
+        JsonNode replicaNode = position.path("replica");
+        JsonNode stepNode = position.path("step");
+        int first = job.experiment().simulation().firstReplica();
+        int end = job.experiment().simulation().endReplica();
+        if (!replicaNode.isInt() || !stepNode.isInt() || replicaNode.intValue() < first
+                || replicaNode.intValue() >= end || stepNode.intValue() < 0 || stepNode.intValue() >= steps) {
+            throw corrupt(folder, HEADER + "'s position (replica " + replicaNode + ", step " + stepNode
+                    + ") is outside the run's replicas " + first + " to " + (end - 1) + " and steps 0 to " + (steps - 1));
+        }
+        int replica = replicaNode.intValue();
+        int step = stepNode.intValue();
+        JsonNode data = header.path("data");
+        String dataName = "state-r" + replica + "-s" + step + ".bin";
+        if (!dataName.equals(data.path("file").asText())) {
+            throw corrupt(folder, HEADER + " names data file " + data.path("file") + ", not " + dataName
+                    + " of its position");
+        }
+        if (!header.path("precision").asText().equals(job.experiment().simulation().precision().spelling())) {
+            throw corrupt(folder, HEADER + " says precision " + header.path("precision") + " but the job has "
+                    + job.experiment().simulation().precision().spelling());
+        }
+        StateReader reader;
+        try {
+            reader = StateFile.open(folder.resolve(dataName), header.path("arrays"), data.path("bytes"),
+                    data.path("sha256"), checksums);
+        } catch (StateFile.Mismatch e) {
+            String why = e.getMessage();
+            throw corrupt(folder, why.startsWith(dataName) ? why : HEADER + ": " + why);
+        }
+        int[] saved;
+        try {
+            saved = reader.ints("position");
+        } catch (SavedStateException e) {
+            throw corrupt(folder, dataName + ": " + e.getMessage());
+        }
+        if (saved.length != 2 || saved[0] != replica || saved[1] != step) {
+            throw corrupt(folder, dataName + " holds position " + java.util.Arrays.toString(saved) + ", "
+                    + HEADER + " says replica " + replica + ", step " + step);
+        }
+        String warning = checksums ? null : "checkpoint " + folder + " is format version " + UNCHECKED_VERSION
+                + ", saved without per-array checksums: only its data file's SHA-256 and layout were checked";
+        return new Loaded(folder, header, reader, warning);
+    }
+
+    /** SHA-256 of the header's compact JSON without {@value #HEADER_SHA256}. */
+    private static byte[] headerSha256(ObjectNode header) {
+        ObjectNode rest = header.deepCopy();
+        rest.remove(HEADER_SHA256);
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(rest));
+        } catch (JsonProcessingException | java.security.NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException("a tree of plain values always serializes, and every Java has SHA-256",
+                    impossible);
+        }
     }
 
     /** The job's replica range as written in the header, null when it runs every replica. */

@@ -16,13 +16,14 @@ import java.util.List;
  * What makes two jobs the same simulation, for checkpoints and sweeps: the resolved job
  * ({@link Job#resolvedTree()}) without the fields that do not change any number a run computes,
  * {@code simulation.backend} (auto, cpu or cuda: where it runs), {@code simulation.memoryLimitMiB}
- * and {@code simulation.checkpointEvery}. Its SHA-256 is taken over the compact JSON text of that
+ * {@code simulation.checkpointEvery} and {@code simulation.checkpointMinutes}. Its SHA-256 is taken over the compact JSON text of that
  * tree, whose field order is fixed by {@link ResolvedJob}.
  */
 public final class JobIdentity {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Fields of {@code simulation} that do not change the numbers. */
-    static final List<String> IGNORED_SIMULATION_FIELDS = List.of("backend", "memoryLimitMiB", "checkpointEvery");
+    static final List<String> IGNORED_SIMULATION_FIELDS = List.of("backend", "memoryLimitMiB", "checkpointEvery",
+            "checkpointMinutes");
 
     /** The path under which the data are compared; any name other than {@code data} would do. */
     private static final String DATA_CONTENTS = "data contents";

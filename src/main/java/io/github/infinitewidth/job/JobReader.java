@@ -247,7 +247,7 @@ final class JobReader {
      */
     private static SimulationSpec simulation(Section s, String engine, Parametrization parametrization) {
         s.allowOnly("particles", "replicas", "seed", "backend", "precision", "centerOutput", "kernels",
-                "memoryLimitMiB", "checkpointEvery", "pairPrecision");
+                "memoryLimitMiB", "checkpointEvery", "pairPrecision", "checkpointMinutes");
         SimulationSpec d = SimulationSpec.defaults();
         Precision precision = s.choice("precision", PRECISIONS, d.precision());
         return new SimulationSpec(s.integer("particles", d.particles()), s.integer("replicas", d.replicas()),
@@ -255,6 +255,7 @@ final class JobReader {
                 precision, s.bool("centerOutput",
                         "finite".equals(engine) && parametrization == Parametrization.MUP ? false : d.centerOutput()),
                 s.choice("kernels", KERNELS, d.kernels()), s.longInteger("memoryLimitMiB", d.memoryLimitMiB()),
-                s.integer("checkpointEvery", d.checkpointEvery()), s.choice("pairPrecision", PRECISIONS, precision));
+                s.integer("checkpointEvery", d.checkpointEvery()), s.choice("pairPrecision", PRECISIONS, precision),
+                s.number("checkpointMinutes", d.checkpointMinutes()), null);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.infinitewidth.job;
 
+import io.github.infinitewidth.engine.Divergence;
 import io.github.infinitewidth.engine.Trajectory;
 import io.github.infinitewidth.util.InvalidSpecException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,7 +39,8 @@ public final class ReplicaMerge {
      * What {@link #merge} wrote.
      *
      * @param trajectory the whole run's trajectory (its status and divergence step)
-     * @param divergedIn the part whose replicas diverged first, null when none diverged
+     * @param divergedIn the part whose replicas diverged first, null when none diverged or when only the
+     *                   estimates over all replicas overflowed
      */
     public record Merged(Trajectory trajectory, int replicas, RunOutputs.Written files, Path divergedIn) { }
 
@@ -108,7 +110,9 @@ public final class ReplicaMerge {
         requireEachReplicaOnce(parts, replicas);
         parts.sort(Comparator.comparingInt(p -> p.part().range().first()));
 
-        Trajectory whole = combine(parts, replicas, first.job().experiment().data().train().size());
+        // estimates over all replicas can overflow where each part's did not (Divergence)
+        Trajectory whole = Divergence.check(combine(parts, replicas, first.job().experiment().data().train().size()),
+                first.job().experiment().loss(), first.job().experiment().data().allTargets());
         Path divergedIn = parts.stream().filter(p -> p.part().trajectory().divergedStep() == whole.divergedStep()
                 && whole.status() == Trajectory.Status.DIVERGED).map(Input::dir).findFirst().orElse(null);
         double wallSeconds = parts.stream().mapToDouble(p -> p.summary().path("wallSeconds").asDouble(0)).sum();

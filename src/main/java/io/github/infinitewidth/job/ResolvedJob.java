@@ -138,6 +138,7 @@ final class ResolvedJob {
         node.put("kernels", s.kernels().spelling());
         node.put("memoryLimitMiB", s.memoryLimitMiB());
         node.put("checkpointEvery", s.checkpointEvery());
+        node.put("checkpointMinutes", s.checkpointMinutes());
         node.put("pairPrecision", s.pairPrecision().spelling());
         return node;
     }

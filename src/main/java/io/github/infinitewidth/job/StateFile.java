@@ -82,23 +82,121 @@ final class StateFile {
     }
 
     /**
-     * Opens {@code file} after checking it against what its header says: its size, its SHA-256 and
-     * that every listed array lies inside it.
+     * Opens {@code file} after checking it against what its header says: its size and SHA-256, and
+     * every listed array: a known type, a count and offset that are whole numbers, the arrays back to
+     * back in the order listed from byte 0 to the end of the file (so none overlaps another or lies
+     * outside), a unique name, matrices' rows times cols equal to the count, and each array's CRC-32C
+     * ({@code crc32c}, 8 hex digits, over its name in UTF-8 and then its bytes) when {@code checksums}
+     * is true. One pass over the file.
      *
      * @throws Mismatch when the file is missing, unreadable or does not match
      */
-    static StateReader open(Path file, JsonNode arrays, long bytes, String sha256) throws Mismatch {
+    static StateReader open(Path file, JsonNode arrays, JsonNode bytesNode, JsonNode sha256Node, boolean checksums)
+            throws Mismatch {
         String name = file.getFileName().toString();
+        long bytes = wholeNumber(bytesNode, "the data file's bytes");
+        String sha256 = sha256Node.isTextual() && sha256Node.textValue().matches("[0-9a-f]{64}")
+                ? sha256Node.textValue() : null;
+        if (sha256 == null) {
+            throw new Mismatch("its data file's sha256 is not 64 hex digits");
+        }
+        if (!arrays.isArray()) {
+            throw new Mismatch("its list of arrays is missing");
+        }
+        java.util.List<Entry> order = new java.util.ArrayList<>();
+        Map<String, Entry> entries = new HashMap<>();
+        long end = 0;
+        for (JsonNode a : arrays) {
+            Entry entry = entry(a, checksums);
+            if (entries.put(entry.name(), entry) != null) {
+                throw new Mismatch("array " + entry.name() + " is listed twice");
+            }
+            if (entry.offset() != end) {
+                throw new Mismatch("array " + entry.name() + " starts at byte " + entry.offset() + ", not at byte " + end
+                        + " where the array before it ends");
+            }
+            if (entry.count() > (bytes - end) / entry.width()) {
+                throw new Mismatch("array " + entry.name() + " of " + entry.count() + " values does not fit the "
+                        + bytes + " bytes of " + name);
+            }
+            end += entry.count() * entry.width();
+            order.add(entry);
+        }
+        if (end != bytes) {
+            throw new Mismatch("its arrays end at byte " + end + " but " + name + " has " + bytes + " bytes");
+        }
+        verify(file, name, bytes, sha256, order, checksums);
+        return new FileStateReader(file, entries);
+    }
+
+    /**
+     * {@link #open(Path, JsonNode, JsonNode, JsonNode, boolean)} for files whose header may predate the
+     * per-array checksums (the replica files of partial runs).
+     */
+    static StateReader open(Path file, JsonNode arrays, long bytes, String sha256) throws Mismatch {
+        return open(file, arrays, JSON.getNodeFactory().numberNode(bytes), JSON.getNodeFactory().textNode(sha256),
+                false);
+    }
+
+    /** One listed array, its fields checked one by one. */
+    private static Entry entry(JsonNode a, boolean checksums) throws Mismatch {
+        if (!a.isObject() || !a.path("name").isTextual() || a.path("name").textValue().isEmpty()) {
+            throw new Mismatch("an array has no name");
+        }
+        String name = a.path("name").textValue();
+        String type = a.path("type").asText("");
+        if (!java.util.List.of("float64", "float32", "int32", "int64").contains(type)) {
+            throw new Mismatch("array " + name + " has an unknown type " + a.path("type"));
+        }
+        long count = wholeNumber(a.path("count"), "array " + name + "'s count");
+        long offset = wholeNumber(a.path("offset"), "array " + name + "'s offset");
+        int rows = -1;
+        int cols = -1;
+        if (a.has("rows") || a.has("cols")) {
+            long r = wholeNumber(a.path("rows"), "array " + name + "'s rows");
+            long c = wholeNumber(a.path("cols"), "array " + name + "'s cols");
+            if (type.startsWith("int") || r > Integer.MAX_VALUE || c > Integer.MAX_VALUE || r * c != count) {
+                throw new Mismatch("array " + name + " is not a " + r + " x " + c + " matrix of " + count + " values");
+            }
+            rows = (int) r;
+            cols = (int) c;
+        }
+        String crc = null;
+        if (checksums) {
+            crc = a.path("crc32c").isTextual() && a.path("crc32c").textValue().matches("[0-9a-f]{8}")
+                    ? a.path("crc32c").textValue() : null;
+            if (crc == null) {
+                throw new Mismatch("array " + name + " has no crc32c of 8 hex digits");
+            }
+        }
+        return new Entry(name, type, count, offset, rows, cols, crc);
+    }
+
+    /** A JSON whole number >= 0 that fits a long. */
+    private static long wholeNumber(JsonNode value, String what) throws Mismatch {
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0) {
+            throw new Mismatch(what + " is " + (value.isMissingNode() ? "missing" : value + ", not a whole number >= 0"));
+        }
+        return value.longValue();
+    }
+
+    /** Reads {@code file} once: its size, its SHA-256, and each array's CRC-32C when {@code checksums}. */
+    private static void verify(Path file, String name, long bytes, String sha256, java.util.List<Entry> order,
+                               boolean checksums) throws Mismatch {
         try {
             long size = Files.size(file);
             if (size != bytes) {
                 throw new Mismatch(name + " has " + size + " bytes, the header says " + bytes);
             }
             MessageDigest digest = sha256();
+            ArrayChecksums arrays = checksums ? new ArrayChecksums(name, order) : null;
             try (InputStream in = Files.newInputStream(file)) {
                 byte[] buffer = new byte[1 << 16];
                 for (int n; (n = in.read(buffer)) > 0; ) {
                     digest.update(buffer, 0, n);
+                    if (arrays != null) {
+                        arrays.feed(buffer, n);
+                    }
                 }
             }
             if (!HexFormat.of().formatHex(digest.digest()).equals(sha256)) {
@@ -109,26 +207,66 @@ final class StateFile {
         } catch (IOException e) {
             throw new Mismatch(name + " cannot be read: " + e.getMessage());
         }
-        Map<String, Entry> entries = new HashMap<>();
-        for (JsonNode a : arrays) {
-            Entry entry = new Entry(a.path("name").asText(), a.path("type").asText(), a.path("count").asLong(-1),
-                    a.path("offset").asLong(-1), a.path("rows").asInt(-1), a.path("cols").asInt(-1));
-            boolean known = switch (entry.type()) {
-                case "float64", "float32", "int32", "int64" -> true;
-                default -> false;
-            };
-            if (!known || entry.count() < 0 || entry.offset() < 0
-                    || entry.offset() + entry.count() * entry.width() > bytes
-                    || (entry.rows() >= 0 && (long) entry.rows() * entry.cols() != entry.count())) {
-                throw new Mismatch("array " + entry.name() + " does not fit the data file");
-            }
-            entries.put(entry.name(), entry);
-        }
-        return new FileStateReader(file, entries);
     }
 
-    /** One saved array: type, count, offset in the data file, and the shape of matrices (rows -1 otherwise). */
-    private record Entry(String name, String type, long count, long offset, int rows, int cols) {
+    /**
+     * The CRC-32C of each array, over its name (UTF-8) and then its bytes, so that neither its bytes
+     * nor the name they are read under can change unseen; fed the data file's bytes in order.
+     */
+    private static final class ArrayChecksums {
+        private final String file;
+        private final java.util.List<Entry> order;
+        private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        private int index = -1;
+        private long left;
+
+        ArrayChecksums(String file, java.util.List<Entry> order) throws Mismatch {
+            this.file = file;
+            this.order = order;
+            next();
+        }
+
+        void feed(byte[] buffer, int n) throws Mismatch {
+            for (int from = 0; from < n; ) {
+                int take = (int) Math.min(n - from, left);
+                crc.update(buffer, from, take);
+                from += take;
+                left -= take;
+                if (left == 0) {
+                    next();
+                }
+            }
+        }
+
+        /** Checks the array just read, then starts the next one with bytes (checking empty ones on the way). */
+        private void next() throws Mismatch {
+            while (true) {
+                if (index >= 0) {
+                    Entry entry = order.get(index);
+                    if (!String.format("%08x", crc.getValue()).equals(entry.crc32c())) {
+                        throw new Mismatch(file + " does not match the crc32c of array " + entry.name() + " in the header");
+                    }
+                }
+                index++;
+                if (index == order.size()) {
+                    left = Long.MAX_VALUE;   // the layout was checked: no byte comes after the last array
+                    return;
+                }
+                crc.reset();
+                crc.update(order.get(index).name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                left = order.get(index).count() * order.get(index).width();
+                if (left > 0) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * One saved array: type, count, offset in the data file, the shape of matrices (rows -1 otherwise)
+     * and its CRC-32C (null where the header has none).
+     */
+    private record Entry(String name, String type, long count, long offset, int rows, int cols, String crc32c) {
         int width() {
             return type.equals("float64") || type.equals("int64") ? 8 : 4;
         }
@@ -148,6 +286,7 @@ final class StateFile {
         private final ArrayNode arrays;
         private final java.util.Set<String> names = new java.util.HashSet<>();
         private final ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         private long offset;
 
         FileStateWriter(OutputStream out, ArrayNode arrays) {
@@ -165,34 +304,42 @@ final class StateFile {
             entry.put("count", count);
             entry.put("offset", offset);
             offset += count * width;
+            crc.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return entry;
+        }
+
+        /** Writes out the rest of an array's bytes and lists the CRC-32C of its name and bytes. */
+        private void end(ObjectNode entry) {
+            flush();
+            entry.put("crc32c", String.format("%08x", crc.getValue()));
+            crc.reset();
         }
 
         @Override
         public void ints(String name, int... values) {
-            entry(name, "int32", values.length, 4);
+            ObjectNode entry = entry(name, "int32", values.length, 4);
             for (int v : values) {
                 room(4).putInt(v);
             }
-            flush();
+            end(entry);
         }
 
         @Override
         public void longs(String name, long... values) {
-            entry(name, "int64", values.length, 8);
+            ObjectNode entry = entry(name, "int64", values.length, 8);
             for (long v : values) {
                 room(8).putLong(v);
             }
-            flush();
+            end(entry);
         }
 
         @Override
         public void doubles(String name, double... values) {
-            entry(name, "float64", values.length, 8);
+            ObjectNode entry = entry(name, "float64", values.length, 8);
             for (double v : values) {
                 room(8).putDouble(v);
             }
-            flush();
+            end(entry);
         }
 
         @Override
@@ -212,7 +359,7 @@ final class StateFile {
                     }
                 }
             }
-            flush();
+            end(entry);
         }
 
         private ByteBuffer room(int bytes) {
@@ -225,6 +372,7 @@ final class StateFile {
         private void flush() {
             try {
                 out.write(buffer.array(), 0, buffer.position());
+                crc.update(buffer.array(), 0, buffer.position());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -250,14 +398,14 @@ final class StateFile {
         private Entry entry(String name, String... types) {
             Entry e = entries.get(name);
             if (e == null) {
-                throw new IllegalStateException("the saved state has no array " + name);
+                throw new io.github.infinitewidth.state.SavedStateException("the saved state has no array " + name);
             }
             if (!java.util.List.of(types).contains(e.type())) {
-                throw new IllegalStateException("the saved array " + name + " is " + e.type() + ", not "
+                throw new io.github.infinitewidth.state.SavedStateException("the saved array " + name + " is " + e.type() + ", not "
                         + String.join(" or ", types));
             }
             if (e.count() > Integer.MAX_VALUE - 8) {
-                throw new IllegalStateException("the saved array " + name + " is too long for one array");
+                throw new io.github.infinitewidth.state.SavedStateException("the saved array " + name + " is too long for one array");
             }
             return e;
         }
@@ -270,7 +418,7 @@ final class StateFile {
                 while (b.hasRemaining()) {
                     int n = channel.read(b, at);
                     if (n < 0) {
-                        throw new IllegalStateException("the data file ended early");
+                        throw new io.github.infinitewidth.state.SavedStateException("the data file ended early");
                     }
                     at += n;
                 }
@@ -308,7 +456,7 @@ final class StateFile {
         public int[] shape(String name) {
             Entry e = entry(name, "float64", "float32");
             if (e.rows() < 0) {
-                throw new IllegalStateException("the saved array " + name + " is not a matrix");
+                throw new io.github.infinitewidth.state.SavedStateException("the saved array " + name + " is not a matrix");
             }
             return new int[] {e.rows(), e.cols()};
         }
@@ -318,7 +466,7 @@ final class StateFile {
             Entry e = entries.get(name);
             int[] shape = shape(name);
             if (shape[0] != into.rows() || shape[1] != into.cols()) {
-                throw new IllegalStateException("the saved matrix " + name + " is " + shape[0] + " x " + shape[1]
+                throw new io.github.infinitewidth.state.SavedStateException("the saved matrix " + name + " is " + shape[0] + " x " + shape[1]
                         + ", not " + into.rows() + " x " + into.cols());
             }
             int width = e.width();

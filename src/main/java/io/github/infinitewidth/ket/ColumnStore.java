@@ -66,7 +66,7 @@ public final class ColumnStore implements AutoCloseable {
     public void restoreFrom(StateReader in, String prefix) {
         int[] counts = in.ints(prefix + "/counts");
         if (counts.length != 2 || counts[0] < 0 || counts[1] < Math.max(1, counts[0])) {
-            throw new IllegalStateException("the saved column store " + prefix + " has counts "
+            throw new io.github.infinitewidth.state.SavedStateException("the saved column store " + prefix + " has counts "
                     + java.util.Arrays.toString(counts));
         }
         storage.close();

@@ -313,7 +313,7 @@ public final class GaussianFamily implements AutoCloseable {
         int[] counts = in.ints(prefix + "/counts");
         if (counts.length != 4 || counts[0] < 0 || counts[1] < counts[0] || counts[2] < Math.max(1, counts[0])
                 || counts[3] < 0) {
-            throw new IllegalStateException("the saved family " + prefix + " has counts "
+            throw new io.github.infinitewidth.state.SavedStateException("the saved family " + prefix + " has counts "
                     + java.util.Arrays.toString(counts));
         }
         basis.close();

@@ -120,13 +120,13 @@ final class HatRegression {
         double[][] rows = in.jagged(prefix + "/factor");
         double[] savedMeans = in.doubles(prefix + "/means");
         if (savedMeans.length != rows.length) {
-            throw new IllegalStateException("the saved regression " + prefix + " has " + rows.length
+            throw new io.github.infinitewidth.state.SavedStateException("the saved regression " + prefix + " has " + rows.length
                     + " factor rows but " + savedMeans.length + " means");
         }
         factorRows.clear();
         for (int r = 0; r < rows.length; r++) {
             if (rows[r] == null || rows[r].length != r + 1) {
-                throw new IllegalStateException("the saved regression " + prefix + " has a malformed row " + r);
+                throw new io.github.infinitewidth.state.SavedStateException("the saved regression " + prefix + " has a malformed row " + r);
             }
             factorRows.add(rows[r]);
         }

@@ -49,14 +49,14 @@ final class PivotInputs {
         int[] inputs = in.ints(prefix + "/inputs");
         double[][] saved = in.jagged(prefix + "/coefficients");
         if (inputs.length != saved.length) {
-            throw new IllegalStateException("the saved pivots " + prefix + " have " + inputs.length
+            throw new io.github.infinitewidth.state.SavedStateException("the saved pivots " + prefix + " have " + inputs.length
                     + " inputs but " + saved.length + " coefficient rows");
         }
         coefficients.clear();
         pivots = new int[Math.max(8, inputs.length)];
         for (int i = 0; i < inputs.length; i++) {
             if (saved[i] == null || saved[i].length != i + 1) {
-                throw new IllegalStateException("the saved pivots " + prefix + " have a malformed row " + i);
+                throw new io.github.infinitewidth.state.SavedStateException("the saved pivots " + prefix + " have a malformed row " + i);
             }
             add(inputs[i], saved[i]);
         }

@@ -4,8 +4,8 @@ import io.github.infinitewidth.backend.DeviceMatrix;
 
 /**
  * The named arrays of a saved state (a checkpoint being read), as {@link StateWriter} wrote
- * them. Asking for a name that is absent, or reading it as the wrong kind or shape, is an
- * {@link IllegalStateException}: the state does not belong to this simulation.
+ * them. Asking for a name that is absent, or reading it as the wrong kind or shape, is a
+ * {@link SavedStateException}: the state does not belong to this simulation.
  */
 public interface StateReader {
 
@@ -28,7 +28,7 @@ public interface StateReader {
     default int integer(String name) {
         int[] values = ints(name);
         if (values.length != 1) {
-            throw new IllegalStateException("saved state " + name + " holds " + values.length + " values, not 1");
+            throw new SavedStateException("saved state " + name + " holds " + values.length + " values, not 1");
         }
         return values[0];
     }
@@ -38,18 +38,21 @@ public interface StateReader {
         int[] lengths = ints(name + "/lengths");
         double[] values = doubles(name + "/values");
         double[][] arrays = new double[lengths.length][];
-        int at = 0;
+        long at = 0;
         for (int i = 0; i < lengths.length; i++) {
+            if (lengths[i] < -1) {
+                throw new SavedStateException("saved state " + name + " has a negative length");
+            }
             if (lengths[i] >= 0) {
                 if (at + lengths[i] > values.length) {
-                    throw new IllegalStateException("saved state " + name + " is shorter than its lengths say");
+                    throw new SavedStateException("saved state " + name + " is shorter than its lengths say");
                 }
-                arrays[i] = java.util.Arrays.copyOfRange(values, at, at + lengths[i]);
+                arrays[i] = java.util.Arrays.copyOfRange(values, (int) at, (int) at + lengths[i]);
                 at += lengths[i];
             }
         }
         if (at != values.length) {
-            throw new IllegalStateException("saved state " + name + " is longer than its lengths say");
+            throw new SavedStateException("saved state " + name + " is longer than its lengths say");
         }
         return arrays;
     }

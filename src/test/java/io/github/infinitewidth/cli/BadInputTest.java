@@ -285,9 +285,9 @@ class BadInputTest {
                         "  learningRate: 0.1\n  schedule: {type: exponential}", "optimizer.schedule.type",
                         "optimizer.schedule.type must be one of constant, linear, cosine, step, got \"exponential\""),
                 // the command line
-                option("--resume without a checkpoint", List.of("--resume"), "--resume",
-                        "--resume found no checkpoint in {dir}/out/checkpoint (simulation.checkpointEvery is 0, or the"
-                                + " run stopped before its first one); run without --resume to start over"),
+                change("negative checkpoint minutes", "  precision: float64",
+                        "  precision: float64\n  checkpointMinutes: -1", "simulation.checkpointMinutes",
+                        "simulation.checkpointMinutes must be finite and >= 0, got -1"),
                 option("unknown option", List.of("--sed", "3"), "Unknown",
                         "Unknown options: '--sed', '3' (see infinitewidth run --help)"),
                 option("option value of the wrong type", List.of("--steps", "many"), "Invalid",

@@ -122,7 +122,7 @@ class MainTest {
         assertEquals("diverged", summary.get("status").textValue());
         int divergedStep = summary.get("divergedStep").intValue();
         assertTrue(divergedStep > 0 && divergedStep <= 20, "diverged at " + divergedStep);
-        assertEquals("run diverged at step " + divergedStep + " (non-finite outputs); the steps recorded before it"
+        assertEquals("run diverged at step " + divergedStep + " (a non-finite output, loss, kernel or ket); the steps recorded before it"
                 + " are in " + out + " (trajectory.csv, loss.csv, loss.png, trajectory.png, summary.json)"
                 + System.lineSeparator(), cli.err());
         List<String> trajectory = Files.readAllLines(out.resolve("trajectory.csv"));

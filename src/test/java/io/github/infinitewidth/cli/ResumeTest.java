@@ -120,7 +120,8 @@ class ResumeTest {
         killAfter(job, out, 0, 2);
         JsonNode header = header(out);
         assertEquals(CheckpointFiles.FORMAT, header.get("format").textValue());
-        assertEquals(1, header.get("version").intValue());
+        assertEquals(2, header.get("version").intValue());
+        assertEquals(64, header.get("headerSha256").textValue().length());
         assertEquals("finite", header.get("engine").textValue());
         assertEquals(64, header.get("jobSha256").textValue().length());
         assertEquals(0.05, header.at("/job/optimizer/learningRate").doubleValue());
@@ -163,6 +164,46 @@ class ResumeTest {
     }
 
     @Test
+    void aRunSavesEveryCheckpointMinutesWithoutCheckpointEvery() throws IOException {
+        // a tiny interval makes a save due after every update: the last one before the kill is kept
+        String text = job("finite", 2, "tanh", "adam", "float64")
+                .replace("checkpointEvery: 2", "checkpointEvery: 0, checkpointMinutes: 1.0e-9");
+        Path job = Files.writeString(dir.resolve("job.yaml"), text);
+        Path whole = dir.resolve("whole");
+        assertEquals(Main.OK, Cli.run("run", job.toString(), "--out", whole.toString(), "--quiet").status());
+        Path out = dir.resolve("out");
+        killAfter(job, out, 0, 2);
+        assertEquals(3, header(out).at("/position/step").intValue(), "saved after update 3, the last before the kill");
+        Cli resumed = Cli.run("run", job.toString(), "--out", out.toString(), "--resume", "--quiet");
+        assertEquals(Main.OK, resumed.status(), resumed.err());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("trajectory.csv")),
+                Files.readAllBytes(out.resolve("trajectory.csv")));
+    }
+
+    @Test
+    void resumingWithoutACheckpointStartsAtStep0AndSaysSo() throws IOException {
+        // checkpointMinutes 0 and checkpointEvery 0: a killed run leaves nothing to continue from
+        String text = job("finite", 2, "tanh", "sgd", "float64")
+                .replace("checkpointEvery: 2", "checkpointEvery: 0, checkpointMinutes: 0");
+        Path job = Files.writeString(dir.resolve("job.yaml"), text);
+        Path whole = dir.resolve("whole");
+        assertEquals(Main.OK, Cli.run("run", job.toString(), "--out", whole.toString(), "--quiet").status());
+        Path out = dir.resolve("out");
+        killAfter(job, out, 1, 3);
+        assertFalse(Files.exists(out.resolve(CheckpointFiles.FOLDER)));
+        Cli resumed = Cli.run("run", job.toString(), "--out", out.toString(), "--resume");
+        assertEquals(Main.OK, resumed.status(), resumed.err());
+        assertEquals("nothing to resume: no checkpoint in " + out.resolve("checkpoint") + "; starting at step 0",
+                resumed.out().lines().toList().get(0));
+        assertArrayEquals(Files.readAllBytes(whole.resolve("trajectory.csv")),
+                Files.readAllBytes(out.resolve("trajectory.csv")));
+        // and once finished, --resume does nothing
+        Cli again = Cli.run("run", job.toString(), "--out", out.toString(), "--resume");
+        assertEquals(Main.OK, again.status(), again.err());
+        assertEquals("nothing to resume: " + out + " holds this job's finished run", again.out().strip());
+    }
+
+    @Test
     void aFreshRunRemovesAnEarlierCheckpoint() throws IOException {
         Path job = Files.writeString(dir.resolve("job.yaml"), job("finite", 1, "tanh", "sgd", "float64"));
         Path out = dir.resolve("out");
@@ -181,14 +222,22 @@ class ResumeTest {
         killAfter(job, out, 0, 2);
         Path data = out.resolve("checkpoint").resolve(header(out).at("/data/file").textValue());
         byte[] bytes = Files.readAllBytes(data);
-        bytes[bytes.length / 2] ^= 1;
+        int at = bytes.length / 2;
+        bytes[at] ^= 1;
         Files.write(data, bytes);
+        String array = null;
+        for (JsonNode a : header(out).get("arrays")) {
+            long offset = a.get("offset").longValue();
+            if (offset <= at && at < offset + a.get("count").longValue() * (a.get("type").textValue().endsWith("64") ? 8 : 4)) {
+                array = a.get("name").textValue();
+            }
+        }
 
         Cli cli = Cli.run("run", job.toString(), "--out", out.toString(), "--resume");
         assertEquals(Main.BAD_INPUT, cli.status());
         assertEquals("--resume cannot continue: checkpoint " + out.resolve("checkpoint") + " is corrupt ("
-                + data.getFileName() + " does not match its SHA-256 in the header); run without --resume to start over"
-                + System.lineSeparator(), cli.err());
+                + data.getFileName() + " does not match the crc32c of array " + array + " in the header); run without"
+                + " --resume to start over" + System.lineSeparator(), cli.err());
         assertEquals("", cli.out());
         assertTrue(Files.exists(data), "a refused checkpoint is left alone");
 
@@ -206,20 +255,43 @@ class ResumeTest {
         killAfter(job, out, 0, 2);
         Path headerFile = out.resolve("checkpoint").resolve("checkpoint.json");
         ObjectNode header = (ObjectNode) header(out);
-        header.put("version", 2);
+        header.put("version", 3);
         new ObjectMapper().writeValue(headerFile.toFile(), header);
         Cli cli = Cli.run("run", job.toString(), "--out", out.toString(), "--resume");
         assertEquals(Main.BAD_INPUT, cli.status());
-        assertTrue(cli.err().contains("has format version 2, this version of infinitewidth reads version 1 only"),
+        assertTrue(cli.err().contains("has format version 3, this version of infinitewidth reads versions 1 and 2 only"),
                 cli.err());
 
-        header.put("version", 1);
+        header.put("version", 2);
         new ObjectMapper().writeValue(headerFile.toFile(), header);
         Path data = out.resolve("checkpoint").resolve(header.at("/data/file").textValue());
         Files.write(data, java.util.Arrays.copyOf(Files.readAllBytes(data), 100));
         cli = Cli.run("run", job.toString(), "--out", out.toString(), "--resume");
         assertEquals(Main.BAD_INPUT, cli.status());
         assertTrue(cli.err().contains("is corrupt (state-r0-s2.bin has 100 bytes, the header says "), cli.err());
+    }
+
+    @Test
+    void aVersion1CheckpointWithoutChecksumsIsResumedWithAWarning() throws IOException {
+        Path job = Files.writeString(dir.resolve("job.yaml"), job("finite", 2, "tanh", "sgd", "float64"));
+        Path whole = dir.resolve("whole");
+        assertEquals(Main.OK, Cli.run("run", job.toString(), "--out", whole.toString(), "--quiet").status());
+        Path out = dir.resolve("out");
+        killAfter(job, out, 0, 2);
+        // what earlier versions saved: no headerSha256, no crc32c
+        ObjectNode header = (ObjectNode) header(out);
+        header.put("version", 1);
+        header.remove("headerSha256");
+        header.get("arrays").forEach(a -> ((ObjectNode) a).remove("crc32c"));
+        new ObjectMapper().writeValue(out.resolve("checkpoint").resolve("checkpoint.json").toFile(), header);
+
+        Cli cli = Cli.run("run", job.toString(), "--out", out.toString(), "--resume", "--quiet");
+        assertEquals(Main.OK, cli.status(), cli.err());
+        assertEquals("warning: checkpoint " + out.resolve("checkpoint") + " is format version 1, saved without"
+                + " per-array checksums: only its data file's SHA-256 and layout were checked" + System.lineSeparator(),
+                cli.err());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("trajectory.csv")),
+                Files.readAllBytes(out.resolve("trajectory.csv")));
     }
 
     @Test

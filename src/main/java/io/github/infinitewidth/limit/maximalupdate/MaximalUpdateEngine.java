@@ -172,7 +172,7 @@ public final class MaximalUpdateEngine implements Engine {
         double[] targets = e.data().allTargets();
         int m = e.data().size();
         int[] everyInput = java.util.stream.IntStream.range(0, m).toArray();
-        TrajectoryRecorder recorder = new TrajectoryRecorder(e.training(), replicas, e.data().train().size());
+        TrajectoryRecorder recorder = new TrajectoryRecorder(e);
         CheckpointPlan plan = new CheckpointPlan(e, checkpoints, recorder);
         int[] recorded = recorder.steps();
         double[][][][] features = new double[recorded.length][layers + 1][replicas][];
@@ -200,7 +200,7 @@ public final class MaximalUpdateEngine implements Engine {
                             : replica.forward(everyInput, NO_INPUTS, t);
                     // at steps that are not recorded only the batch's outputs exist
                     boolean finite = record || !evaluationPasses ? recorder.offer(r, t, f)
-                            : recorder.check(r, t, at(f, batch));
+                            : recorder.offerBatch(r, t, f, batch);
                     if (!finite) {
                         break;
                     }
@@ -241,15 +241,6 @@ public final class MaximalUpdateEngine implements Engine {
         return java.util.stream.IntStream.range(0, m).filter(j -> !in[j]).toArray();
     }
 
-    /** {@code f} at the given inputs. */
-    private static double[] at(double[] f, int[] inputs) {
-        double[] out = new double[inputs.length];
-        for (int k = 0; k < inputs.length; k++) {
-            out[k] = f[inputs[k]];
-        }
-        return out;
-    }
-
     /** {@code mu/features}: {@code features[k][l][r]} at index {@code (k (L + 1) + l) R + r}, null where not recorded. */
     private static void saveFeatures(StateWriter w, double[][][][] features) {
         w.jagged("mu/features", flatten(features));
@@ -258,7 +249,7 @@ public final class MaximalUpdateEngine implements Engine {
     private static void restoreFeatures(StateReader in, double[][][][] features) {
         double[][] flat = in.jagged("mu/features");
         if (flat.length != flatten(features).length) {
-            throw new IllegalStateException("the saved mu/features hold " + flat.length + " kernels, not "
+            throw new io.github.infinitewidth.state.SavedStateException("the saved mu/features hold " + flat.length + " kernels, not "
                     + flatten(features).length);
         }
         int i = 0;

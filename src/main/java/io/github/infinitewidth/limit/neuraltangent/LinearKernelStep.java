@@ -54,7 +54,7 @@ final class LinearKernelStep implements FunctionSpaceStep {
     public void restoreFrom(StateReader in) {
         double[] saved = in.doubles("nt/history");
         if (saved.length != m) {
-            throw new IllegalStateException("the saved nt/history has " + saved.length + " entries, not " + m);
+            throw new io.github.infinitewidth.state.SavedStateException("the saved nt/history has " + saved.length + " entries, not " + m);
         }
         System.arraycopy(saved, 0, history, 0, m);
     }

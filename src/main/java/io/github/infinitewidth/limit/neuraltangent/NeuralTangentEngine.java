@@ -97,7 +97,7 @@ public final class NeuralTangentEngine implements Engine {
                 ? new ExactKernels(e.data().allInputs(), e.network().activation(), e.network().initStd(), layers)
                 : null;
         boolean kernelStep = q.isLinear() || q.kind() == UpdateFunction.Kind.MOMENTUM;
-        TrajectoryRecorder recorder = new TrajectoryRecorder(e.training(), replicas, e.data().train().size());
+        TrajectoryRecorder recorder = new TrajectoryRecorder(e);
         CheckpointPlan plan = new CheckpointPlan(e, checkpoints, recorder);
         double[][] nngp = new double[replicas][];
         double[][] ntk = new double[replicas][];
@@ -121,33 +121,39 @@ public final class NeuralTangentEngine implements Engine {
                 for (int l = 1; l <= layers && e.training().recordKernels(); l++) {
                     features[l][r] = exact != null ? exact.features(l) : kets.features(l);
                 }
-                double[] f = e.simulation().centerOutput() ? new double[m] : initialOutputs(nngp[r], m, key);
-                try (FunctionSpaceStep step = kernelStep
-                        ? new LinearKernelStep(ntk[r], m, q)
-                        : new ParticleStep(kets, q, e.optimizer().multipliers(), backend)) {
-                    StateReader saved = plan.replicaState(r);
-                    if (saved != null) {
-                        step.restoreFrom(saved);
-                        f = saved.doubles("nt/f");
-                    }
-                    double[][] nngpSoFar = nngp;
-                    double[][] ntkSoFar = ntk;
-                    for (int t = plan.firstStep(r); t <= steps; t++) {
-                        if (!recorder.offer(r, t, f) || t == steps) {
-                            break;
+                // a non-finite ket or kernel at initialization: the replica diverged at step 0 (and f_0 ~ N(0, NNGP)
+                // cannot be drawn)
+                if (kets != null && !kets.finite()) {
+                    recorder.diverged(0);
+                } else if (recorder.check(r, 0, nngp[r]) && recorder.check(r, 0, ntk[r])) {
+                    double[] f = e.simulation().centerOutput() ? new double[m] : initialOutputs(nngp[r], m, key);
+                    try (FunctionSpaceStep step = kernelStep
+                            ? new LinearKernelStep(ntk[r], m, q)
+                            : new ParticleStep(kets, q, e.optimizer().multipliers(), backend)) {
+                        StateReader saved = plan.replicaState(r);
+                        if (saved != null) {
+                            step.restoreFrom(saved);
+                            f = saved.doubles("nt/f");
                         }
-                        double[] k = step.kernel(e.loss().errorSignal(f, targets, schedule.batch(t)), t);
-                        double etaT = e.optimizer().learningRate(t, steps);   // LIMITS.md 1.1
-                        for (int i = 0; i < m; i++) {
-                            f[i] -= etaT * k[i];
+                        double[][] nngpSoFar = nngp;
+                        double[][] ntkSoFar = ntk;
+                        for (int t = plan.firstStep(r); t <= steps; t++) {
+                            if (!recorder.offer(r, t, f) || t == steps) {
+                                break;
+                            }
+                            double[] k = step.kernel(e.loss().errorSignal(f, targets, schedule.batch(t)), t);
+                            double etaT = e.optimizer().learningRate(t, steps);   // LIMITS.md 1.1
+                            for (int i = 0; i < m; i++) {
+                                f[i] -= etaT * k[i];
+                            }
+                            double[] current = f;
+                            plan.afterUpdate(r, t + 1, w -> {
+                                saveKernels(w, nngpSoFar, ntkSoFar, features);
+                                w.doubles("nt/f", current);
+                                step.saveTo(w);
+                            });
+                            listener.stepDone(r, t, steps);
                         }
-                        double[] current = f;
-                        plan.afterUpdate(r, t + 1, w -> {
-                            saveKernels(w, nngpSoFar, ntkSoFar, features);
-                            w.doubles("nt/f", current);
-                            step.saveTo(w);
-                        });
-                        listener.stepDone(r, t, steps);
                     }
                 }
             }

@@ -39,6 +39,8 @@ final class NeuralTangentKets implements AutoCloseable {
     final DeviceMatrix[] h;         // h[l], l = 1..L
     final DeviceMatrix[] x;
     final DeviceMatrix[] dh;
+    /** False when a ket is non-finite (huge initial scales): the replica diverged at step 0. */
+    private boolean finite = true;
 
     NeuralTangentKets(Experiment e, Backend backend, RandomKey key, ExactKernels exact) {
         this.backend = backend;
@@ -61,18 +63,21 @@ final class NeuralTangentKets implements AutoCloseable {
             h[1] = scope.allocate(n, m);
             backend.gemm(false, false, 1.0, u, xi, 0.0, h[1]);
         }
+        finite &= backend.allFinite(h[1]);
         x[1] = scope.allocate(n, m);
         backend.activation(phi, h[1], x[1]);
         for (int l = 2; l <= layers; l++) {
             double[] cov = exact != null ? exact.covariance(l) : scaled(backend.gram(x[l - 1], x[l - 1]), sw2);
             h[l] = scope.allocate(n, m);
             freshGaussian(cov, key, FORWARD_STREAM + l, h[l]);
+            finite &= backend.allFinite(h[l]);
             x[l] = scope.allocate(n, m);
             backend.activation(phi, h[l], x[l]);
         }
 
         v = scope.allocate(n, 1);
         backend.fillGaussian(v, key, OUTPUT_STREAM, init.output());
+        finite &= backend.allFinite(v);
         try (DeviceMatrix derivative = backend.allocate(n, m)) {
             dh[layers] = scope.allocate(n, m);
             backend.activationDerivative(phi, h[layers], derivative);
@@ -83,12 +88,20 @@ final class NeuralTangentKets implements AutoCloseable {
                 freshGaussian(cov, key, BACKWARD_STREAM + l, dh[l - 1]);
                 backend.activationDerivative(phi, h[l - 1], derivative);
                 backend.hadamard(dh[l - 1], derivative, dh[l - 1]);
+                finite &= backend.allFinite(dh[l - 1]);
             }
         }
     }
 
-    /** {@code out = Z F^T} with Z standard Gaussian from {@code stream} and {@code F F^T = cov}. */
+    /**
+     * {@code out = Z F^T} with Z standard Gaussian from {@code stream} and {@code F F^T = cov}; a
+     * non-finite {@code cov} (the layer below is) leaves {@code out} zero and the kets non-finite.
+     */
     private void freshGaussian(double[] cov, RandomKey key, long stream, DeviceMatrix out) {
+        if (!io.github.infinitewidth.engine.Divergence.finite(cov)) {
+            finite = false;
+            return;
+        }
         try (DeviceMatrix z = backend.allocate(out.rows(), m);
              DeviceMatrix factor = backend.upload(m, m, CovarianceFactor.of(cov, m))) {
             backend.fillGaussian(z, key, stream, 1.0);
@@ -115,6 +128,11 @@ final class NeuralTangentKets implements AutoCloseable {
             backward[l] = backend.gram(dh[l], dh[l]);
         }
         return NeuralTangentKernel.assemble(m, inputs, features, backward, mult);
+    }
+
+    /** True when every ket is finite; otherwise the replica diverged at initialization. */
+    boolean finite() {
+        return finite;
     }
 
     int layers() {

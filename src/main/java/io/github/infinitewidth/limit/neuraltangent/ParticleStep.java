@@ -210,7 +210,7 @@ final class ParticleStep implements FunctionSpaceStep {
 
     private static void copyInto(double[] saved, double[] into, String name) {
         if (saved.length != into.length) {
-            throw new IllegalStateException("the saved " + name + " has " + saved.length + " entries, not "
+            throw new io.github.infinitewidth.state.SavedStateException("the saved " + name + " has " + saved.length + " entries, not "
                     + into.length);
         }
         System.arraycopy(saved, 0, into, 0, into.length);
