@@ -219,14 +219,18 @@ public final class CheckpointFiles implements Checkpoints {
             header.set("arrays", written.arrays());
             header.put(HEADER_SHA256, HexFormat.of().formatHex(headerSha256(header)));
             Path headerTmp = folder.resolve(HEADER + ".tmp");
-            try (FileChannel channel = FileChannel.open(headerTmp, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                channel.write(ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(header)));
-                channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
-                channel.force(true);
+            try {
+                try (FileChannel channel = FileChannel.open(headerTmp, StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                    channel.write(ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(header)));
+                    channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
+                    channel.force(true);
+                }
+                Files.move(headerTmp, folder.resolve(HEADER), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(headerTmp);   // only still there when the save failed
             }
-            Files.move(headerTmp, folder.resolve(HEADER), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
             try (DirectoryStream<Path> old = Files.newDirectoryStream(folder, "state-*")) {
                 for (Path f : old) {
                     if (!f.getFileName().toString().equals(dataName)) {

@@ -67,17 +67,21 @@ final class StateFile {
         ArrayNode arrays = JSON.createArrayNode();
         MessageDigest digest = sha256();
         long bytes;
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-             OutputStream out = new DigestOutputStream(new BufferedOutputStream(
-                     java.nio.channels.Channels.newOutputStream(channel), 1 << 16), digest)) {
-            FileStateWriter writer = new FileStateWriter(out, arrays);
-            content.accept(writer);
-            out.flush();
-            channel.force(true);
-            bytes = writer.offset;
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+                 OutputStream out = new DigestOutputStream(new BufferedOutputStream(
+                         java.nio.channels.Channels.newOutputStream(channel), 1 << 16), digest)) {
+                FileStateWriter writer = new FileStateWriter(out, arrays);
+                content.accept(writer);
+                out.flush();
+                channel.force(true);
+                bytes = writer.offset;
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);   // only still there when the save failed (a full disk, say)
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return new Written(arrays, bytes, HexFormat.of().formatHex(digest.digest()));
     }
 

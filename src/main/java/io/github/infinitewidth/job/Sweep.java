@@ -73,7 +73,7 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
             "training.steps", "training.batchSize", "training.shuffle", "training.recordEvery",
             "simulation.particles", "simulation.replicas", "simulation.seed", "simulation.backend",
             "simulation.precision", "simulation.centerOutput", "simulation.kernels", "simulation.memoryLimitMiB",
-            "simulation.checkpointEvery", "simulation.pairPrecision");
+            "simulation.checkpointEvery", "simulation.checkpointMinutes", "simulation.pairPrecision");
     /** The most grid points a sweep may have. */
     private static final long MAX_POINTS = 1_000_000;
     /** Descriptions longer than this are cut (the index keeps ids unique). */

@@ -69,6 +69,12 @@ class ResumeTest {
                 Arguments.of("mu-limit shallow sign", job("mu-limit", 1, "tanh", "sign", "float64")),
                 Arguments.of("mu-limit deep sgd (low-rank DeltaW)", job("mu-limit", 3, "tanh", "sgd", "float64")),
                 Arguments.of("mu-limit deep adam (pair DeltaW), float32", job("mu-limit", 2, "relu", "adam", "float32")),
+                Arguments.of("mu-limit deep AdamW with a cosine schedule",
+                        job("mu-limit", 2, "tanh", "adam, weightDecay: 0.5, schedule: {type: cosine, warmupSteps: 2}",
+                                "float64")),
+                Arguments.of("finite sgd with weight decay and step decay",
+                        job("finite", 2, "tanh", "sgd, weightDecay: 0.5, schedule: {type: step, stepEvery: 3}",
+                                "float64")),
                 Arguments.of("mu-limit deep adam, float32 pairs with float64 kets",
                         job("mu-limit", 2, "relu", "adam", "float64, pairPrecision: float32")));
     }
