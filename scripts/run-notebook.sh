@@ -71,7 +71,9 @@ from nbclient.exceptions import CellExecutionError
 
 path, executed = sys.argv[1], sys.argv[2]
 notebook = nbformat.read(path, as_version=4)
-client = NotebookClient(notebook, timeout=1200, kernel_name="rapaio-jupyter-kernel",
+# startup_timeout: the Java kernel (JShell inside) needs more than nbclient's default 60 s to answer
+# its first request on a busy 2-core machine
+client = NotebookClient(notebook, timeout=1200, startup_timeout=600, kernel_name="rapaio-jupyter-kernel",
                         resources={"metadata": {"path": os.path.dirname(path)}})
 start = time.monotonic()
 try:
