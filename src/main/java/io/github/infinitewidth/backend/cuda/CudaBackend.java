@@ -169,6 +169,12 @@ public final class CudaBackend implements Backend {
         return free[0] + pool.idleBytes();
     }
 
+    /** pair_outer's float64 running sums, which stay in this backend's scratch block once reserved. */
+    @Override
+    public double pairProductScratchBytes(long na, long nb, long p) {
+        return CudaLaunch.pairOuterSumsBytes(na, nb, p);
+    }
+
     // ---- memory ---------------------------------------------------------------------------
 
     @Override
