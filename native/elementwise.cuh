@@ -39,13 +39,16 @@ __device__ inline double activation_derivative(int phi, double x) {
     }
 }
 
-// Math.signum: the argument itself for zeros and NaN.
-__device__ inline double signum(double g) {
-    return g > 0 ? 1.0 : (g < 0 ? -1.0 : g);
+// Math.signum: the argument itself for zeros and NaN. R is the arithmetic type: double for the
+// optimizer steps, float in the float32 pair kernels (pair_products.cuh).
+template <typename R>
+__device__ inline R signum(R g) {
+    return g > 0 ? (R) 1 : (g < 0 ? (R) -1 : g);
 }
 
 // UpdateFunction.apply(g) for the memoryless kinds; eps2 = epsilon * epsilon.
-__device__ inline double memoryless_q(int kind, double g, double eps2) {
+template <typename R>
+__device__ inline R memoryless_q(int kind, R g, R eps2) {
     switch (kind) {
         case SIGN: return signum(g);
         case SMOOTHSIGN: return g / sqrt(g * g + eps2);
@@ -54,7 +57,8 @@ __device__ inline double memoryless_q(int kind, double g, double eps2) {
 }
 
 // UpdateFunction.adamDirection(m, v, c1, c2).
-__device__ inline double adam_direction(double m, double v, double c1, double c2, double epsilon) {
+template <typename R>
+__device__ inline R adam_direction(R m, R v, R c1, R c2, R epsilon) {
     return (m / c1) / (sqrt(v / c2) + epsilon);
 }
 

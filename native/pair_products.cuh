@@ -14,6 +14,13 @@
 // at a time, so each tile of G is computed exactly once (cost O(N_A N_B (m + p)), O(N_A p) extra
 // memory for the float64 running sums). Reproducible: each out[a, i] sums over b in ascending
 // order within a block's range of b, and the ranges in ascending order (pair_outer_finish).
+// Arithmetic follows the storage type T (simulation.precision): float64 runs compute G, Q and
+// the products in double as before; float32 runs form G and Q and the products Q C in float32
+// (the FP32 units, twice the FP64 rate on H100/H200 and 64 times on sm_86/sm_89), while every sum
+// over particles b stays float64: the products of one staged slice of PAIR_C_SLICE particles
+// are summed in float32 and each slice's sum is added to float64 running sums, so the rounding
+// error of an output is that of a 16-term float32 dot product per slice, whatever N is
+// (docs/accuracy.md, "Float32 arithmetic on CUDA").
 #pragma once
 #include "common.cuh"
 #include "elementwise.cuh"
@@ -27,22 +34,25 @@
 #define PAIR_C_SLICE 16
 #define PAIR_THREADS 256
 
-// Shared staging: the slices of A and B while G is formed, then the slices of C while Q is
-// multiplied into the outputs; never both at once. C's rows are padded by one double, so the
-// transposing store of a slice (16 consecutive b per column) hits 16 different banks.
+// Shared staging in the arithmetic type T: the slices of A and B while G is formed, then the
+// slices of C while Q is multiplied into the outputs; never both at once. C's rows are padded by
+// one entry, so the transposing store of a slice (16 consecutive b per column) spreads over the
+// banks.
+template <typename T>
 union PairStage {
     struct {
-        double a[PAIR_K][PAIR_TILE];
-        double b[PAIR_K][PAIR_TILE];
+        T a[PAIR_K][PAIR_TILE];
+        T b[PAIR_K][PAIR_TILE];
     } g;
-    double c[PAIR_C_SLICE][PAIR_COLS + 1];
+    T c[PAIR_C_SLICE][PAIR_COLS + 1];
 };
 
 // g[r][s] = sum_j coef[j] A[a0 + tx + 16 r, j] B[b0 + ty + 16 s, j]; zero outside the matrices.
-// Ends with a barrier after its last use of the staging area (when m > 0).
+// coef[j] A[a, j] is formed in double and rounded once to T. Ends with a barrier after its last
+// use of the staging area (when m > 0).
 template <typename T>
 __device__ void pair_tile(const double* coef, const T* a, int na, const T* b, int nb, int m, int a0, int b0,
-                          double g[4][4], PairStage& stage) {
+                          T g[4][4], PairStage<T>& stage) {
     int tx = threadIdx.x % 16;
     int ty = threadIdx.x / 16;
 #pragma unroll
@@ -58,14 +68,14 @@ __device__ void pair_tile(const double* coef, const T* a, int na, const T* b, in
             int aa = e % PAIR_TILE;
             int jj = e / PAIR_TILE;
             int j = j0 + jj;
-            stage.g.a[jj][aa] = (a0 + aa < na && j < m) ? coef[j] * (double) a[a0 + aa + (long long) j * na] : 0.0;
-            stage.g.b[jj][aa] = (b0 + aa < nb && j < m) ? (double) b[b0 + aa + (long long) j * nb] : 0.0;
+            stage.g.a[jj][aa] = (a0 + aa < na && j < m) ? (T) (coef[j] * (double) a[a0 + aa + (long long) j * na]) : (T) 0;
+            stage.g.b[jj][aa] = (b0 + aa < nb && j < m) ? b[b0 + aa + (long long) j * nb] : (T) 0;
         }
         __syncthreads();
         int depth = min(PAIR_K, m - j0);   // no multiply-adds on the zero padding of the last slice
         for (int k = 0; k < depth; k++) {
-            double ar[4];
-            double br[4];
+            T ar[4];
+            T br[4];
 #pragma unroll
             for (int r = 0; r < 4; r++) {
                 ar[r] = stage.g.a[k][tx + 16 * r];
@@ -94,17 +104,17 @@ __device__ inline bool pair_kept(int a0, int b0, int r, int s, int na, int nb, i
 template <typename T>
 __device__ void memoryless_q_tile(int q_kind, double eps2, const double* coef, const T* a, int na, const T* b,
                                   int nb, int m, int a0, int b0, int exclude_diagonal,
-                                  double (*qs)[PAIR_TILE], PairStage& stage) {
+                                  T (*qs)[PAIR_TILE], PairStage<T>& stage) {
     int tx = threadIdx.x % 16;
     int ty = threadIdx.x / 16;
-    double g[4][4];
+    T g[4][4];
     pair_tile(coef, a, na, b, nb, m, a0, b0, g, stage);
 #pragma unroll
     for (int r = 0; r < 4; r++) {
 #pragma unroll
         for (int s = 0; s < 4; s++) {
             bool keep = pair_kept(a0, b0, r, s, na, nb, exclude_diagonal);
-            qs[ty + 16 * s][tx + 16 * r] = keep ? memoryless_q(q_kind, g[r][s], eps2) : 0.0;
+            qs[ty + 16 * s][tx + 16 * r] = keep ? memoryless_q(q_kind, g[r][s], (T) eps2) : (T) 0;
         }
     }
 }
@@ -115,10 +125,10 @@ __device__ void memoryless_q_tile(int q_kind, double eps2, const double* coef, c
 template <typename T>
 __device__ void adam_q_tile(double epsilon, double c1, double c2, int second_rank, const double* coefs, const T* a,
                             int na, const T* b, int nb, int m, int a0, int b0, int exclude_diagonal,
-                            double (*qs)[PAIR_TILE], PairStage& stage) {
+                            T (*qs)[PAIR_TILE], PairStage<T>& stage) {
     int tx = threadIdx.x % 16;
     int ty = threadIdx.x / 16;
-    double g[4][4];
+    T g[4][4];
     pair_tile(coefs, a, na, b, nb, m, a0, b0, g, stage);
 #pragma unroll
     for (int r = 0; r < 4; r++) {
@@ -127,7 +137,7 @@ __device__ void adam_q_tile(double epsilon, double c1, double c2, int second_ran
             qs[ty + 16 * s][tx + 16 * r] = g[r][s];
         }
     }
-    double v[4][4] = {};
+    T v[4][4] = {};
     for (int factor = 1; factor <= second_rank; factor++) {
         pair_tile(coefs + (long long) factor * m, a, na, b, nb, m, a0, b0, g, stage);
 #pragma unroll
@@ -142,21 +152,25 @@ __device__ void adam_q_tile(double epsilon, double c1, double c2, int second_ran
     for (int r = 0; r < 4; r++) {
 #pragma unroll
         for (int s = 0; s < 4; s++) {
-            double& q = qs[ty + 16 * s][tx + 16 * r];
-            q = pair_kept(a0, b0, r, s, na, nb, exclude_diagonal) ? adam_direction(q, v[r][s], c1, c2, epsilon) : 0.0;
+            T& q = qs[ty + 16 * s][tx + 16 * r];
+            q = pair_kept(a0, b0, r, s, na, nb, exclude_diagonal)
+                ? adam_direction(q, v[r][s], (T) c1, (T) c2, (T) epsilon) : (T) 0;
         }
     }
 }
 
 // Second stage of pair_outer: for every block of 16 S output columns (S = 1 when p <= 16, so a
-// single output column costs no more than 16; else 4, PAIR_COLS columns), the running sums sums[a, i] (float64, the block's own
-// rows) += sum over the tile's b of qs[b][a] C[b0 + b, i]; a 64 x 16 S product in 4 x S
-// micro-tiles. The first tile of a block starts the sums from zero; its last tile writes alpha
-// times them to out when the block covers all of b (one range), else leaves them in sums for
-// pair_outer_finish.
+// single output column costs no more than 16; else 4 in float64, PAIR_COLS columns, and 2 in
+// float32), the running sums sums[a, i] (float64, the block's own rows) += sum over the tile's b
+// of qs[b][a] C[b0 + b, i]; a 64 x 16 S product in 4 x S micro-tiles. The first tile of a block
+// starts the sums from zero; its last tile writes alpha times them to out when the block covers
+// all of b (one range), else leaves them in sums for pair_outer_finish. In float64 the products
+// go straight into the running sums; in float32 each slice of PAIR_C_SLICE particles is summed in
+// float32 (part) and then added to them.
 template <int S, typename T>
-__device__ void multiply_q_tile(const double (*qs)[PAIR_TILE], const T* cm, int nb, int p, int a0, int b0, int na,
-                                bool first, bool last, double alpha, double* sums, T* out, PairStage& stage) {
+__device__ void multiply_q_tile(const T (*qs)[PAIR_TILE], const T* cm, int nb, int p, int a0, int b0, int na,
+                                bool first, bool last, double alpha, double* sums, T* out, PairStage<T>& stage) {
+    constexpr bool wide = sizeof(T) == sizeof(double);
     const int cols = 16 * S;
     int tx = threadIdx.x % 16;
     int ty = threadIdx.x / 16;
@@ -178,12 +192,20 @@ __device__ void multiply_q_tile(const double (*qs)[PAIR_TILE], const T* cm, int 
                 int ii = e / PAIR_C_SLICE;
                 int gb = b0 + c0 + bb;
                 int i = i0 + ii;
-                stage.c[bb][ii] = (gb < nb && i < p) ? (double) cm[gb + (long long) i * nb] : 0.0;
+                stage.c[bb][ii] = (gb < nb && i < p) ? cm[gb + (long long) i * nb] : (T) 0;
             }
             __syncthreads();
+            T part[4][S];
+#pragma unroll
+            for (int r = 0; r < 4; r++) {
+#pragma unroll
+                for (int s = 0; s < S; s++) {
+                    part[r][s] = wide ? (T) acc[r][s] : (T) 0;
+                }
+            }
             for (int k = 0; k < PAIR_C_SLICE; k++) {
-                double qr[4];
-                double cr[S];
+                T qr[4];
+                T cr[S];
 #pragma unroll
                 for (int r = 0; r < 4; r++) {
                     qr[r] = qs[c0 + k][tx + 16 * r];
@@ -196,8 +218,15 @@ __device__ void multiply_q_tile(const double (*qs)[PAIR_TILE], const T* cm, int 
                 for (int r = 0; r < 4; r++) {
 #pragma unroll
                     for (int s = 0; s < S; s++) {
-                        acc[r][s] += qr[r] * cr[s];
+                        part[r][s] += qr[r] * cr[s];
                     }
+                }
+            }
+#pragma unroll
+            for (int r = 0; r < 4; r++) {
+#pragma unroll
+                for (int s = 0; s < S; s++) {
+                    acc[r][s] = wide ? (double) part[r][s] : acc[r][s] + (double) part[r][s];
                 }
             }
             __syncthreads();
@@ -221,16 +250,19 @@ __device__ void multiply_q_tile(const double (*qs)[PAIR_TILE], const T* cm, int 
     }
 }
 
-// multiply_q_tile in passes of 16 columns when p <= 16, else of PAIR_COLS (the branch is the same in
-// every thread). A third width of 32 made ptxas spill at pair_outer's 80 registers.
+// multiply_q_tile in passes of 16 columns when p <= 16, else of PAIR_COLS in float64 and of 32 in
+// float32 (the branch is the same in every thread). A third width of 32 made ptxas spill at
+// pair_outer's 80 registers in float64; in float32 the 64-column pass (float64 sums plus the
+// float32 slice sums) spilled there, the 32-column one does not.
 template <typename T>
-__device__ void multiply_q_tile_for(const double (*qs)[PAIR_TILE], const T* cm, int nb, int p, int a0, int b0,
+__device__ void multiply_q_tile_for(const T (*qs)[PAIR_TILE], const T* cm, int nb, int p, int a0, int b0,
                                     int na, bool first, bool last, double alpha, double* sums, T* out,
-                                    PairStage& stage) {
+                                    PairStage<T>& stage) {
     if (p <= 16) {
         multiply_q_tile<1>(qs, cm, nb, p, a0, b0, na, first, last, alpha, sums, out, stage);
     } else {
-        multiply_q_tile<4>(qs, cm, nb, p, a0, b0, na, first, last, alpha, sums, out, stage);
+        multiply_q_tile<sizeof(T) == sizeof(double) ? 4 : 2>(qs, cm, nb, p, a0, b0, na, first, last, alpha, sums,
+                                                              out, stage);
     }
 }
 
@@ -242,8 +274,8 @@ template <typename T>
 __device__ void pair_outer(int q_kind, double epsilon, const double* coefs, const T* a, int na, const T* b, int nb,
                            int m, const T* cm, int p, double alpha, int exclude_diagonal, int tiles_per_block,
                            double* partial, T* out) {
-    __shared__ double qs[PAIR_TILE][PAIR_TILE];   // qs[bb][aa]
-    __shared__ PairStage stage;
+    __shared__ T qs[PAIR_TILE][PAIR_TILE];   // qs[bb][aa]
+    __shared__ PairStage<T> stage;
     int a0 = blockIdx.x * PAIR_TILE;
     int first = blockIdx.y * tiles_per_block;
     int end = min((nb + PAIR_TILE - 1) / PAIR_TILE, first + tiles_per_block);
@@ -265,8 +297,8 @@ template <typename T>
 __device__ void pair_outer_adam(double epsilon, double c1, double c2, int second_rank, const double* coefs,
                                 const T* a, int na, const T* b, int nb, int m, const T* cm, int p, double alpha,
                                 int exclude_diagonal, int tiles_per_block, double* partial, T* out) {
-    __shared__ double qs[PAIR_TILE][PAIR_TILE];
-    __shared__ PairStage stage;
+    __shared__ T qs[PAIR_TILE][PAIR_TILE];
+    __shared__ PairStage<T> stage;
     int a0 = blockIdx.x * PAIR_TILE;
     int first = blockIdx.y * tiles_per_block;
     int end = min((nb + PAIR_TILE - 1) / PAIR_TILE, first + tiles_per_block);
@@ -303,13 +335,13 @@ FOR_BOTH_PRECISIONS(pair_outer_finish, (const double* partial, int ranges, long 
 template <typename T>
 __device__ void pair_accumulate(int q_kind, double epsilon, const double* coefs, const T* a, int na, const T* b,
                                 int nb, int m, double alpha, int exclude_diagonal, T* pairs) {
-    __shared__ PairStage stage;
+    __shared__ PairStage<T> stage;
     int tx = threadIdx.x % 16;
     int ty = threadIdx.x / 16;
     int a0 = blockIdx.x * PAIR_TILE;
     int b0 = blockIdx.y * PAIR_TILE;
     double eps2 = epsilon * epsilon;
-    double g[4][4];
+    T g[4][4];
     pair_tile(coefs, a, na, b, nb, m, a0, b0, g, stage);
 #pragma unroll
     for (int s = 0; s < 4; s++) {
@@ -317,7 +349,7 @@ __device__ void pair_accumulate(int q_kind, double epsilon, const double* coefs,
         for (int r = 0; r < 4; r++) {
             if (pair_kept(a0, b0, r, s, na, nb, exclude_diagonal)) {
                 long long at = a0 + tx + 16 * r + (long long) (b0 + ty + 16 * s) * na;
-                pairs[at] = (T) ((double) pairs[at] + alpha * memoryless_q(q_kind, g[r][s], eps2));
+                pairs[at] = (T) ((double) pairs[at] + alpha * (double) memoryless_q(q_kind, g[r][s], (T) eps2));
             }
         }
     }
@@ -335,31 +367,33 @@ template <typename T>
 __device__ void pair_update(int kind, double epsilon, double beta1, double beta2, double c1, double c2,
                             const double* coefs, const T* a, int na, const T* b, int nb, int m, double alpha,
                             int exclude_diagonal, T* pairs, T* s0, T* s1) {
-    __shared__ PairStage stage;
+    __shared__ PairStage<T> stage;
     int tx = threadIdx.x % 16;
     int ty = threadIdx.x / 16;
     int a0 = blockIdx.x * PAIR_TILE;
     int b0 = blockIdx.y * PAIR_TILE;
-    double g[4][4];
+    T g[4][4];
     pair_tile(coefs, a, na, b, nb, m, a0, b0, g, stage);
+    T b1 = (T) beta1;
+    T b2 = (T) beta2;
 #pragma unroll
     for (int s = 0; s < 4; s++) {
 #pragma unroll
         for (int r = 0; r < 4; r++) {
             if (pair_kept(a0, b0, r, s, na, nb, exclude_diagonal)) {
                 long long at = a0 + tx + 16 * r + (long long) (b0 + ty + 16 * s) * na;
-                double direction;
+                T direction;
                 if (kind == MOMENTUM) {
-                    direction = beta1 * (double) s0[at] + g[r][s];
-                    s0[at] = (T) direction;
+                    direction = b1 * s0[at] + g[r][s];
+                    s0[at] = direction;
                 } else {
-                    double mi = beta1 * (double) s0[at] + (1 - beta1) * g[r][s];
-                    double vi = beta2 * (double) s1[at] + (1 - beta2) * g[r][s] * g[r][s];
-                    s0[at] = (T) mi;
-                    s1[at] = (T) vi;
-                    direction = adam_direction(mi, vi, c1, c2, epsilon);
+                    T mi = b1 * s0[at] + ((T) 1 - b1) * g[r][s];
+                    T vi = b2 * s1[at] + ((T) 1 - b2) * g[r][s] * g[r][s];
+                    s0[at] = mi;
+                    s1[at] = vi;
+                    direction = adam_direction(mi, vi, (T) c1, (T) c2, (T) epsilon);
                 }
-                pairs[at] = (T) ((double) pairs[at] + alpha * direction);
+                pairs[at] = (T) ((double) pairs[at] + alpha * (double) direction);
             }
         }
     }

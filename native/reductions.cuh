@@ -54,7 +54,7 @@ __device__ void gram_partials(const T* a, int a_cols, const T* b, int b_cols, in
     int chunk = blockIdx.y / b_tiles;
     int r0 = chunk * REDUCE_CHUNK;
     int length = min(rows - r0, REDUCE_CHUNK);
-    gemm_tile<T, double>(1, 0, a_cols, b_cols, length, 1.0, a + r0, rows, b + r0, rows, 0.0,
+    gemm_tile<T, double, double>(1, 0, a_cols, b_cols, length, 1.0, a + r0, rows, b + r0, rows, 0.0,
                          partial + (long long) chunk * a_cols * b_cols, a_cols, blockIdx.x, blockIdx.y % b_tiles);
 }
 FOR_BOTH_PRECISIONS_BOUNDED(gram_partials, GEMM_THREADS, 4,

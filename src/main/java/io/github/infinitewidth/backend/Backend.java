@@ -59,6 +59,16 @@ public interface Backend extends AutoCloseable {
         return Long.MAX_VALUE;
     }
 
+    /**
+     * Bytes of device memory that {@link #nonlinearOuterProduct} and {@link #adamOuterProduct} hold
+     * beyond their operands for {@code na} particles a, {@code nb} particles b and {@code p} output
+     * columns (in floating point, for the memory plans: hostile sizes saturate instead of wrapping);
+     * 0 where they need none.
+     */
+    default double pairProductScratchBytes(long na, long nb, long p) {
+        return 0;
+    }
+
     /** True when {@link #allocate(int, int, Precision)} takes a precision other than {@link #precision()}. */
     default boolean storesMixedPrecision() {
         return false;

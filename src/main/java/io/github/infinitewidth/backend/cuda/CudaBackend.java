@@ -28,7 +28,9 @@ import jcuda.driver.JCudaDriver;
  * pooled per backend ({@link DevicePool}), and the kernels of {@code native/} loaded from the
  * classpath ({@link KernelImage}). Matrices are stored in the
  * backend's precision and every kernel computes in float64, like the CPU backend, so the two
- * agree to the rounding of the stored values; Gaussian fills agree bit for bit (LIMITS.md
+ * agree to the rounding of the stored values, except that float32 backends form the pair
+ * products and the own GEMM in float32 arithmetic with float64 sums over particles (within about
+ * 1e-6 relative, docs/accuracy.md); Gaussian fills agree bit for bit (LIMITS.md
  * section 6). GEMM runs on cuBLAS when {@code libcublas.so.12} loads and on the own kernel
  * otherwise ({@link #gemmImplementation()}).
  *
@@ -165,6 +167,12 @@ public final class CudaBackend implements Backend {
         long[] total = new long[1];
         check(JCudaDriver.cuMemGetInfo(free, total), "freeMemoryBytes", "cuMemGetInfo");
         return free[0] + pool.idleBytes();
+    }
+
+    /** pair_outer's float64 running sums, which stay in this backend's scratch block once reserved. */
+    @Override
+    public double pairProductScratchBytes(long na, long nb, long p) {
+        return CudaLaunch.pairOuterSumsBytes(na, nb, p);
     }
 
     // ---- memory ---------------------------------------------------------------------------

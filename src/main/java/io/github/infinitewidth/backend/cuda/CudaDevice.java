@@ -67,17 +67,18 @@ record CudaDevice(CUdevice handle, String name, int computeMajor, int computeMin
     }
 
     /**
-     * A warning when the GPU's float64 rate makes the backend pointless, null otherwise. Every
-     * kernel computes in float64 whatever the storage precision (docs/design-notes.md, "CUDA
-     * backend"), so at 1/64 of the float32 rate the pair products run at about a fortieth of an
-     * H100's speed, no faster than a many-core CPU.
+     * A warning when the GPU's float64 rate makes the backend pointless, null otherwise. Float64
+     * runs compute in float64 (docs/design-notes.md, "CUDA backend"), so at 1/64 of the float32
+     * rate the pair products run at about a fortieth of an H100's speed, no faster than a
+     * many-core CPU; float32 runs compute their pair products and GEMM in float32.
      */
     String float64Warning() {
         if (float64Slowdown() <= 2) {
             return null;
         }
         return String.format(java.util.Locale.ROOT, "%s (compute %d.%d) runs float64 at 1/%d of its float32 rate, and"
-                + " the CUDA kernels compute in float64: the CPU backend may well be faster", name, computeMajor,
+                + " float64 runs compute in float64 on it: the CPU backend may well be faster (float32 runs"
+                + " compute the pair products in float32)", name, computeMajor,
                 computeMinor, float64Slowdown());
     }
 

@@ -79,6 +79,27 @@ final class CudaLaunch {
     }
 
     /**
+     * Bytes of pair_outer's float64 running sums for an {@code na x nb} pair product with {@code p}
+     * output columns ({@code ranges x na x p} doubles, the ranges of {@link #pairOuter}), in floating
+     * point for the memory plans.
+     */
+    static double pairOuterSumsBytes(long na, long nb, long p) {
+        long aTiles = ceilDiv(na, PAIR_TILE);
+        long bTiles = ceilDiv(nb, PAIR_TILE);
+        if (aTiles == 0 || bTiles == 0 || p == 0) {
+            return 0;
+        }
+        return (double) pairOuterRanges(aTiles, bTiles)[0] * na * p * Double.BYTES;
+    }
+
+    /** {ranges, tiles per range} of b for pair_outer: ranges until about PAIR_OUTER_BLOCKS blocks. */
+    private static long[] pairOuterRanges(long aTiles, long bTiles) {
+        long wanted = Math.min(bTiles, Math.max(1, ceilDiv(PAIR_OUTER_BLOCKS, aTiles)));
+        long perBlock = ceilDiv(bTiles, wanted);
+        return new long[] {ceilDiv(bTiles, perBlock), perBlock};
+    }
+
+    /**
      * Ranges of b for an {@code na x nb} pair product: as many as bring the grid to about
      * {@link #PAIR_OUTER_BLOCKS} blocks, at most one per tile of b; an empty grid when there is
      * no output ({@code na} or {@code p} zero) or nothing to sum ({@code nb} zero).
@@ -89,10 +110,9 @@ final class CudaLaunch {
         if (aTiles == 0 || bTiles == 0 || p == 0) {
             return new PairOuterGrid(new Grid(0, 0), 0);
         }
-        long wanted = Math.min(bTiles, Math.max(1, ceilDiv(PAIR_OUTER_BLOCKS, aTiles)));
-        long perBlock = ceilDiv(bTiles, wanted);
+        long[] ranges = pairOuterRanges(aTiles, bTiles);
         // at most PAIR_OUTER_BLOCKS ranges, far below CUDA's limit on the second dimension
-        return new PairOuterGrid(new Grid((int) aTiles, (int) ceilDiv(bTiles, perBlock)), (int) perBlock);
+        return new PairOuterGrid(new Grid((int) aTiles, (int) ranges[0]), (int) ranges[1]);
     }
 
     /** Tiles of {@link #PAIR_TILE} x {@link #PAIR_TILE} pairs covering an {@code na x nb} pair matrix. */

@@ -2,7 +2,7 @@ package io.github.infinitewidth.backend.cuda;
 
 import jcuda.driver.CUdeviceptr;
 
-/** GEMM by the tiled kernel of {@code native/gemm.cuh}, accumulating in float64. */
+/** GEMM by the tiled kernel of {@code native/gemm.cuh}, in the backend's precision's arithmetic (like cuBLAS). */
 final class KernelGemm implements GemmRoute {
     private final CudaKernels kernels;
 

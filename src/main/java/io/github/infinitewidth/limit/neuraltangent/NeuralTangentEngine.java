@@ -57,8 +57,13 @@ public final class NeuralTangentEngine implements Engine {
         }
         long n = e.simulation().particles();
         RunSizes.requireInputKernels(e, "NNGP and NTK");
-        memoryPlan(e, backend.precision()).requireFits(backend, e.simulation().memoryLimitMiB(),
-                "simulation.particles", n);
+        MemoryPlan plan = memoryPlan(e, backend.precision());
+        // the hidden layers' pair terms multiply into x^{l-1}, N x m (ParticleStep)
+        double pairSums = e.network().hiddenLayers() >= 2 ? backend.pairProductScratchBytes(n, n, e.data().size()) : 0;
+        if (pairSums > 0) {
+            plan = plan.with("pair-product sums", pairSums);
+        }
+        plan.requireFits(backend, e.simulation().memoryLimitMiB(), "simulation.particles", n);
         if ((double) n * Math.max(e.data().size(), e.data().dimension() + 1L) > backend.maxMatrixEntries()) {
             RunSizes.requireArray("simulation.particles", n, "N x m ket matrices", n * (double) Math.max(
                     e.data().size(), e.data().dimension() + 1L));

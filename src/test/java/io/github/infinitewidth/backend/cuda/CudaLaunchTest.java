@@ -62,6 +62,17 @@ class CudaLaunchTest {
     }
 
     @Test
+    void pairOuterSumsTakeOneFloat64PerRangeParticleAndOutputColumn() {
+        // 8192 particles, 8 ranges (above): 8 x 8192 x 104 doubles
+        assertEquals(8.0 * 8192 * 104 * 8, CudaLaunch.pairOuterSumsBytes(8192, 8192, 104));
+        assertEquals(1.0 * 65536 * 104 * 8, CudaLaunch.pairOuterSumsBytes(65536, 65536, 104));
+        assertEquals(3.0 * 25600 * 5 * 8, CudaLaunch.pairOuterSumsBytes(25600, 448, 5));
+        assertEquals(0.0, CudaLaunch.pairOuterSumsBytes(3, 3, 0));
+        // hostile sizes do not wrap: 2^31 - 1 particles and columns
+        assertTrue(CudaLaunch.pairOuterSumsBytes(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE) > 1e18);
+    }
+
+    @Test
     void aGridBeyondCudasLimitIsRefusedNamingTheOperation() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CudaLaunch.gemm("gemm (op(A) 4 x 1, op(B) 1 x 5000000)", 4, 5_000_000));

@@ -12,7 +12,9 @@ import java.util.Locale;
  * <pre>runtime/bin/java -cp lib/infinitewidth.jar:tests/classes io.github.infinitewidth.backend.cuda.GpuTimeModel</pre>
  * prints the per-step tables of docs/performance.md;
  * {@code ... GpuTimeModel run DEVICE-NAME GEMM-ROUTE PARTICLES STEPS} one predicted wall time in
- * seconds for a one-replica run of examples/paper-5.1/job-gpu.yaml.
+ * seconds for a one-replica run of examples/paper-5.1/job-gpu.yaml. Every own kernel is charged at
+ * the float64 rate, as before float32 runs computed their pair products and own GEMM in float32;
+ * for those the pair and own-GEMM times are upper bounds (docs/performance.md, "Kernel resources").
  */
 public final class GpuTimeModel {
     /**

@@ -405,6 +405,239 @@ static void check_pair_update(int na, int nb, int m) {
     }
 }
 
+// ---- float32 arithmetic (simulation.precision float32) against the float64 kernels ----
+// The _f32 pair kernels and GEMM compute in float32 while the sums over particles stay float64
+// (pair_products.cuh). Each check runs both precisions on the same inputs (exactly representable
+// in float) and bounds |float32 result - float64 result| per entry by the standard rounding-error
+// bounds of float32 (u = 2^-24; an n-term dot product is off by at most n u sum |x_i y_i|),
+// propagated through Q by its slope (sgd 1, smoothsign 1/epsilon; sign may flip only where
+// |G| is within G's bound; Adam's direction is monotone in m and v, so its corners bound it).
+// The float64 kernels' own error (2^-53 per operation) is far inside these bounds.
+static const double U32 = 0x1.0p-24;
+
+static double abs_pair_value(const double* coef, const std::vector<float>& a, int na, int x,
+                             const std::vector<float>& b, int nb, int y, int m) {
+    double s = 0;
+    for (int j = 0; j < m; j++) {
+        s += std::fabs(coef[j] * (double) a[x + (size_t) j * na] * (double) b[y + (size_t) j * nb]);
+    }
+    return s;
+}
+
+// Bound on |G in float32 - G| over m inputs: coef[j] A rounded once, m products, m - 1 additions.
+static double g_error(int m, double abs_sum) { return (m + 2) * U32 * abs_sum; }
+
+// Largest |Q(g') - Q(g)| for |g' - g| <= dg, plus the float32 rounding of evaluating Q (epsilon 0.1).
+static double q_error(int kind, double g, double dg) {
+    if (kind == SIGN) return std::fabs(g) <= dg ? 2.0 : 0.0;
+    if (kind == SMOOTHSIGN) return dg / 0.1 + 6 * U32;
+    return dg + U32 * std::fabs(g);
+}
+
+// Largest change of Adam's direction (m / c1) / (sqrt(v / c2) + epsilon) for m within dm and v
+// within dv (its extremes are at the corners), plus 10 roundings of evaluating it in float32.
+static double adam_error(double m, double dm, double v, double dv, double c1, double c2, double epsilon) {
+    auto d = [&](double mm, double vv) { return (mm / c1) / (std::sqrt(std::max(vv, 0.0) / c2) + epsilon); };
+    double d0 = d(m, v);
+    double worst = 0;
+    for (double mm : {m - dm, m + dm}) {
+        for (double vv : {v - dv, v + dv}) {
+            worst = std::max(worst, std::fabs(d(mm, vv) - d0));
+        }
+    }
+    return worst + 10 * U32 * std::fabs(d0);
+}
+
+// Compares a float32 result with the float64 one entry by entry against bound[i]; prints the largest
+// error relative to the largest float64 value, next to what rounding the float64 result to float32
+// alone (float32 storage with float64 arithmetic, the former float32 path) changes.
+static void expect_within(const std::string& check, const std::vector<double>& f64, const std::vector<float>& f32,
+                          const std::vector<double>& bound) {
+    double largest = 0, error = 0, storage = 0, used = 0;
+    for (size_t i = 0; i < f64.size(); i++) {
+        double e = std::fabs((double) f32[i] - f64[i]);
+        if (!(e <= bound[i])) {
+            std::printf("FAIL %s at %zu: float64 %.17g, float32 %.9g, bound %.3g\n", check.c_str(), i, f64[i],
+                        (double) f32[i], bound[i]);
+            std::exit(1);
+        }
+        largest = std::max(largest, std::fabs(f64[i]));
+        error = std::max(error, e);
+        storage = std::max(storage, std::fabs((double) (float) f64[i] - f64[i]));
+        used = std::max(used, bound[i] > 0 ? e / bound[i] : 0.0);
+    }
+    std::printf("ok %s: largest error %.2g of the largest value (float32 storage alone %.2g), %.2g of the bound\n",
+                check.c_str(), error / largest, storage / largest, used);
+}
+
+static std::vector<double> widened(const std::vector<float>& v) { return std::vector<double>(v.begin(), v.end()); }
+
+// pair_outer (every Q) and pair_accumulate, float32 against float64.
+static void check_float32_pairs(int na, int nb, int m, int p, int tiles_per_block) {
+    const int rank = 2;
+    std::vector<double> coefs((size_t) (rank + 1) * m);
+    for (size_t j = 0; j < coefs.size(); j++) coefs[j] = 0.13 * (double) (j % 7) - 0.4;
+    for (int exclude = 0; exclude < 2; exclude++) {
+        int rows_b = exclude ? na : nb;
+        std::vector<float> a = random_matrix<float>((size_t) na * m);
+        std::vector<float> b = random_matrix<float>((size_t) rows_b * m);
+        std::vector<float> cm = random_matrix<float>((size_t) rows_b * p);
+        std::vector<double> a64 = widened(a), b64 = widened(b), cm64 = widened(cm);
+        double c1 = 1 - std::pow(0.9, 3);
+        double c2 = 1 - std::pow(0.99, 3);
+        for (int kind : {(int) SGD, (int) SIGN, (int) SMOOTHSIGN, (int) ADAM}) {
+            std::vector<double> bound((size_t) na * p), dq((size_t) na * rows_b), q((size_t) na * rows_b);
+            for (int x = 0; x < na; x++) {
+                for (int y = 0; y < rows_b; y++) {
+                    size_t at = x + (size_t) y * na;
+                    if (exclude && x == y) continue;
+                    double g = pair_value(coefs.data(), a, na, x, b, rows_b, y, m);
+                    double dg = g_error(m, abs_pair_value(coefs.data(), a, na, x, b, rows_b, y, m));
+                    if (kind == ADAM) {
+                        double v = 0, dv = 0;
+                        for (int r = 1; r <= rank; r++) {
+                            double gr = pair_value(coefs.data() + r * m, a, na, x, b, rows_b, y, m);
+                            double dgr = g_error(m, abs_pair_value(coefs.data() + r * m, a, na, x, b, rows_b, y, m));
+                            v += gr * gr;
+                            dv += 2 * std::fabs(gr) * dgr + dgr * dgr + 2 * rank * U32 * gr * gr;
+                        }
+                        q[at] = (g / c1) / (std::sqrt(v / c2) + 0.1);
+                        dq[at] = adam_error(g, dg, v, dv, c1, c2, 0.1);
+                    } else {
+                        q[at] = reference_q(kind, g);
+                        dq[at] = q_error(kind, g, dg);
+                    }
+                }
+            }
+            // the products Q C: 16-term float32 sums per slice of particles, float64 across slices
+            for (int x = 0; x < na; x++) {
+                for (int i = 0; i < p; i++) {
+                    double s = 0;
+                    for (int y = 0; y < rows_b; y++) {
+                        size_t at = x + (size_t) y * na;
+                        double c = std::fabs((double) cm[y + (size_t) i * rows_b]);
+                        s += dq[at] * c + (PAIR_C_SLICE + 1) * U32 * (std::fabs(q[at]) + dq[at]) * c;
+                    }
+                    bound[x + (size_t) i * na] = 0.25 * s;
+                }
+            }
+            std::vector<float> out32((size_t) na * p);
+            std::vector<double> out64((size_t) na * p);
+            run_pair_outer(na, rows_b, p, tiles_per_block, 0.25, out32, [&](int per, double* partial) {
+                if (kind == ADAM) {
+                    pair_outer_adam<float>(0.1, c1, c2, rank, coefs.data(), a.data(), na, b.data(), rows_b, m,
+                                           cm.data(), p, 0.25, exclude, per, partial, out32.data());
+                } else {
+                    pair_outer<float>(kind, 0.1, coefs.data(), a.data(), na, b.data(), rows_b, m, cm.data(), p, 0.25,
+                                      exclude, per, partial, out32.data());
+                }
+            });
+            run_pair_outer(na, rows_b, p, tiles_per_block, 0.25, out64, [&](int per, double* partial) {
+                if (kind == ADAM) {
+                    pair_outer_adam<double>(0.1, c1, c2, rank, coefs.data(), a64.data(), na, b64.data(), rows_b, m,
+                                            cm64.data(), p, 0.25, exclude, per, partial, out64.data());
+                } else {
+                    pair_outer<double>(kind, 0.1, coefs.data(), a64.data(), na, b64.data(), rows_b, m, cm64.data(),
+                                       p, 0.25, exclude, per, partial, out64.data());
+                }
+            });
+            for (size_t i = 0; i < bound.size(); i++) bound[i] += 2 * U32 * std::fabs(out64[i]);
+            std::string what = "q=" + std::to_string(kind) + " exclude=" + std::to_string(exclude) + " "
+                               + std::to_string(na) + "x" + std::to_string(rows_b) + " m=" + std::to_string(m)
+                               + " p=" + std::to_string(p);
+            expect_within("float32 arithmetic pair_outer " + what, out64, out32, bound);
+            if (kind == ADAM) continue;
+            std::vector<float> pairs32 = random_matrix<float>((size_t) na * rows_b);
+            std::vector<double> pairs64 = widened(pairs32);
+            launch(blocks(na, PAIR_TILE), blocks(rows_b, PAIR_TILE), PAIR_THREADS, [&] {
+                pair_accumulate<float>(kind, 0.1, coefs.data(), a.data(), na, b.data(), rows_b, m, -0.5, exclude,
+                                       pairs32.data());
+            });
+            launch(blocks(na, PAIR_TILE), blocks(rows_b, PAIR_TILE), PAIR_THREADS, [&] {
+                pair_accumulate<double>(kind, 0.1, coefs.data(), a64.data(), na, b64.data(), rows_b, m, -0.5,
+                                        exclude, pairs64.data());
+            });
+            std::vector<double> pair_bound(pairs64.size());
+            for (size_t i = 0; i < pairs64.size(); i++) pair_bound[i] = 0.5 * dq[i] + 2 * U32 * std::fabs(pairs64[i]);
+            expect_within("float32 arithmetic pair_accumulate " + what, pairs64, pairs32, pair_bound);
+        }
+    }
+}
+
+// Two steps of pair_update (momentum, Adam; epsilon 0.05, beta1 0.9, beta2 0.99) in both precisions.
+// The bounds follow the state: beta and 1 - beta rounded to float32 are off by u and by
+// beta / (1 - beta) u relatively (10 u and 100 u), each stored state by u.
+static void check_float32_pair_update(int na, int nb, int m) {
+    size_t pairs = (size_t) na * nb;
+    std::vector<float> a = random_matrix<float>((size_t) na * m);
+    std::vector<float> b = random_matrix<float>((size_t) nb * m);
+    std::vector<double> a64 = widened(a), b64 = widened(b);
+    for (int kind : {(int) MOMENTUM, (int) ADAM}) {
+        std::vector<float> p32 = random_matrix<float>(pairs), m32(pairs), v32(pairs);
+        std::vector<double> p64 = widened(p32), m64(pairs), v64(pairs);
+        std::vector<double> dp(pairs), dm(pairs), dv(pairs);
+        for (int t = 0; t < 2; t++) {
+            std::vector<double> coefs(m);
+            for (int j = 0; j < m; j++) coefs[j] = 0.3 * (j + 1) - 0.5 * t;
+            double c1 = 1 - std::pow(0.9, t + 1);
+            double c2 = 1 - std::pow(0.99, t + 1);
+            std::vector<double> m_before = m64, v_before = v64;
+            launch(blocks(na, PAIR_TILE), blocks(nb, PAIR_TILE), PAIR_THREADS, [&] {
+                pair_update<float>(kind, 0.05, 0.9, 0.99, c1, c2, coefs.data(), a.data(), na, b.data(), nb, m, -0.5,
+                                   0, p32.data(), m32.data(), v32.data());
+            });
+            launch(blocks(na, PAIR_TILE), blocks(nb, PAIR_TILE), PAIR_THREADS, [&] {
+                pair_update<double>(kind, 0.05, 0.9, 0.99, c1, c2, coefs.data(), a64.data(), na, b64.data(), nb, m,
+                                    -0.5, 0, p64.data(), m64.data(), v64.data());
+            });
+            for (int x = 0; x < na; x++) {
+                for (int y = 0; y < nb; y++) {
+                    size_t i = x + (size_t) y * na;
+                    double g = pair_value(coefs.data(), a, na, x, b, nb, y, m);
+                    double dg = g_error(m, abs_pair_value(coefs.data(), a, na, x, b, nb, y, m));
+                    double ddir;
+                    if (kind == MOMENTUM) {
+                        dm[i] = 0.9 * dm[i] + dg + 3 * U32 * (std::fabs(m_before[i]) + std::fabs(m64[i]));
+                        ddir = dm[i];
+                    } else {
+                        dm[i] = 0.9 * dm[i] + 0.1 * dg
+                                + 12 * U32 * (std::fabs(m_before[i]) + std::fabs(g) + std::fabs(m64[i]));
+                        dv[i] = 0.99 * dv[i] + 0.01 * (2 * std::fabs(g) * dg + dg * dg)
+                                + 102 * U32 * (v_before[i] + g * g + v64[i]);
+                        ddir = adam_error(m64[i], dm[i], v64[i], dv[i], c1, c2, 0.05);
+                    }
+                    dp[i] += 0.5 * ddir + 2 * U32 * std::fabs(p64[i]);
+                }
+            }
+        }
+        std::string what = "kind=" + std::to_string(kind) + " " + std::to_string(na) + "x" + std::to_string(nb)
+                           + " m=" + std::to_string(m);
+        expect_within("float32 arithmetic pair_update " + what, p64, p32, dp);
+        expect_within("float32 arithmetic pair_update state " + what, m64, m32, dm);
+    }
+}
+
+// The GEMM's float32 kernel (float32 multiply-adds over k, like SGEMM) against its float64 one.
+static void check_float32_gemm(int m, int n, int k) {
+    std::vector<float> a = random_matrix<float>((size_t) m * k), b = random_matrix<float>((size_t) k * n);
+    std::vector<float> c32 = random_matrix<float>((size_t) m * n);
+    std::vector<double> a64 = widened(a), b64 = widened(b), c64 = widened(c32), bound(c64.size());
+    for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+            double s = 0;
+            for (int l = 0; l < k; l++) s += std::fabs(a64[i + (size_t) l * m] * b64[l + (size_t) j * k]);
+            bound[i + (size_t) j * m] = 0.75 * (k + 1) * U32 * s;
+        }
+    }
+    launch(blocks(m, GEMM_TILE), blocks(n, GEMM_TILE), GEMM_THREADS,
+           [&] { gemm<float>(0, 0, m, n, k, 0.75, a.data(), m, b.data(), k, -0.5, c32.data(), m); });
+    launch(blocks(m, GEMM_TILE), blocks(n, GEMM_TILE), GEMM_THREADS,
+           [&] { gemm<double>(0, 0, m, n, k, 0.75, a64.data(), m, b64.data(), k, -0.5, c64.data(), m); });
+    for (size_t i = 0; i < bound.size(); i++) bound[i] += 2 * U32 * std::fabs(c64[i]);
+    expect_within("float32 arithmetic gemm " + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k),
+                  c64, c32, bound);
+}
+
 template <typename T>
 static void check_all() {
     check_elementwise<T>();
@@ -423,5 +656,9 @@ int main() {
     check_reductions_without_rows();
     check_all<float>();
     check_all<double>();
+    check_float32_pairs(70, 130, 11, 70, 1);      // two passes of output columns, b in single tiles
+    check_float32_pairs(64, 1100, 24, 20, 18);    // many particles b in one range of tiles
+    check_float32_pair_update(70, 130, 5);
+    check_float32_gemm(131, 67, 300);
     return 0;
 }
