@@ -36,6 +36,16 @@ public final class Optimizer {
     }
 
     /**
+     * Per-layer learning-rate multipliers with the biases' {@code mb} (LIMITS.md section 8; needs
+     * {@code Simulation.bias}).
+     */
+    public Optimizer layerMultipliers(double input, double hidden, double output, double bias) {
+        ObjectNode copy = layerMultipliers(input, hidden, output).section.deepCopy();
+        ((ObjectNode) copy.get("layerMultipliers")).put("bias", bias);
+        return new Optimizer(copy);
+    }
+
+    /**
      * Decoupled weight decay {@code lambda} ({@code optimizer.weightDecay}, AdamW's): each step keeps
      * {@code 1 - eta_t m lambda} of every tensor before its update (LIMITS.md section 1.2).
      */

@@ -118,6 +118,16 @@ public final class Simulation {
                 .set("network.initStd.output", output);
     }
 
+    /** {@code network.bias}: whether every hidden layer has a trained bias (LIMITS.md section 8). */
+    public Simulation bias(boolean bias) {
+        return set("network.bias", bias);
+    }
+
+    /** {@code network.bias: true} with {@code network.initStd.bias} = sb (LIMITS.md section 8; default 1). */
+    public Simulation bias(double biasStd) {
+        return set("network.bias", true).set("network.initStd.bias", biasStd);
+    }
+
     /** {@code optimizer}, from {@link Optimizers}. */
     public Simulation optimizer(Optimizer optimizer) {
         return put("optimizer", optimizer.section());

@@ -52,7 +52,8 @@ public final class FiniteEngine implements Engine {
         double d = e.data().dimension();
         double m = e.data().size();
         double perEntry = 2 + e.optimizer().update().stateSize();   // weight, gradient, optimizer state
-        double weights = perEntry * ((e.network().hiddenLayers() - 1.0) * n * n + n * (d + 1));
+        double biases = e.network().bias() ? e.network().hiddenLayers() : 0;   // b^l, n entries each
+        double weights = perEntry * ((e.network().hiddenLayers() - 1.0) * n * n + n * (d + 1 + biases));
         double activations = (3.0 * e.network().hiddenLayers() + 3) * n * m;
         return RunSizes.withRecording(MemoryPlan.EMPTY.with("weights", weights * precision.bytes())
                 .with("activations", activations * precision.bytes()), e, 0, 0);

@@ -15,14 +15,16 @@ import io.github.infinitewidth.state.StateWriter;
 /**
  * One finite-width network of LIMITS.md section 2 (one seed), trained on all m inputs at
  * once: every layer quantity is an {@code n x m} matrix, one column per input (train then test).
- * Weights: {@code u} (n x d), hidden {@code W^l} (n x n, l = 2..L), output {@code v} (n x 1).
+ * Weights: {@code u} (n x d), hidden {@code W^l} (n x n, l = 2..L), output {@code v} (n x 1), and
+ * with {@code network.bias} the biases {@code b^l} (n x 1, l = 1..L) of LIMITS.md section 8.
  * Each step costs {@code O(L n^2 m)}; memory is {@code (1 + stateSize) (L-1) n^2} weights plus
  * {@code O(L n m)} activations.
  */
 final class FiniteNetwork implements AutoCloseable {
-    /** Random stream of each tensor: v is 0, u is 1, W^l is l. */
+    /** Random stream of each tensor: v is 0, u is 1, W^l is l, b^l is BIAS_STREAM + l. */
     private static final long OUTPUT_STREAM = 0;
     private static final long INPUT_STREAM = 1;
+    private static final long BIAS_STREAM = 1000;
 
     private final Backend backend;
     private final Activation phi;
@@ -38,6 +40,10 @@ final class FiniteNetwork implements AutoCloseable {
     private final DeviceMatrix u;              // n x d
     private final DeviceMatrix[] w;            // w[l] for l = 2..L, n x n
     private final DeviceMatrix v;              // n x 1
+    private final DeviceMatrix[] b;            // b[l], l = 1..L, n x 1; null without biases
+    private final DeviceMatrix ones;           // 1 x m of ones: h^l += b^l ones adds b^l to every column
+    private final DeviceMatrix[] gradB;
+    private final DeviceMatrix[][] stateB;
     private final DeviceMatrix[] h;            // h[l], l = 1..L, n x m
     private final DeviceMatrix[] x;            // x[l], l = 1..L, n x m
     private final DeviceMatrix dh;             // n x m, reused per layer
@@ -74,6 +80,20 @@ final class FiniteNetwork implements AutoCloseable {
         }
         v = scope.allocate(n, 1);
         backend.fillGaussian(v, key, OUTPUT_STREAM, scaling.outputStd());
+        boolean biased = e.network().bias();
+        b = biased ? new DeviceMatrix[layers + 1] : null;
+        gradB = biased ? new DeviceMatrix[layers + 1] : null;
+        stateB = biased ? new DeviceMatrix[layers + 1][] : null;
+        ones = biased ? scope.allocate(1, m) : null;
+        if (biased) {
+            backend.fill(ones, 1.0);
+            for (int l = 1; l <= layers; l++) {
+                b[l] = scope.allocate(n, 1);
+                backend.fillGaussian(b[l], key, BIAS_STREAM + l, scaling.biasStd());
+                gradB[l] = scope.allocate(n, 1);
+                stateB[l] = scope.allocate(q.stateSize(), n, 1);
+            }
+        }
 
         h = new DeviceMatrix[layers + 1];
         x = new DeviceMatrix[layers + 1];
@@ -108,10 +128,12 @@ final class FiniteNetwork implements AutoCloseable {
     double[] forward() {
         boolean finite = true;
         backend.gemm(false, false, 1.0, u, inputs, 0.0, h[1]);
+        addBias(1);
         finite &= backend.allFinite(h[1]);
         backend.activation(phi, h[1], x[1]);
         for (int l = 2; l <= layers; l++) {
             backend.gemm(false, false, scaling.hiddenMultiplier(), w[l], x[l - 1], 0.0, h[l]);
+            addBias(l);
             finite &= backend.allFinite(h[l]);
             backend.activation(phi, h[l], x[l]);
         }
@@ -124,10 +146,19 @@ final class FiniteNetwork implements AutoCloseable {
         return f;
     }
 
+    /** {@code h^l <- h^l + b^l 1^T}, the bias of section 8, when the network has biases. */
+    private void addBias(int l) {
+        if (b != null) {
+            backend.gemm(false, false, 1.0, b[l], ones, 1.0, h[l]);
+        }
+    }
+
     /**
      * Saves the weights and their optimizer state (a checkpoint): {@code finite/u},
-     * {@code finite/w<l>} (l = 2..L), {@code finite/v} and {@code finite/state/<tensor>/<k>}. The
-     * activations are not state: the next {@link #forward()} recomputes them.
+     * {@code finite/w<l>} (l = 2..L), {@code finite/v}, with biases {@code finite/b<l>} (l = 1..L),
+     * and {@code finite/state/<tensor>/<k>}. A network without biases writes no bias entries, so its
+     * checkpoints are those of before. The activations are not state: the next {@link #forward()}
+     * recomputes them.
      */
     void saveTo(StateWriter out) {
         out.matrix("finite/u", u);
@@ -135,11 +166,17 @@ final class FiniteNetwork implements AutoCloseable {
         for (int l = 2; l <= layers; l++) {
             out.matrix("finite/w" + l, w[l]);
         }
+        for (int l = 1; b != null && l <= layers; l++) {
+            out.matrix("finite/b" + l, b[l]);
+        }
         for (int k = 0; k < q.stateSize(); k++) {
             out.matrix("finite/state/u/" + k, stateU[k]);
             out.matrix("finite/state/v/" + k, stateV[k]);
             for (int l = 2; l <= layers; l++) {
                 out.matrix("finite/state/w" + l + "/" + k, stateW[l][k]);
+            }
+            for (int l = 1; b != null && l <= layers; l++) {
+                out.matrix("finite/state/b" + l + "/" + k, stateB[l][k]);
             }
         }
     }
@@ -151,11 +188,17 @@ final class FiniteNetwork implements AutoCloseable {
         for (int l = 2; l <= layers; l++) {
             in.matrix("finite/w" + l, w[l]);
         }
+        for (int l = 1; b != null && l <= layers; l++) {
+            in.matrix("finite/b" + l, b[l]);
+        }
         for (int k = 0; k < q.stateSize(); k++) {
             in.matrix("finite/state/u/" + k, stateU[k]);
             in.matrix("finite/state/v/" + k, stateV[k]);
             for (int l = 2; l <= layers; l++) {
                 in.matrix("finite/state/w" + l + "/" + k, stateW[l][k]);
+            }
+            for (int l = 1; b != null && l <= layers; l++) {
+                in.matrix("finite/state/b" + l + "/" + k, stateB[l][k]);
             }
         }
     }
@@ -178,6 +221,10 @@ final class FiniteNetwork implements AutoCloseable {
         backend.update(q, t, gradU, -s * scaling.inputRate(), u, stateU);
         decay(v, t, m.output());
         backend.update(q, t, gradV, -s * scaling.outputRate(), v, stateV);
+        for (int l = 1; b != null && l <= layers; l++) {
+            decay(b[l], t, m.bias());
+            backend.update(q, t, gradB[l], -s * scaling.biasRate(), b[l], stateB[l]);
+        }
     }
 
     private void decay(DeviceMatrix weights, int t, double multiplier) {
@@ -188,7 +235,8 @@ final class FiniteNetwork implements AutoCloseable {
 
     /**
      * Backward pass and the normalized gradients of LIMITS.md 2.1, all at the current weights:
-     * {@code g_v = x^L chi}, {@code g_u = dh^1 diag(chi) Xi^T}, {@code g_W = dh^l diag(chi) (x^{l-1})^T}.
+     * {@code g_v = x^L chi}, {@code g_u = dh^1 diag(chi) Xi^T}, {@code g_W = dh^l diag(chi) (x^{l-1})^T},
+     * and of section 8 {@code g_b^l = dh^l chi}.
      */
     private void computeGradients(double[] chi) {
         try (DeviceMatrix chiColumn = backend.upload(m, 1, chi)) {
@@ -201,6 +249,9 @@ final class FiniteNetwork implements AutoCloseable {
                 backend.hadamard(dx, dh, dhStore[l - 1]);
             }
             backend.gemm(false, false, 1.0, x[layers], chiColumn, 0.0, gradV);
+            for (int l = 1; b != null && l <= layers; l++) {
+                backend.gemm(false, false, 1.0, dhStore[l], chiColumn, 0.0, gradB[l]);
+            }
             for (int l = layers; l >= 2; l--) {
                 backend.scaleColumns(chi, dhStore[l], dhChi);
                 backend.gemm(false, true, 1.0, dhChi, x[l - 1], 0.0, gradW[l]);
@@ -212,22 +263,29 @@ final class FiniteNetwork implements AutoCloseable {
 
     /**
      * The normalized gradients for {@code chi} at the weights of the last {@link #forward()},
-     * downloaded: u, then W^2..W^L, then v (test access).
+     * downloaded: u, then W^2..W^L, then v, then with biases b^1..b^L (test access).
      */
     double[][] normalizedGradients(double[] chi) {
         computeGradients(chi);
-        double[][] g = new double[layers + 1][];
+        double[][] g = new double[b == null ? layers + 1 : 2 * layers + 1][];
         g[0] = backend.download(gradU);
         for (int l = 2; l <= layers; l++) {
             g[l - 1] = backend.download(gradW[l]);
         }
         g[layers] = backend.download(gradV);
+        for (int l = 1; b != null && l <= layers; l++) {
+            g[layers + l] = backend.download(gradB[l]);
+        }
         return g;
     }
 
-    /** Adds {@code delta} to one stored weight: tensor 0 is u, 1..L-1 are W^2..W^L, L is v (test access). */
+    /**
+     * Adds {@code delta} to one stored weight: tensor 0 is u, 1..L-1 are W^2..W^L, L is v, L + l is
+     * b^l (test access).
+     */
     void perturb(int tensor, int index, double delta) {
-        DeviceMatrix target = tensor == 0 ? u : (tensor == layers ? v : w[tensor + 1]);
+        DeviceMatrix target = tensor == 0 ? u : tensor == layers ? v : tensor > layers ? b[tensor - layers]
+                : w[tensor + 1];
         double[] values = backend.download(target);
         values[index] += delta;
         backend.upload(values, target);

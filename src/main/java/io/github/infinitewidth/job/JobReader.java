@@ -72,7 +72,7 @@ final class JobReader {
         String engine = top.choice("engine", ENGINES);
         NetworkSpec network = network(top.section("network"));
         Parametrization parametrization = parametrization(top, engine);
-        OptimizerSpec optimizer = optimizer(top.section("optimizer"));
+        OptimizerSpec optimizer = optimizer(top.section("optimizer"), network.bias());
         Loss loss = top.choice("loss", LOSSES, Loss.MSE);
         Section dataSection = top.section("data");
         FashionMnist fashionMnist = fashionMnist(dataSection);
@@ -90,14 +90,19 @@ final class JobReader {
     }
 
     private static NetworkSpec network(Section s) {
-        s.allowOnly("hiddenLayers", "activation", "width", "initStd");
+        s.allowOnly("hiddenLayers", "activation", "width", "initStd", "bias");
         // width 0 means "no width" to NetworkSpec; a width the user writes must be a real one.
         int width = s.has("width") ? Check.positive(s.field("width"), s.integer("width", 0)) : 0;
-        Section std = s.section("initStd").allowOnly("input", "hidden", "output");
+        Section std = s.section("initStd").allowOnly("input", "hidden", "output", "bias");
+        boolean bias = s.bool("bias", false);
+        if (std.has("bias") && !bias) {
+            throw new InvalidSpecException(std.field("bias"), "is given but the network has no biases (set network.bias: true)");
+        }
         InitStd initStd = new InitStd(std.number("input", InitStd.DEFAULT.input()),
-                std.number("hidden", InitStd.DEFAULT.hidden()), std.number("output", InitStd.DEFAULT.output()));
+                std.number("hidden", InitStd.DEFAULT.hidden()), std.number("output", InitStd.DEFAULT.output()),
+                std.number("bias", InitStd.DEFAULT_BIAS));
         return new NetworkSpec(s.integer("hiddenLayers", DEFAULT_HIDDEN_LAYERS),
-                s.choice("activation", ACTIVATIONS, DEFAULT_ACTIVATION), width, initStd);
+                s.choice("activation", ACTIVATIONS, DEFAULT_ACTIVATION), width, initStd, bias);
     }
 
     /**
@@ -117,7 +122,7 @@ final class JobReader {
         return implied;
     }
 
-    private static OptimizerSpec optimizer(Section s) {
+    private static OptimizerSpec optimizer(Section s, boolean bias) {
         s.allowOnly("type", "learningRate", "layerMultipliers", "epsilon", "beta1", "beta2", "schedule",
                 "weightDecay");
         UpdateFunction update = new UpdateFunction(s.choice("type", OPTIMIZERS, UpdateFunction.Kind.SGD),
@@ -131,10 +136,14 @@ final class JobReader {
             // the preset's numbers need the input dimension: read() sets them once the data are read
             return new OptimizerSpec(update, learningRate, LayerMultipliers.DEFAULT, schedule, weightDecay);
         }
-        Section m = s.section("layerMultipliers").allowOnly("input", "hidden", "output");
+        Section m = s.section("layerMultipliers").allowOnly("input", "hidden", "output", "bias");
+        if (m.has("bias") && !bias) {
+            throw new InvalidSpecException(m.field("bias"), "is given but the network has no biases (set network.bias: true)");
+        }
         LayerMultipliers multipliers = new LayerMultipliers(m.number("input", LayerMultipliers.DEFAULT.input()),
                 m.number("hidden", LayerMultipliers.DEFAULT.hidden()),
-                m.number("output", LayerMultipliers.DEFAULT.output()));
+                m.number("output", LayerMultipliers.DEFAULT.output()),
+                m.number("bias", LayerMultipliers.DEFAULT.bias()));
         return new OptimizerSpec(update, learningRate, multipliers, schedule, weightDecay);
     }
 
@@ -167,7 +176,7 @@ final class JobReader {
         }
         InitStd std = network.initStd();
         return new OptimizerSpec(optimizer.update(), optimizer.learningRate(),
-                LayerMultipliers.neuralTangents(std.input(), std.hidden(), std.output(), data.dimension()),
+                LayerMultipliers.neuralTangents(std.input(), std.hidden(), std.output(), std.bias(), data.dimension()),
                 optimizer.schedule(), optimizer.weightDecay());
     }
 

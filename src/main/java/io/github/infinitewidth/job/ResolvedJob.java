@@ -31,7 +31,7 @@ final class ResolvedJob {
         if (e.parametrization() != null) {
             root.put("parametrization", e.parametrization().spelling());
         }
-        root.set("optimizer", optimizer(e.optimizer()));
+        root.set("optimizer", optimizer(e.optimizer(), e.network().bias()));
         root.put("loss", e.loss().spelling());
         ObjectNode data = root.putObject("data");
         if (job.fashionMnist() != null) {
@@ -56,10 +56,14 @@ final class ResolvedJob {
         std.put("input", n.initStd().input());
         std.put("hidden", n.initStd().hidden());
         std.put("output", n.initStd().output());
+        if (n.bias()) {   // written only with biases: jobs without them keep their identity
+            node.put("bias", true);
+            std.put("bias", n.initStd().bias());
+        }
         return node;
     }
 
-    private static ObjectNode optimizer(OptimizerSpec o) {
+    private static ObjectNode optimizer(OptimizerSpec o, boolean bias) {
         UpdateFunction q = o.update();
         ObjectNode node = NODES.objectNode();
         node.put("type", q.kind().spelling());
@@ -68,6 +72,9 @@ final class ResolvedJob {
         m.put("input", o.multipliers().input());
         m.put("hidden", o.multipliers().hidden());
         m.put("output", o.multipliers().output());
+        if (bias) {
+            m.put("bias", o.multipliers().bias());
+        }
         node.put("epsilon", q.epsilon());
         node.put("beta1", q.beta1());
         node.put("beta2", q.beta2());

@@ -63,10 +63,11 @@ import java.util.function.Supplier;
 public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
     /** The grid fields a sweep can vary, in the order JOB-SPEC.md lists them. */
     public static final List<String> FIELDS = List.of("engine", "parametrization", "loss",
-            "network.hiddenLayers", "network.activation", "network.width",
-            "network.initStd.input", "network.initStd.hidden", "network.initStd.output",
+            "network.hiddenLayers", "network.activation", "network.width", "network.bias",
+            "network.initStd.input", "network.initStd.hidden", "network.initStd.output", "network.initStd.bias",
             "optimizer.type", "optimizer.learningRate",
             "optimizer.layerMultipliers.input", "optimizer.layerMultipliers.hidden", "optimizer.layerMultipliers.output",
+            "optimizer.layerMultipliers.bias",
             "optimizer.epsilon", "optimizer.beta1", "optimizer.beta2", "optimizer.weightDecay",
             "optimizer.schedule.type", "optimizer.schedule.warmupSteps", "optimizer.schedule.decaySteps",
             "optimizer.schedule.finalFactor", "optimizer.schedule.stepEvery", "optimizer.schedule.gamma",

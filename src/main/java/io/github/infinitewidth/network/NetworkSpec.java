@@ -5,14 +5,20 @@ import io.github.infinitewidth.util.Check;
 /**
  * The network of LIMITS.md section 2: {@code hiddenLayers = L >= 1} hidden layers of activation
  * phi, scalar output. {@code width} is the finite width n; it is 0 (unset) for the limit
- * engines, which describe n to infinity.
+ * engines, which describe n to infinity. {@code bias}: every hidden layer adds a trained bias
+ * vector to its pre-activation (LIMITS.md section 8).
  */
-public record NetworkSpec(int hiddenLayers, Activation activation, int width, InitStd initStd) {
+public record NetworkSpec(int hiddenLayers, Activation activation, int width, InitStd initStd, boolean bias) {
     public NetworkSpec {
         Check.positive("network.hiddenLayers", hiddenLayers);
         Check.present("network.activation", activation);
         Check.nonNegative("network.width", width);
         Check.present("network.initStd", initStd);
+    }
+
+    /** A network without biases. */
+    public NetworkSpec(int hiddenLayers, Activation activation, int width, InitStd initStd) {
+        this(hiddenLayers, activation, width, initStd, false);
     }
 
     /** A limit network (no width) with default init std. */
@@ -22,6 +28,11 @@ public record NetworkSpec(int hiddenLayers, Activation activation, int width, In
 
     /** The same network at finite width n. */
     public NetworkSpec withWidth(int n) {
-        return new NetworkSpec(hiddenLayers, activation, Check.positive("network.width", n), initStd);
+        return new NetworkSpec(hiddenLayers, activation, Check.positive("network.width", n), initStd, bias);
+    }
+
+    /** The same network with or without biases. */
+    public NetworkSpec withBias(boolean withBias) {
+        return new NetworkSpec(hiddenLayers, activation, width, initStd, withBias);
     }
 }

@@ -115,13 +115,13 @@ class BadInputTest {
                                 + " data, training, simulation)"),
                 change("unknown nested field", "  width: 8", "  widht: 8", "network.widht",
                         "network.widht is not a known field of network; did you mean width? (allowed: hiddenLayers,"
-                                + " activation, width, initStd)"),
+                                + " activation, width, initStd, bias)"),
                 change("a near miss of hiddenLayers", "hiddenLayers: 1", "hidden_layers: 1", "network.hidden_layers",
                         "network.hidden_layers is not a known field of network; did you mean hiddenLayers? (allowed:"
-                                + " hiddenLayers, activation, width, initStd)"),
+                                + " hiddenLayers, activation, width, initStd, bias)"),
                 change("unknown field two levels down", "layerMultipliers: {input: 1.0,", "layerMultipliers: {inptu: 1.0,",
                         "optimizer.layerMultipliers.inptu", "optimizer.layerMultipliers.inptu is not a known field of"
-                                + " optimizer.layerMultipliers; did you mean input? (allowed: input, hidden, output)"),
+                                + " optimizer.layerMultipliers; did you mean input? (allowed: input, hidden, output, bias)"),
                 change("unknown field in a data split", "    targets: [0.0]", "    targets: [0.0]\n    weights: [1]",
                         "data.test.weights", "data.test.weights is not a known field of data.test (allowed: inputs,"
                                 + " targets, csv, targetColumn)"),
@@ -184,6 +184,17 @@ class BadInputTest {
                         "optimizer.learningRate must be finite and > 0, got 0"),
                 change("zero init std", "initStd: {input: 1.0", "initStd: {input: 0", "network.initStd.input",
                         "network.initStd.input must be finite and > 0, got 0"),
+                // biases (LIMITS.md section 8): their fields need network.bias: true
+                change("bias std without biases", "initStd: {input: 1.0", "initStd: {bias: 0.5, input: 1.0",
+                        "network.initStd.bias",
+                        "network.initStd.bias is given but the network has no biases (set network.bias: true)"),
+                change("bias multiplier without biases", "layerMultipliers: {input: 1.0,",
+                        "layerMultipliers: {bias: 2.0, input: 1.0,", "optimizer.layerMultipliers.bias",
+                        "optimizer.layerMultipliers.bias is given but the network has no biases (set network.bias: true)"),
+                change("negative bias std", "initStd: {input: 1.0", "bias: true\n  initStd: {bias: -1, input: 1.0",
+                        "network.initStd.bias", "network.initStd.bias must be finite and >= 0, got -1"),
+                change("bias not a boolean", "initStd: {input: 1.0", "bias: yes please\n  initStd: {input: 1.0",
+                        "network.bias", "network.bias must be true or false, got the string \"yes please\""),
                 change("zero steps", "steps: 2", "steps: 0", "training.steps", "training.steps must be > 0, got 0"),
                 change("zero width", "width: 8", "width: 0", "network.width", "network.width must be > 0, got 0"),
                 change("negative width", "width: 8", "width: -8", "network.width", "network.width must be > 0, got -8"),

@@ -76,7 +76,11 @@ class ResumeTest {
                         job("finite", 2, "tanh", "sgd, weightDecay: 0.5, schedule: {type: step, stepEvery: 3}",
                                 "float64")),
                 Arguments.of("mu-limit deep adam, float32 pairs with float64 kets",
-                        job("mu-limit", 2, "relu", "adam", "float64, pairPrecision: float32")));
+                        job("mu-limit", 2, "relu", "adam", "float64, pairPrecision: float32")),
+                // biases and their optimizer state (LIMITS.md section 8)
+                Arguments.of("finite adam ntp with biases", job("finite", 2, "tanh, bias: true", "adam", "float64")),
+                Arguments.of("nt-limit adam with biases", job("nt-limit", 2, "tanh, bias: true", "adam", "float64")),
+                Arguments.of("mu-limit deep adam with biases", job("mu-limit", 2, "relu, bias: true", "adam", "float64")));
     }
 
     @ParameterizedTest(name = "{0}")

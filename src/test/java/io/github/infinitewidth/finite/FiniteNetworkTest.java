@@ -1,20 +1,27 @@
 package io.github.infinitewidth.finite;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.Backends;
+import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.network.Activation;
+import io.github.infinitewidth.network.InitStd;
+import io.github.infinitewidth.network.NetworkSpec;
 import io.github.infinitewidth.network.Parametrization;
 import io.github.infinitewidth.optim.LayerMultipliers;
 import io.github.infinitewidth.optim.OptimizerSpec;
 import io.github.infinitewidth.optim.Schedule;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.RandomKey;
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The finite networks of LIMITS.md section 2: gradients and coordinate sizes. */
@@ -23,22 +30,25 @@ class FiniteNetworkTest {
     /**
      * The normalized gradients of LIMITS.md 2.1/2.2 are the raw gradients of
      * {@code F = sum_j chi_j f_j} times a width factor: muP n for every tensor; NTP sqrt(n)
-     * for u and v and n for w; SP 1 (raw). Checked against central finite differences of F.
+     * for u and v and n for w; SP 1 (raw). The biases of LIMITS.md section 8 have the input
+     * weights' factor (muP n, NTP sqrt(n), SP 1). Checked against central finite differences of F,
+     * with and without biases.
      */
     @ParameterizedTest
-    @EnumSource(Parametrization.class)
-    void normalizedGradientsMatchFiniteDifferences(Parametrization p) {
+    @CsvSource({"MUP,false", "NTP,false", "SP,false", "MUP,true", "NTP,true", "SP,true"})
+    void normalizedGradientsMatchFiniteDifferences(Parametrization p, boolean bias) {
         int n = 24;
         int layers = 3;
-        Experiment e = Experiments.regression(p, layers, Activation.TANH, n, UpdateFunction.of(UpdateFunction.Kind.SGD),
-                0.1, 1, 1);
+        Experiment e = withBias(Experiments.regression(p, layers, Activation.TANH, n,
+                UpdateFunction.of(UpdateFunction.Kind.SGD), 0.1, 1, 1), bias);
         double[] chi = {0.3, -0.7, 0.2, 0.5, -0.1, 0, 0};
         Scaling s = Scaling.of(p, e.network().initStd(), n, 2, 0.1, e.optimizer().multipliers());
         try (Backend backend = Backends.cpu(Precision.FLOAT64, 2);
              FiniteNetwork net = new FiniteNetwork(e, s, backend, new RandomKey(3, 0))) {
             net.forward();
             double[][] g = net.normalizedGradients(chi);
-            for (int tensor = 0; tensor <= layers; tensor++) {
+            assertEquals(bias ? 2 * layers + 1 : layers + 1, g.length);
+            for (int tensor = 0; tensor < g.length; tensor++) {
                 double factor = widthFactor(p, tensor, layers, n);
                 double largest = 0;
                 for (double x : g[tensor]) {
@@ -87,6 +97,72 @@ class FiniteNetworkTest {
             for (int j = 0; j < before.length; j++) {
                 assertEquals(expected * before[j], after[j], 1e-12 * Math.abs(before[j]), p + " input " + j);
             }
+        }
+    }
+
+    /**
+     * A checkpoint of a network with biases (section 8) restores its biases and their Adam state: a
+     * network drawn from another seed, restored from the checkpoint after two steps, takes the same
+     * third step to the last bit.
+     */
+    @ParameterizedTest
+    @EnumSource(Parametrization.class)
+    void checkpointRestoresBiasesAndTheirState(Parametrization p) {
+        Experiment e = withBias(Experiments.regression(p, 2, Activation.TANH, 16,
+                UpdateFunction.of(UpdateFunction.Kind.ADAM), 0.05, 3, 1), true);
+        Scaling s = Scaling.of(p, e.network().initStd(), 16, 2, 0.05, e.optimizer().multipliers());
+        double[] targets = e.data().allTargets();
+        int[] batch = {0, 1, 2, 3, 4};
+        java.util.Map<String, double[]> saved = new java.util.HashMap<>();
+        try (Backend backend = Backends.cpu(Precision.FLOAT64);
+             FiniteNetwork net = new FiniteNetwork(e, s, backend, new RandomKey(5, 0));
+             FiniteNetwork other = new FiniteNetwork(e, s, backend, new RandomKey(6, 0))) {
+            for (int t = 0; t < 2; t++) {
+                net.update(e.loss().errorSignal(net.forward(), targets, batch), t);
+            }
+            net.saveTo(new MapWriter(saved, backend));
+            assertTrue(saved.containsKey("finite/b1") && saved.containsKey("finite/state/b2/1"), saved.keySet().toString());
+            other.restoreFrom(new MapReader(saved, backend));
+            net.update(e.loss().errorSignal(net.forward(), targets, batch), 2);
+            other.update(e.loss().errorSignal(other.forward(), targets, batch), 2);
+            assertArrayEquals(net.forward(), other.forward());
+        }
+    }
+
+    /** The experiment with biases of std 0.7 and multiplier 1.5 when {@code bias}, else unchanged. */
+    private static Experiment withBias(Experiment e, boolean bias) {
+        if (!bias) {
+            return e;
+        }
+        InitStd std = e.network().initStd();
+        LayerMultipliers m = e.optimizer().multipliers();
+        OptimizerSpec o = e.optimizer();
+        return new Experiment(new NetworkSpec(e.network().hiddenLayers(), e.network().activation(), e.network().width(),
+                new InitStd(std.input(), std.hidden(), std.output(), 0.7), true), e.parametrization(),
+                new OptimizerSpec(o.update(), o.learningRate(), new LayerMultipliers(m.input(), m.hidden(), m.output(), 1.5),
+                        o.schedule(), o.weightDecay()), e.loss(), e.data(), e.training(), e.simulation());
+    }
+
+    /** A checkpoint written to memory: matrices as their downloaded values. */
+    private record MapWriter(java.util.Map<String, double[]> values, Backend backend) implements StateWriter {
+        @Override public void ints(String name, int... v) { throw new UnsupportedOperationException(name); }
+        @Override public void longs(String name, long... v) { throw new UnsupportedOperationException(name); }
+        @Override public void doubles(String name, double... v) { values.put(name, v.clone()); }
+        @Override public void matrix(String name, DeviceMatrix m) { values.put(name, backend.download(m)); }
+    }
+
+    /** Reads what {@link MapWriter} wrote. */
+    private record MapReader(java.util.Map<String, double[]> values, Backend backend) implements StateReader {
+        @Override public boolean has(String name) { return values.containsKey(name); }
+        @Override public int[] ints(String name) { throw new UnsupportedOperationException(name); }
+        @Override public long[] longs(String name) { throw new UnsupportedOperationException(name); }
+        @Override public double[] doubles(String name) { return values.get(name).clone(); }
+        @Override public int[] shape(String name) { throw new UnsupportedOperationException(name); }
+        @Override public void matrix(String name, DeviceMatrix into) {
+            if (!values.containsKey(name)) {
+                throw new IllegalStateException("no " + name);
+            }
+            backend.upload(values.get(name), into);
         }
     }
 

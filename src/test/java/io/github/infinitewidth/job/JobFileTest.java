@@ -18,6 +18,7 @@ import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.train.Dataset;
 import io.github.infinitewidth.train.Loss;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -254,6 +255,39 @@ class JobFileTest {
                 data: {train: {inputs: [[1.0]], targets: [2.0]}}
                 """));
         assertEquals(without.resolvedTree(), with.resolvedTree());
+    }
+
+    /**
+     * {@code network.bias} (LIMITS.md section 8): off by default with sb = 1 and mb = 1; when on, the
+     * resolved job records the three fields, and a job without biases resolves exactly as before
+     * (no bias field), so its identity is unchanged.
+     */
+    @Test
+    void biasesParseAndAppearInTheResolvedJobOnlyWhenOn() throws IOException {
+        String base = """
+                engine: finite
+                parametrization: mup
+                network: {width: 16%s}
+                optimizer: {learningRate: 0.5%s}
+                data:
+                  train: {inputs: [[1.0]], targets: [2.0]}
+                """;
+        Job plain = JobFile.read(write("plain.yaml", base.formatted("", "")));
+        assertFalse(plain.experiment().network().bias());
+        assertEquals(InitStd.DEFAULT_BIAS, plain.experiment().network().initStd().bias());
+        assertEquals(1.0, plain.experiment().optimizer().multipliers().bias());
+        ObjectNode plainTree = ResolvedJob.tree(plain);
+        assertFalse(plainTree.toString().contains("bias"), plainTree.toString());
+
+        Job biased = JobFile.read(write("biased.yaml", base.formatted(", bias: true, initStd: {bias: 0.3}",
+                ", layerMultipliers: {bias: 2.5}")));
+        assertTrue(biased.experiment().network().bias());
+        assertEquals(0.3, biased.experiment().network().initStd().bias());
+        assertEquals(2.5, biased.experiment().optimizer().multipliers().bias());
+        ObjectNode tree = ResolvedJob.tree(biased);
+        assertTrue(tree.get("network").get("bias").booleanValue());
+        assertEquals(0.3, tree.get("network").get("initStd").get("bias").doubleValue());
+        assertEquals(2.5, tree.get("optimizer").get("layerMultipliers").get("bias").doubleValue());
     }
 
     private Path write(String name, String text) throws IOException {

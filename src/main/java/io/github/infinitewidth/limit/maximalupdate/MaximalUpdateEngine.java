@@ -140,7 +140,8 @@ public final class MaximalUpdateEngine implements Engine {
         double hiddenMatrices = layers - 1.0;
         UpdateFunction q = e.optimizer().update();
         double bytes = precision.bytes();
-        double ensemble = n * ((d + 1) * (1 + q.stateSize()) + 2.0 * layers * m + 2 * m + 3.0 * layers * b
+        double biases = e.network().bias() ? layers * (1.0 + q.stateSize()) + 1 : 0;
+        double ensemble = n * ((d + 1) * (1 + q.stateSize()) + biases + 2.0 * layers * m + 2 * m + 3.0 * layers * b
                 + 3 * b + d + 1) * bytes;
         MemoryPlan plan = MemoryPlan.EMPTY.with("ensemble", ensemble);
         if (hiddenMatrices == 0) {

@@ -18,6 +18,8 @@ import io.github.infinitewidth.state.StateWriter;
  * {@code (u_a, v_a)} with their optimizer state, and the hidden matrices (LIMITS.md sections 4
  * and 5). With one hidden layer this is the exact particle system of Theorem 2.5.2; with more,
  * each hidden matrix acts on kets through hats, dot terms and {@code DeltaW} ({@link HiddenMatrix}).
+ * With biases every layer also has N particles of its bias {@code b^l} with their optimizer state,
+ * a vector-like parameter updated per particle (LIMITS.md 8.3).
  *
  * <p>A step is {@link #forward} (a training pass over the batch, and at recorded steps an
  * evaluation pass over the other inputs), then {@link #train} on the batch: the backward pass
@@ -44,6 +46,8 @@ final class MaximalUpdateReplica implements AutoCloseable {
     private final DeviceMatrix v;            // N x 1
     private final DeviceMatrix[] stateU;
     private final DeviceMatrix[] stateV;
+    private final DeviceMatrix[] bias;       // bias[l] = b^l, N x 1, l = 1..L; null without biases
+    private final DeviceMatrix[][] stateB;
     private final DeviceMatrix[] h;          // h[l], N x m
     private final DeviceMatrix[] x;
     private final HiddenMatrix[] hidden;     // hidden[l], l = 2..L
@@ -78,6 +82,13 @@ final class MaximalUpdateReplica implements AutoCloseable {
         for (int s = 0; s < q.stateSize(); s++) {
             stateU[s] = scope.allocate(n, d);
             stateV[s] = scope.allocate(n, 1);
+        }
+        bias = e.network().bias() ? new DeviceMatrix[layers + 1] : null;
+        stateB = e.network().bias() ? new DeviceMatrix[layers + 1][] : null;
+        for (int l = 1; bias != null && l <= layers; l++) {
+            bias[l] = scope.allocate(n, 1);
+            backend.fillGaussian(bias[l], key, MaximalUpdateStreams.biases(l), init.bias());
+            stateB[l] = scope.allocate(q.stateSize(), n, 1);
         }
         h = new DeviceMatrix[layers + 1];
         x = new DeviceMatrix[layers + 1];
@@ -119,6 +130,11 @@ final class MaximalUpdateReplica implements AutoCloseable {
             DeviceMatrix hc = scratch.allocate(n, columns.length);
             DeviceMatrix xc = scratch.allocate(n, columns.length);
             backend.gemm(false, false, 1.0, u, gather(inputs, columns, scratch), 0.0, hc);
+            DeviceMatrix ones = bias == null ? null : scratch.allocate(1, columns.length);
+            if (ones != null) {
+                backend.fill(ones, 1.0);
+            }
+            addBias(1, ones, hc);
             boolean finite = backend.allFinite(hc);
             backend.activation(phi, hc, xc);
             scatter(hc, columns, h[1]);
@@ -129,6 +145,7 @@ final class MaximalUpdateReplica implements AutoCloseable {
                 } else {
                     hidden[l].evaluate(xc, hc, t * m, hiddenKept[t]);
                 }
+                addBias(l, ones, hc);
                 finite &= backend.allFinite(hc);
                 backend.activation(phi, hc, xc);
                 scatter(hc, columns, h[l]);
@@ -141,10 +158,18 @@ final class MaximalUpdateReplica implements AutoCloseable {
         }
     }
 
+    /** {@code hc <- hc + b^l 1^T} with biases (LIMITS.md 8.3): the bias ket added to the pre-activation. */
+    private void addBias(int l, DeviceMatrix ones, DeviceMatrix hc) {
+        if (bias != null) {
+            backend.gemm(false, false, 1.0, bias[l], ones, 1.0, hc);
+        }
+    }
+
     /**
      * Saves the replica's state before the forward pass of its next step (a checkpoint):
      * {@code mu/u}, {@code mu/v}, their optimizer state {@code mu/state/u/<k>} and {@code mu/state/v/<k>},
-     * and every hidden matrix under {@code mu/layer<l>}. The pre-activations and activations are
+     * with biases {@code mu/b<l>} and {@code mu/state/b<l>/<k>} (none without, so that checkpoints of
+     * networks without biases are those of before), and every hidden matrix under {@code mu/layer<l>}. The pre-activations and activations are
      * recomputed by the next forward pass.
      */
     void saveTo(StateWriter out) {
@@ -153,6 +178,12 @@ final class MaximalUpdateReplica implements AutoCloseable {
         for (int s = 0; s < stateU.length; s++) {
             out.matrix("mu/state/u/" + s, stateU[s]);
             out.matrix("mu/state/v/" + s, stateV[s]);
+        }
+        for (int l = 1; bias != null && l <= layers; l++) {
+            out.matrix("mu/b" + l, bias[l]);
+            for (int s = 0; s < q.stateSize(); s++) {
+                out.matrix("mu/state/b" + l + "/" + s, stateB[l][s]);
+            }
         }
         for (int l = 2; l <= layers; l++) {
             hidden[l].saveTo(out, "mu/layer" + l);
@@ -166,6 +197,12 @@ final class MaximalUpdateReplica implements AutoCloseable {
         for (int s = 0; s < stateU.length; s++) {
             in.matrix("mu/state/u/" + s, stateU[s]);
             in.matrix("mu/state/v/" + s, stateV[s]);
+        }
+        for (int l = 1; bias != null && l <= layers; l++) {
+            in.matrix("mu/b" + l, bias[l]);
+            for (int s = 0; s < q.stateSize(); s++) {
+                in.matrix("mu/state/b" + l + "/" + s, stateB[l][s]);
+            }
         }
         for (int l = 2; l <= layers; l++) {
             hidden[l].restoreFrom(in, "mu/layer" + l);
@@ -225,6 +262,13 @@ final class MaximalUpdateReplica implements AutoCloseable {
             backend.update(q, t, gradV, -s * eta * mult.output(), v, stateV);
             decay(u, t, mult.input());
             backend.update(q, t, gradU, -s * eta * mult.input(), u, stateU);
+            // biases (LIMITS.md 8.3): g_b = sum_j chi_j dh^l_j per particle, like u with the input 1
+            DeviceMatrix gradB = bias == null ? null : scratch.allocate(n, 1);
+            for (int l = 1; bias != null && l <= layers; l++) {
+                backend.gemm(false, false, 1.0, dh[l], chiColumn, 0.0, gradB);
+                decay(bias[l], t, mult.bias());
+                backend.update(q, t, gradB, -s * eta * mult.bias(), bias[l], stateB[l]);
+            }
         }
     }
 

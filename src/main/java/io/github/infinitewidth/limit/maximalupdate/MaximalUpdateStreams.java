@@ -27,4 +27,9 @@ final class MaximalUpdateStreams {
     static long evaluationHats(int layer) {
         return 3000L + layer;
     }
+
+    /** The initial biases {@code b^l_0} of hidden layer l (LIMITS.md 8.3). */
+    static long biases(int layer) {
+        return 4000L + layer;
+    }
 }

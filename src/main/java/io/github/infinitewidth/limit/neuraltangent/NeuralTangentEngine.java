@@ -76,7 +76,8 @@ public final class NeuralTangentEngine implements Engine {
         double m = e.data().size();
         double d = e.data().dimension();
         double kets = n * (3.0 * e.network().hiddenLayers() * m + d + 1);
-        double optimizer = n * (d + 1) * (2.0 + e.optimizer().update().stateSize()) + 2 * n * m;
+        double biases = e.network().bias() ? e.network().hiddenLayers() : 0;
+        double optimizer = n * (d + 1 + biases) * (2.0 + e.optimizer().update().stateSize()) + 2 * n * m;
         return RunSizes.withRecording(MemoryPlan.EMPTY.with("ensemble", kets * precision.bytes())
                 .with("optimizer", optimizer * precision.bytes()), e, 2,
                 e.training().recordKernels() ? e.network().hiddenLayers() : 0);
@@ -99,7 +100,8 @@ public final class NeuralTangentEngine implements Engine {
         UpdateFunction q = e.optimizer().update();
         double[] targets = e.data().allTargets();
         ExactKernels exact = e.simulation().kernels() == KernelSource.CLOSED_FORM
-                ? new ExactKernels(e.data().allInputs(), e.network().activation(), e.network().initStd(), layers)
+                ? new ExactKernels(e.data().allInputs(), e.network().activation(), e.network().initStd(), layers,
+                        e.network().bias())
                 : null;
         boolean kernelStep = q.isLinear() || q.kind() == UpdateFunction.Kind.MOMENTUM;
         TrajectoryRecorder recorder = new TrajectoryRecorder(e);

@@ -18,7 +18,9 @@ import io.github.infinitewidth.random.RandomKey;
  * <p>{@code h^1 = u xi} with particle-wise {@code u ~ N(0, su^2/d)}; {@code h^{l+1}} a fresh
  * Gaussian with covariance {@code sw^2 E[x^l x^l]}; {@code dx^L = v ~ N(0, sv^2)};
  * {@code dx^{l-1}} a fresh Gaussian, independent of the forward kets, with covariance
- * {@code sw^2 E[dh^l dh^l]}; {@code dh^l = dx^l (.) phi'(h^l)}. The covariances are the
+ * {@code sw^2 E[dh^l dh^l]}; {@code dh^l = dx^l (.) phi'(h^l)}. With biases (LIMITS.md 8.2)
+ * {@code h^1} gains a particle-wise {@code b^1 ~ N(0, sb^2)} and the fresh {@code h^{l+1}} the
+ * covariance {@code sb^2} of its independent bias. The covariances are the
  * particle estimates of the layer below, or the closed forms when {@code exact} is given.
  * Memory {@code N (3 L m + d + 1)} stored values.
  */
@@ -28,11 +30,13 @@ final class NeuralTangentKets implements AutoCloseable {
     private static final long INPUT_STREAM = 1;
     private static final long FORWARD_STREAM = 100;
     private static final long BACKWARD_STREAM = 200;
+    private static final long INPUT_BIAS_STREAM = 300;
 
     private final Backend backend;
     private final int layers;
     private final int m;
     private final double[][] inputs;
+    private final boolean bias;
     private final MatrixScope scope;
     final DeviceMatrix xi;          // d x m
     final DeviceMatrix v;           // N x 1
@@ -53,6 +57,8 @@ final class NeuralTangentKets implements AutoCloseable {
         Activation phi = e.network().activation();
         InitStd init = e.network().initStd();
         double sw2 = init.hidden() * init.hidden();
+        this.bias = e.network().bias();
+        double sb2 = bias ? init.bias() * init.bias() : 0.0;
 
         xi = scope.upload(d, m, e.data().inputsColumnMajor());
         h = new DeviceMatrix[layers + 1];
@@ -63,11 +69,18 @@ final class NeuralTangentKets implements AutoCloseable {
             h[1] = scope.allocate(n, m);
             backend.gemm(false, false, 1.0, u, xi, 0.0, h[1]);
         }
+        if (bias) {
+            try (DeviceMatrix b1 = backend.allocate(n, 1); DeviceMatrix ones = backend.allocate(1, m)) {
+                backend.fillGaussian(b1, key, INPUT_BIAS_STREAM, init.bias());
+                backend.fill(ones, 1.0);
+                backend.gemm(false, false, 1.0, b1, ones, 1.0, h[1]);
+            }
+        }
         finite &= backend.allFinite(h[1]);
         x[1] = scope.allocate(n, m);
         backend.activation(phi, h[1], x[1]);
         for (int l = 2; l <= layers; l++) {
-            double[] cov = exact != null ? exact.covariance(l) : scaled(backend.gram(x[l - 1], x[l - 1]), sw2);
+            double[] cov = exact != null ? exact.covariance(l) : shifted(scaled(backend.gram(x[l - 1], x[l - 1]), sw2), sb2);
             h[l] = scope.allocate(n, m);
             freshGaussian(cov, key, FORWARD_STREAM + l, h[l]);
             finite &= backend.allFinite(h[l]);
@@ -127,7 +140,7 @@ final class NeuralTangentKets implements AutoCloseable {
             features[l] = features(l);
             backward[l] = backend.gram(dh[l], dh[l]);
         }
-        return NeuralTangentKernel.assemble(m, inputs, features, backward, mult);
+        return NeuralTangentKernel.assemble(m, inputs, features, backward, mult, bias);
     }
 
     /** True when every ket is finite; otherwise the replica diverged at initialization. */
@@ -137,6 +150,18 @@ final class NeuralTangentKets implements AutoCloseable {
 
     int layers() {
         return layers;
+    }
+
+    boolean bias() {
+        return bias;
+    }
+
+    private static double[] shifted(double[] k, double c) {
+        double[] out = k.clone();
+        for (int i = 0; i < k.length; i++) {
+            out[i] += c;
+        }
+        return out;
     }
 
     private static double[] scaled(double[] k, double factor) {

@@ -18,8 +18,9 @@ import java.util.List;
  * K_t(i) = mv E[x^L_i Q(sum_j chi_j x^L_j)]
  *        + sum_{l=2..L} mW E_{a != b}[dh^l_{a,i} Q(sum_j chi_j dh^l_{a,j} x^{l-1}_{b,j}) x^{l-1}_{b,i}]
  *        + mu E[dh1_i sum_k Q(sum_j chi_j dh1_j xi_k(j)) xi_k(i)]
+ *        + sum_{l=1..L} mb E[dh^l_i Q(sum_j chi_j dh^l_j)]      (with biases, LIMITS.md 8.2)
  * </pre>
- * The output and input weights of a particle are ordinary entries with their own optimizer
+ * The output and input weights and the biases of a particle are ordinary entries with their own optimizer
  * state ({@code N x 1} and {@code N x d}). A hidden entry is a pair (a, b): its term is the
  * nonlinear outer product over all ordered pairs {@code a != b}, {@code O(N^2 m)} per layer and step,
  * never an N x N matrix. For adam the pairs keep no state either: with frozen kets every pair's
@@ -46,6 +47,9 @@ final class ParticleStep implements FunctionSpaceStep {
     private final DeviceMatrix directionU;
     private final DeviceMatrix[] stateV;
     private final DeviceMatrix[] stateU;
+    private final DeviceMatrix gradB;       // N x 1, one bias layer at a time
+    private final DeviceMatrix directionB;
+    private final DeviceMatrix[][] stateB;  // [l][s], null without biases
     private final DeviceMatrix scaled;     // N x m scratch
     private final DeviceMatrix pairTerm;   // N x m scratch
     private final double[] firstMoment;
@@ -74,6 +78,12 @@ final class ParticleStep implements FunctionSpaceStep {
             stateV[s] = scope.allocate(n, 1);
             stateU[s] = scope.allocate(n, d);
         }
+        gradB = scope.allocate(n, 1);
+        directionB = scope.allocate(n, 1);
+        stateB = kets.bias() ? new DeviceMatrix[layers + 1][] : null;
+        for (int l = 1; stateB != null && l <= layers; l++) {
+            stateB[l] = scope.allocate(q.stateSize(), n, 1);
+        }
         scaled = scope.allocate(n, m);
         pairTerm = scope.allocate(n, m);
         firstMoment = new double[m];
@@ -95,6 +105,13 @@ final class ParticleStep implements FunctionSpaceStep {
             direction(t, gradU, directionU, stateU);
             backend.gemm(false, false, 1.0, directionU, kets.xi, 0.0, pairTerm);
             addScaled(k, diagonalMean(kets.dh[1], pairTerm), mult.input());
+
+            // biases: g_b[a] = sum_j chi_j dh^l[a, j]; term E[dh^l_i Q(g_b)]
+            for (int l = 1; stateB != null && l <= layers; l++) {
+                backend.gemm(false, false, 1.0, kets.dh[l], chiColumn, 0.0, gradB);
+                direction(t, gradB, directionB, stateB[l]);
+                addScaled(k, backend.gram(kets.dh[l], directionB), mult.bias());
+            }
 
             // hidden weights: the pair terms
             double[][] secondFactors = q.kind() == UpdateFunction.Kind.ADAM ? advanceMoments(chi) : null;
@@ -185,7 +202,7 @@ final class ParticleStep implements FunctionSpaceStep {
 
     /**
      * {@code nt/state/v/<k>} and {@code nt/state/u/<k>}: the optimizer state of the output and
-     * input weights; {@code nt/adam/first} and {@code nt/adam/second}: Adam's pair moments
+     * input weights, with biases {@code nt/state/b<l>/<k>}; {@code nt/adam/first} and {@code nt/adam/second}: Adam's pair moments
      * {@code M_t} and {@code V_t}.
      */
     @Override
@@ -193,6 +210,9 @@ final class ParticleStep implements FunctionSpaceStep {
         for (int s = 0; s < stateV.length; s++) {
             out.matrix("nt/state/v/" + s, stateV[s]);
             out.matrix("nt/state/u/" + s, stateU[s]);
+            for (int l = 1; stateB != null && l <= layers; l++) {
+                out.matrix("nt/state/b" + l + "/" + s, stateB[l][s]);
+            }
         }
         out.doubles("nt/adam/first", firstMoment);
         out.doubles("nt/adam/second", secondMoment);
@@ -203,6 +223,9 @@ final class ParticleStep implements FunctionSpaceStep {
         for (int s = 0; s < stateV.length; s++) {
             in.matrix("nt/state/v/" + s, stateV[s]);
             in.matrix("nt/state/u/" + s, stateU[s]);
+            for (int l = 1; stateB != null && l <= layers; l++) {
+                in.matrix("nt/state/b" + l + "/" + s, stateB[l][s]);
+            }
         }
         copyInto(in.doubles("nt/adam/first"), firstMoment, "nt/adam/first");
         copyInto(in.doubles("nt/adam/second"), secondMoment, "nt/adam/second");

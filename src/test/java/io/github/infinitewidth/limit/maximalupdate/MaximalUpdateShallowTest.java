@@ -90,6 +90,72 @@ class MaximalUpdateShallowTest {
         assertTrue(Math.abs(finalSlope - 6.1 / 5.25) < 0.5 * 6.1 / 5.25, "training moved the slope to " + finalSlope);
     }
 
+    /**
+     * LIMITS.md 8.3 with the shallow recursion of section 4: identity activation, d = 1, sgd, biases
+     * ({@code sb = 0.8}, {@code mb = 1.4}). The particle {@code p = (u, b, v)} evolves linearly,
+     * {@code p_t = T_t p_0} with {@code T_{t+1} = M_t T_t},
+     * <pre>
+     * M_t = [[1, 0, -eta mu c_t], [0, 1, -eta mb s_t], [-eta mv c_t, -eta mv s_t, 1]],
+     * c_t = sum_j chi_tj xi_j,  s_t = sum_j chi_tj
+     * </pre>
+     * (u and b move along {@code dh = v}, v along {@code x = u xi + b}), so with
+     * {@code S_t = T_t diag(su^2, sb^2, sv^2) T_t^T} the output is {@code f_t(xi) = S_t[v,u] xi + S_t[v,b]}.
+     * Same statistics as above (16 replicas of 8192 particles, 5 standard errors).
+     */
+    @Test
+    void identityNetworkWithBiasesFollowsTheLinearRecursion() {
+        int steps = 10;
+        double lr = 0.15;
+        InitStd init = new InitStd(INIT.input(), INIT.hidden(), INIT.output(), 0.8);
+        LayerMultipliers mult = new LayerMultipliers(MULT.input(), MULT.hidden(), MULT.output(), 1.4);
+        Experiment e = new Experiment(new NetworkSpec(1, Activation.IDENTITY, 0, init, true), null,
+                new OptimizerSpec(UpdateFunction.of(UpdateFunction.Kind.SGD), lr, mult), Loss.MSE, LINE,
+                TrainingSpec.fullBatch(steps), new SimulationSpec(8192, 16, 3, BackendChoice.CPU, Precision.FLOAT64, true));
+        Trajectory t = run(e, 2);
+        double[][] transfer = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+        double[] variances = {init.input() * init.input(), init.bias() * init.bias(), init.output() * init.output()};
+        double[] xi = {1.0, -0.5, 2.0, 0.7};
+        double[] y = {1.5, -0.4, 2.2};
+        double intercept = 0;
+        for (int step = 0; step <= steps; step++) {
+            double slope = 0;
+            intercept = 0;
+            for (int k = 0; k < 3; k++) {
+                slope += transfer[2][k] * variances[k] * transfer[0][k];
+                intercept += transfer[2][k] * variances[k] * transfer[1][k];
+            }
+            double[][] perReplica = new double[16][];
+            for (int r = 0; r < 16; r++) {
+                perReplica[r] = t.outputs()[r][step];
+            }
+            Estimate[] est = Estimate.ofReplicas(perReplica);
+            for (int i = 0; i < 4; i++) {
+                assertEquals(slope * xi[i] + intercept, est[i].mean(), 5 * est[i].stderr() + 1e-12,
+                        "step " + step + " input " + i);
+            }
+            double c = 0;
+            double s = 0;
+            for (int j = 0; j < 3; j++) {
+                double chi = (slope * xi[j] + intercept - y[j]) / 3;
+                c += chi * xi[j];
+                s += chi;
+            }
+            double[][] m = {{1, 0, -lr * mult.input() * c}, {0, 1, -lr * mult.bias() * s},
+                {-lr * mult.output() * c, -lr * mult.output() * s, 1}};
+            double[][] next = new double[3][3];
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    for (int k = 0; k < 3; k++) {
+                        next[i][j] += m[i][k] * transfer[k][j];
+                    }
+                }
+            }
+            transfer = next;
+        }
+        // the least-squares line of the train data has intercept 0.218 (slope 1.058): the biases learn part of it
+        assertTrue(intercept > 0.05, "the biases moved the intercept to " + intercept);
+    }
+
     /** LIMITS.md section 7, check 6: 1 thread and several give the same numbers, deep limit with adam. */
     @Test
     void sameNumbersForAnyThreadCount() {

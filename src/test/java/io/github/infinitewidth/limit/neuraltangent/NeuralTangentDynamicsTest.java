@@ -291,7 +291,7 @@ class NeuralTangentDynamicsTest {
                         io.github.infinitewidth.backend.BackendChoice.CPU, Precision.FLOAT64, false,
                         KernelSource.CLOSED_FORM));
         int m = e.data().size();
-        double[] nngp = new ExactKernels(e.data().allInputs(), Activation.ERF, NtExperiments.INIT, 2).nngp();
+        double[] nngp = new ExactKernels(e.data().allInputs(), Activation.ERF, NtExperiments.INIT, 2, false).nngp();
         Trajectory t = run(e);
         for (int i = 0; i < m; i++) {
             for (int j = i; j < m; j++) {

@@ -27,20 +27,23 @@ class NeuralTangentKernelTest {
      * Every entry of both kernels (6 inputs, 21 distinct entries each) must lie within 5
      * standard errors of the closed form, the standard error being over 32 independent
      * replicas. Under the null each entry's statistic is Student-t with 31 degrees of freedom,
-     * {@code P(|t| > 5) = 2.0e-5}, so across the 12 parameter sets (504 comparisons) a correct
-     * engine fails this test with probability below 1.1%; the seed is fixed, so the outcome is
+     * {@code P(|t| > 5) = 2.0e-5}, so across the 15 parameter sets (630 comparisons) a correct
+     * engine fails this test with probability below 1.3%; the seed is fixed, so the outcome is
      * reproducible. The Monte Carlo bias from estimated covariances is O(1/N) = 2.4e-4
-     * relative, ten times below the standard error.
+     * relative, ten times below the standard error. The sets with biases (LIMITS.md 8.2) use
+     * {@code sb = 0.8} and {@code mb = 1.7}.
      */
-    @ParameterizedTest(name = "{0}, depth {1}")
-    @CsvSource({"relu,1", "relu,2", "relu,3", "relu,4", "erf,1", "erf,2", "erf,3", "erf,4",
-                "identity,1", "identity,2", "identity,3", "identity,4"})
-    void monteCarloKernelsMatchClosedForms(String activation, int depth) {
+    @ParameterizedTest(name = "{0}, depth {1}, biases {2}")
+    @CsvSource({"relu,1,false", "relu,2,false", "relu,3,false", "relu,4,false", "erf,1,false", "erf,2,false",
+                "erf,3,false", "erf,4,false", "identity,1,false", "identity,2,false", "identity,3,false",
+                "identity,4,false", "relu,3,true", "erf,2,true", "identity,1,true"})
+    void monteCarloKernelsMatchClosedForms(String activation, int depth, boolean bias) {
         Activation phi = Activation.parse(activation);
-        Experiment e = NtExperiments.experiment(phi, depth, UpdateFunction.of(UpdateFunction.Kind.SGD), 0.1, 1, 0,
+        Experiment plain = NtExperiments.experiment(phi, depth, UpdateFunction.of(UpdateFunction.Kind.SGD), 0.1, 1, 0,
                 PARTICLES, REPLICAS, KernelSource.MONTE_CARLO);
+        Experiment e = bias ? NtExperiments.withBias(plain, 0.8, 1.7) : plain;
         int m = e.data().size();
-        ExactKernels exact = new ExactKernels(e.data().allInputs(), phi, NtExperiments.INIT, depth);
+        ExactKernels exact = new ExactKernels(e.data().allInputs(), phi, e.network().initStd(), depth, bias);
         double sv2 = NtExperiments.INIT.output() * NtExperiments.INIT.output();
         double[][] nngp = new double[REPLICAS][];
         double[][] ntk = new double[REPLICAS][];
@@ -48,12 +51,12 @@ class NeuralTangentKernelTest {
             for (int r = 0; r < REPLICAS; r++) {
                 try (NeuralTangentKets kets = new NeuralTangentKets(e, backend, new RandomKey(17, r), null)) {
                     nngp[r] = kets.nngp(sv2);
-                    ntk[r] = kets.ntk(NtExperiments.MULTIPLIERS);
+                    ntk[r] = kets.ntk(e.optimizer().multipliers());
                 }
             }
         }
         assertWithinStandardErrors(exact.nngp(), nngp, m, "nngp");
-        assertWithinStandardErrors(exact.ntk(NtExperiments.MULTIPLIERS), ntk, m, "ntk");
+        assertWithinStandardErrors(exact.ntk(e.optimizer().multipliers()), ntk, m, "ntk");
     }
 
     private static void assertWithinStandardErrors(double[] expected, double[][] perReplica, int m, String name) {

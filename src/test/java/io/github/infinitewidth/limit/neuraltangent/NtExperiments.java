@@ -44,6 +44,17 @@ final class NtExperiments {
                 new SimulationSpec(particles, replicas, 5, BackendChoice.CPU, Precision.FLOAT64, true, kernels));
     }
 
+    /** The experiment with biases of std {@code sb} and learning-rate multiplier {@code mb} (LIMITS.md 8). */
+    static Experiment withBias(Experiment e, double sb, double mb) {
+        InitStd std = e.network().initStd();
+        LayerMultipliers m = e.optimizer().multipliers();
+        OptimizerSpec o = e.optimizer();
+        return new Experiment(new NetworkSpec(e.network().hiddenLayers(), e.network().activation(), e.network().width(),
+                new InitStd(std.input(), std.hidden(), std.output(), sb), true), e.parametrization(),
+                new OptimizerSpec(o.update(), o.learningRate(), new LayerMultipliers(m.input(), m.hidden(), m.output(), mb),
+                        o.schedule(), o.weightDecay()), e.loss(), e.data(), e.training(), e.simulation());
+    }
+
     /** The mean over replicas (or seeds) of the outputs after the last step, with standard errors. */
     static Estimate[] finalOutputs(Engine engine, Experiment e) {
         try (Backend backend = Backends.cpu(Precision.FLOAT64)) {
