@@ -96,6 +96,26 @@ class SweepGridTest {
     }
 
     @Test
+    void mergeNamesTheMissingTasksOfASweepTooLargeToListByTheirIndex() throws IOException {
+        Sweep sweep = Sweep.read(millionPointSweep("1.5"));
+        Path shard = Files.createDirectories(dir.resolve("shard"));
+        SweepOutputs.writeDescription(shard, sweep);
+        Sweep.Task done = sweep.tasks().get(1000);
+        List<String> cells = new ArrayList<>(List.of(done.id()));
+        sweep.grid().forEach(f -> cells.add(done.value(f.name())));
+        cells.addAll(List.of("0.5", "NaN", "NaN", "NaN", "completed"));
+        Files.writeString(shard.resolve("sweep.csv"), SweepOutputs.csvLine(SweepOutputs.columns(sweep))
+                + SweepOutputs.csvLine(cells));
+        SweepOutputs.Merged merged = SweepOutputs.merge(List.of(shard), dir.resolve("merged"));
+        assertEquals(1, merged.rows());
+        assertEquals(1_000_000, merged.tasks());
+        assertEquals(999_999, merged.missing().size());
+        assertEquals(List.of("000000", "000999", "001001"), List.of(merged.missing().get(0), merged.missing().get(999),
+                merged.missing().get(1000)));
+        assertEquals(Files.readString(shard.resolve("sweep.json")), Files.readString(dir.resolve("merged/sweep.json")));
+    }
+
+    @Test
     void aBadValueAtTheEndOfAMillionPointGridIsFoundByBuildingAFewHundredJobs() throws IOException {
         Sweep sweep = Sweep.read(millionPointSweep("-1"));
         AtomicLong built = new AtomicLong();
