@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  * {@code DIR/tasks/<task id>/}, {@code --parallel p} at a time, and keeps {@code DIR/sweep.csv} up
  * to date ({@link SweepRunner}). Finished tasks are skipped and interrupted ones resume from their checkpoints, so the
  * same command continues a killed sweep. Everything is checked before anything is written: the
- * sweep file, every task's job and engine checks, the folder's earlier results and checkpoints.
+ * sweep file, every grid value, every task of the shard (its job and engine checks), the folder's
+ * earlier results and checkpoints.
  * A diverged task is a result; a task that fails (an error inside the engine) is recorded as
  * {@code failed} with its reason in {@code error.txt}, the others go on, and the exit status is 1.
  */

@@ -38,7 +38,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code --parallel p} at a time, and keeps {@code DIR/sweep.csv} up to date: what {@code sweep} and
  * {@code compare} share. Finished tasks are skipped and interrupted ones resume from their checkpoints,
  * so the same command continues a killed sweep. Everything is checked before anything is written: every
- * task's job and engine checks, the folder's earlier results and checkpoints. A diverged task is a
+ * grid value (one task's job per value), every task of the shard (its job and engine checks), the
+ * folder's earlier results and checkpoints. A diverged task is a
  * result; a task that fails (an error inside the engine) is recorded as {@code failed} with its reason
  * in {@code error.txt}, the others go on, and the exit status is 1.
  */
@@ -126,7 +127,7 @@ final class SweepRunner {
     int run(Sweep sweep, Path dir, int[] shard) {
         try {
             OutputLock.requireUsable("--out", dir);
-            sweep.validate();   // every task of every shard: a bad grid value is found before any task runs
+            sweep.validate();   // one task per grid value: a bad grid value is found before any task runs
             List<Sweep.Task> mine = mine(sweep, shard);
             SweepOutputs.requireSameSweep(dir, sweep);
             Map<Integer, SweepOutputs.State> states = check(mine, dir);

@@ -58,7 +58,8 @@ import java.util.function.Supplier;
  * @param file the sweep file
  * @param base the base job file
  * @param grid the grid fields in file order
- * @param tasks every task of the sweep, in order
+ * @param tasks every task of the sweep, in order; for a sweep file each made when asked for, found
+ *              from its index without visiting the others
  */
 public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
     /** The grid fields a sweep can vary, in the order JOB-SPEC.md lists them. */
@@ -80,6 +81,11 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
     /** Descriptions longer than this are cut (the index keeps ids unique). */
     private static final int DESCRIPTION_LIMIT = 100;
     private static final String SEED_FIELD = "simulation.seed";
+    /** The grid fields on which it depends whether the other fields apply to a task ({@link #applicable}). */
+    private static final Set<String> DECIDING = Set.of("engine", "optimizer.type", "parametrization",
+            "optimizer.schedule.type");
+    /** Told each time a grid task's job is built: lets tests count the jobs a sweep builds. */
+    static volatile Runnable jobBuilt;
 
     /** One grid field and its values, as written. */
     public record Field(String name, List<JsonNode> values) { }
@@ -152,13 +158,16 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
     }
 
     /**
-     * Builds every task's job and discards it, so that a bad value anywhere in the grid is found
-     * before the first task runs; memory does not grow with the grid.
+     * Checks every grid value before the first task runs: builds the job of one task per grid value
+     * (the first task that uses it) and discards it, so that a bad value anywhere in the grid is found
+     * in time and memory that grow with the lengths of the value lists, not with the number of tasks.
+     * A value that is bad only together with another one is found when a task holding both is
+     * prepared (every task of a shard is, before its first task runs).
      *
      * @throws InvalidSpecException {@code task <id> has a problem: ...} for the first invalid task
      */
     public void validate() {
-        for (Task t : tasks) {
+        for (Task t : tasks instanceof Tasks lazy ? lazy.oneTaskPerValue() : tasks) {
             t.job();
         }
     }
@@ -209,22 +218,32 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
     }
 
     /**
-     * The tasks of a grid, made one at a time as they are visited, so that listing or running one
-     * shard of a large grid needs memory for that shard's tasks only; a task's job is built when it
-     * is first asked for. A grid point is a task when every field that does not apply to it has its
-     * first value: points differing only in such fields are one task, the first of them in the order
-     * (whether a field applies depends only on {@code engine}, {@code optimizer.type} and, for the
-     * finite engine, {@code parametrization}, which apply to every point that consults them).
+     * The tasks of a grid, made one at a time as they are asked for, so that listing, checking or
+     * running one shard of a large grid costs time and memory for that shard's tasks only. A grid
+     * point is a task when every field that does not apply to it has its first value: points differing
+     * only in such fields are one task, the first of them in the order. Whether a field applies depends
+     * only on the deciding fields ({@link #DECIDING}), so the tasks below any prefix of grid positions
+     * are counted per combination of the deciding fields' values, never by walking the points: task i
+     * is found from its index ({@link #point}) and a point's index from the point ({@link #rank}).
      */
     private static final class Tasks extends AbstractList<Task> {
         private final List<Field> grid;
         private final ObjectNode baseTree;
         private final Path base;
-        private final long points;
         private final int size;
         private final int width;
         private final Map<String, String> shortNames;
         private final long baseSeed;
+        /** Whether grid field g is one of the deciding fields. */
+        private final boolean[] deciding;
+        /** Per combination c of the deciding fields' positions (mixed radix, grid order): the fields that apply. */
+        private final boolean[][] applies;
+        /** Per combination: whether every deciding field at a position other than its first applies. */
+        private final boolean[] possible;
+        /** Per combination and grid position j: the points of fields j.. that are tasks (fields that apply vary). */
+        private final long[][] below;
+        /** {@link #sha256}, once found (it builds task 0's job). */
+        private String sha256;
 
         Tasks(List<Field> grid, ObjectNode baseTree, Path base) {
             this.grid = grid;
@@ -237,37 +256,121 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
                     throw new InvalidSpecException("grid", "has more than " + MAX_POINTS + " points");
                 }
             }
-            this.points = product;
             this.shortNames = shortNames(grid);
             this.baseSeed = baseSeed(baseTree);
-            int count = 0;
-            int[] position = new int[grid.size()];
-            for (long p = 0; p < points; p++) {
-                count += task(p, position) != null ? 1 : 0;
+            int m = grid.size();
+            deciding = new boolean[m];
+            int combinations = 1;
+            for (int g = 0; g < m; g++) {
+                deciding[g] = DECIDING.contains(grid.get(g).name());
+                combinations *= deciding[g] ? grid.get(g).values().size() : 1;
             }
-            this.size = count;
-            this.width = Math.max(4, Integer.toString(count - 1).length());
+            applies = new boolean[combinations][];
+            possible = new boolean[combinations];
+            below = new long[combinations][m + 1];
+            int[] position = new int[m];
+            for (int c = 0; c < combinations; c++) {
+                setDeciding(c, position);
+                Map<String, JsonNode> kept = applicable(all(position), baseTree);
+                applies[c] = new boolean[m];
+                possible[c] = true;
+                for (int g = 0; g < m; g++) {
+                    applies[c][g] = kept.containsKey(grid.get(g).name());
+                    possible[c] &= !deciding[g] || position[g] == 0 || applies[c][g];
+                }
+                below[c][m] = 1;
+                for (int g = m - 1; g >= 0; g--) {
+                    below[c][g] = below[c][g + 1] * (!deciding[g] && applies[c][g] ? grid.get(g).values().size() : 1);
+                }
+            }
+            this.size = (int) count(new int[m], 0);
+            this.width = Math.max(4, Integer.toString(size - 1).length());
         }
 
-        /** The applicable values of grid point p, or null when p repeats an earlier point. */
-        private Map<String, JsonNode> task(long p, int[] position) {
-            long rest = p;
+        /** Sets the deciding fields of {@code position} to combination c. */
+        private void setDeciding(int c, int[] position) {
+            int rest = c;
             for (int g = grid.size() - 1; g >= 0; g--) {
-                int n = grid.get(g).values().size();
-                position[g] = (int) (rest % n);
-                rest /= n;
+                if (deciding[g]) {
+                    int n = grid.get(g).values().size();
+                    position[g] = rest % n;
+                    rest /= n;
+                }
             }
+        }
+
+        /** The tasks among the points whose first {@code fixed} positions are those of {@code position}. */
+        private long count(int[] position, int fixed) {
+            long n = 0;
+            int[] combination = new int[grid.size()];
+            for (int c = 0; c < applies.length; c++) {
+                if (!possible[c]) {
+                    continue;
+                }
+                setDeciding(c, combination);
+                boolean task = true;
+                for (int g = 0; g < fixed && task; g++) {
+                    task = deciding[g] ? combination[g] == position[g] : position[g] == 0 || applies[c][g];
+                }
+                n += task ? below[c][fixed] : 0;
+            }
+            return n;
+        }
+
+        /** The grid positions of task i. */
+        private int[] point(int i) {
+            int[] position = new int[grid.size()];
+            long rest = i;
+            for (int g = 0; g < grid.size(); g++) {
+                if (deciding[g]) {
+                    // the deciding fields' lists are short: try each value
+                    for (long n = count(position, g + 1); rest >= n; n = count(position, g + 1)) {
+                        rest -= n;
+                        position[g]++;
+                    }
+                } else {
+                    // every position but the first has the same number of tasks below it
+                    long first = count(position, g + 1);
+                    if (rest >= first) {
+                        rest -= first;
+                        position[g] = 1;
+                        long other = count(position, g + 1);
+                        position[g] = (int) (1 + rest / other);
+                        rest %= other;
+                    }
+                }
+            }
+            return position;
+        }
+
+        /** The index of the task at a grid point that is a task. */
+        private int rank(int[] point) {
+            int[] position = point.clone();
+            long index = 0;
+            for (int g = 0; g < grid.size(); g++) {
+                int own = point[g];
+                if (deciding[g]) {
+                    for (position[g] = 0; position[g] < own; position[g]++) {
+                        index += count(position, g + 1);
+                    }
+                } else if (own > 0) {
+                    position[g] = 0;
+                    index += count(position, g + 1);
+                    position[g] = 1;
+                    index += (own - 1) * count(position, g + 1);
+                }
+                position[g] = own;
+            }
+            return (int) index;
+        }
+
+        /** Every grid field's value at a grid point. */
+        private Map<String, JsonNode> all(int[] position) {
             Map<String, JsonNode> all = new LinkedHashMap<>();
             for (int g = 0; g < grid.size(); g++) {
                 all.put(grid.get(g).name(), grid.get(g).values().get(position[g]));
             }
-            Map<String, JsonNode> applicable = applicable(all, baseTree);
-            for (int g = 0; g < grid.size(); g++) {
-                if (position[g] != 0 && !applicable.containsKey(grid.get(g).name())) {
-                    return null;
-                }
-            }
-            return applicable;
+            return all;
         }
 
         private Task make(int index, Map<String, JsonNode> values) {
@@ -284,6 +387,10 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
             }
             values.forEach((field, value) -> Sweep.set(tree, field, value));
             section(tree, "simulation").put("seed", seed);
+            Runnable hook = jobBuilt;
+            if (hook != null) {
+                hook.run();
+            }
             try {
                 return JobFile.read(tree, base);
             } catch (InvalidSpecException e) {
@@ -296,15 +403,11 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
             return size;
         }
 
-        /** Task i, found by walking the grid from its start: iterate instead where possible. */
+        /** Task i, found from its index without visiting the tasks before it. */
         @Override
         public Task get(int i) {
             java.util.Objects.checkIndex(i, size);
-            Iterator<Task> it = iterator();
-            for (int k = 0; k < i; k++) {
-                it.next();
-            }
-            return it.next();
+            return make(i, applicable(all(point(i)), baseTree));
         }
 
         @Override
@@ -312,16 +415,14 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
             return shard(0, 1);
         }
 
-        /** The tasks with index {@code i mod k}, in order; the others are counted, never made. */
+        /** The tasks with index {@code i mod k}, in order; the others are skipped, never made. */
         Iterator<Task> shard(int i, int k) {
             return new Iterator<>() {
-                private final int[] position = new int[grid.size()];
-                private long p;
-                private int index;
+                private long next = i;
 
                 @Override
                 public boolean hasNext() {
-                    return firstAtOrAfter(index) < size;
+                    return next < size;
                 }
 
                 @Override
@@ -329,18 +430,66 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
                     if (!hasNext()) {
                         throw new java.util.NoSuchElementException();
                     }
-                    while (true) {
-                        Map<String, JsonNode> values = task(p++, position);
-                        if (values != null && index++ % k == i) {
-                            return make(index - 1, values);
-                        }
-                    }
-                }
-
-                private long firstAtOrAfter(int from) {
-                    return from + Math.floorMod(i - from, k);
+                    Task t = get((int) next);
+                    next += k;
+                    return t;
                 }
             };
+        }
+
+        /**
+         * One task per grid value, each value at the first point in the order that is a task and uses
+         * it (the other fields at their first values where they can be), so that every value that
+         * reaches some task is built into a job and checked: {@code sum of the list lengths} jobs, not
+         * one per grid point. Values that no task uses (a width in a grid of limit engines) are skipped.
+         */
+        List<Task> oneTaskPerValue() {
+            java.util.SortedSet<Integer> indices = new java.util.TreeSet<>();
+            int[] position = new int[grid.size()];
+            for (int g = 0; g < grid.size(); g++) {
+                for (int v = 0; v < grid.get(g).values().size(); v++) {
+                    for (int c = 0; c < applies.length; c++) {
+                        java.util.Arrays.fill(position, 0);
+                        setDeciding(c, position);
+                        if (!possible[c] || deciding[g] && position[g] != v || !deciding[g] && v != 0 && !applies[c][g]) {
+                            continue;
+                        }
+                        position[g] = v;
+                        indices.add(rank(position));
+                        break;
+                    }
+                }
+            }
+            return indices.stream().map(this::get).toList();
+        }
+
+        /**
+         * The fingerprint of a grid sweep, from what defines its tasks rather than from the tasks:
+         * the grid as written (fields that do not change the numbers left out, as {@link JobIdentity}
+         * leaves them out of a job), the base job's tree and the identity of task 0's job, which
+         * holds the data every task trains on.
+         */
+        synchronized String sha256() {
+            if (sha256 == null) {
+                sha256 = fingerprint();
+            }
+            return sha256;
+        }
+
+        private String fingerprint() {
+            ObjectNode text = JsonNodeFactory.instance.objectNode();
+            text.put("sweep", "infinitewidth sweep identity v2");
+            ObjectNode g = text.putObject("grid");
+            for (Field f : grid) {
+                boolean numbersUnchanged = f.name().startsWith("simulation.")
+                        && JobIdentity.IGNORED_SIMULATION_FIELDS.contains(f.name().substring("simulation.".length()));
+                if (!numbersUnchanged) {
+                    f.values().forEach(g.withArray(f.name())::add);
+                }
+            }
+            text.set("base", JobIdentity.of(baseTree));
+            text.set("task0", JobIdentity.of(get(0).job()));
+            return JobIdentity.sha256(text);
         }
     }
 
@@ -509,11 +658,21 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
     }
 
     /**
-     * The sweep's fingerprint: SHA-256 over one line per task, {@code id seed jobSha256}, with the
-     * job's identity hash ({@link JobIdentity}). Shards of one sweep share it; {@code merge} and a
-     * sweep continuing in an existing folder compare it.
+     * The sweep's fingerprint, which shards of one sweep share and which {@code merge} and a sweep
+     * continuing in an existing folder compare ({@code sweep.json}'s {@code sweepSha256}, version 2):
+     * for a sweep file, SHA-256 of its grid, its base job and task 0's job ({@link Tasks#sha256}),
+     * found without visiting the tasks; for a list of tasks (a comparison), {@link #sha256OfTasks}.
      */
     public String sha256() {
+        return tasks instanceof Tasks lazy ? lazy.sha256() : sha256OfTasks();
+    }
+
+    /**
+     * The fingerprint over every task, one line {@code id seed jobSha256} each, with the job's
+     * identity hash ({@link JobIdentity}): that of a comparison, and that of every sweep in a
+     * {@code sweep.json} of version 1, which a sweep continuing in such a folder compares.
+     */
+    public String sha256OfTasks() {
         StringBuilder lines = new StringBuilder();
         for (Task t : tasks) {
             lines.append(t.id()).append(' ').append(t.seed()).append(' ')

@@ -42,7 +42,10 @@ public final class SweepOutputs {
     public static final List<String> RESULT_COLUMNS = List.of("final_train_loss", "final_train_loss_stderr",
             "final_test_loss", "final_test_loss_stderr", "status");
     static final String FORMAT = "infinitewidth-sweep";
-    static final int VERSION = 1;
+    /** 2: {@code sweepSha256} from the sweep file's grid and base job, {@code taskCount}, tasks listed up to {@link #LISTED_TASKS}. */
+    static final int VERSION = 2;
+    /** {@code sweep.json} lists every task's id and seed when there are at most this many. */
+    static final int LISTED_TASKS = 10_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SweepOutputs() {}
@@ -121,13 +124,19 @@ public final class SweepOutputs {
             return;
         }
         JsonNode there = readDescription(file);
-        if (!sweep.sha256().equals(there.path("sweepSha256").asText())) {
+        // version 1 hashed every task: computed only for such a folder, whose sweep.json is then rewritten
+        String here = there.path("version").asInt() == 1 ? sweep.sha256OfTasks() : sweep.sha256();
+        if (!here.equals(there.path("sweepSha256").asText())) {
             throw new InvalidSpecException("--out", dir + " holds the outputs of a different sweep (" + DESCRIPTION
                     + " does not match this sweep file and its base job); use another --out");
         }
     }
 
-    /** Writes {@code sweep.json}: format, version, fingerprint, files, grid, columns and every task's id and seed. */
+    /**
+     * Writes {@code sweep.json}: format, version, fingerprint, files, grid, columns, the number of tasks
+     * and, for a sweep of at most {@link #LISTED_TASKS} tasks, every task's id and seed. Every shard
+     * writes the same file.
+     */
     public static void writeDescription(Path dir, Sweep sweep) throws IOException {
         writeDescription(dir, sweep, null);
     }
@@ -154,11 +163,14 @@ public final class SweepOutputs {
         }
         ArrayNode columns = root.putArray("columns");
         columns(sweep).forEach(columns::add);
-        ArrayNode tasks = root.putArray("tasks");
-        for (Sweep.Task t : sweep.tasks()) {
-            ObjectNode task = tasks.addObject();
-            task.put("id", t.id());
-            task.put("seed", t.seed());
+        root.put("taskCount", sweep.tasks().size());
+        if (sweep.tasks().size() <= LISTED_TASKS) {
+            ArrayNode tasks = root.putArray("tasks");
+            for (Sweep.Task t : sweep.tasks()) {
+                ObjectNode task = tasks.addObject();
+                task.put("id", t.id());
+                task.put("seed", t.seed());
+            }
         }
         String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
         writeShared(dir, DESCRIPTION, text);
@@ -166,7 +178,8 @@ public final class SweepOutputs {
 
     /**
      * Rewrites {@code sweep.csv} from the task folders: one row per task that completed, diverged or
-     * failed, in task order. Safe when several shards share the folder: each writes a complete table
+     * failed, in task order. Only the task folders present are looked at, so the time does not grow
+     * with the grid's size. Safe when several shards share the folder: each writes a complete table
      * under a name of its own and renames it into place.
      *
      * @return the number of rows by state
@@ -174,7 +187,7 @@ public final class SweepOutputs {
     public static Map<State, Integer> writeTable(Path dir, Sweep sweep) throws IOException {
         Map<State, Integer> counts = new TreeMap<>();
         StringBuilder text = new StringBuilder(csvLine(columns(sweep)));
-        for (Sweep.Task task : sweep.tasks()) {
+        for (Sweep.Task task : present(dir, sweep)) {
             State state = state(dir, task);
             if (state == State.PENDING) {
                 continue;
@@ -193,6 +206,44 @@ public final class SweepOutputs {
         }
         writeShared(dir, TABLE, text.toString());
         return counts;
+    }
+
+    /** The tasks of the sweep that have a folder in {@code dir}, in task order. */
+    private static List<Sweep.Task> present(Path dir, Sweep sweep) throws IOException {
+        List<Sweep.Task> present = new ArrayList<>();
+        for (Map.Entry<Integer, String> folder : taskFolders(dir).entrySet()) {
+            if (folder.getKey() < sweep.tasks().size()) {
+                Sweep.Task task = sweep.tasks().get(folder.getKey());
+                if (task.id().equals(folder.getValue())) {
+                    present.add(task);
+                }
+            }
+        }
+        return present;
+    }
+
+    /** The names of the folders in {@code dir/tasks} that start with a task index, by index. */
+    private static Map<Integer, String> taskFolders(Path dir) throws IOException {
+        Map<Integer, String> folders = new TreeMap<>();
+        Path tasks = dir.resolve(TASKS);
+        if (!Files.isDirectory(tasks)) {
+            return folders;
+        }
+        try (java.util.stream.Stream<Path> list = Files.list(tasks)) {
+            for (Path p : (Iterable<Path>) list::iterator) {
+                String name = p.getFileName().toString();
+                if (Files.isDirectory(p) && !name.isEmpty() && Character.isDigit(name.charAt(0))) {
+                    try {
+                        folders.put(Sweep.index(name), name);
+                    } catch (IllegalArgumentException notATask) {
+                        // a folder of someone else's: not a task
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw AtomicFiles.failed("list", tasks, e);
+        }
+        return folders;
     }
 
     /**
@@ -227,6 +278,11 @@ public final class SweepOutputs {
             if (firstSha == null) {
                 firstSha = sha;
                 description = d;
+            } else if (d.path("version").asInt() != description.path("version").asInt()) {
+                throw new InvalidSpecException("merge", input + " has a " + DESCRIPTION + " of version "
+                        + d.path("version").asInt() + " and " + inputs.get(0) + " one of version "
+                        + description.path("version").asInt() + "; run the older shard's sweep again with this"
+                        + " version (it skips finished tasks and rewrites " + DESCRIPTION + "), then merge");
             } else if (!firstSha.equals(sha)) {
                 throw new InvalidSpecException("merge", input + " holds a different sweep than " + inputs.get(0)
                         + " (their " + DESCRIPTION + " differ); merge the shards of one sweep only");
@@ -260,11 +316,14 @@ public final class SweepOutputs {
                 from.put(index, input);
             }
         }
-        List<String> missing = new ArrayList<>();
         JsonNode tasks = description.path("tasks");
-        for (int i = 0; i < tasks.size(); i++) {
+        int count = description.has("taskCount") ? description.path("taskCount").asInt() : tasks.size();
+        int width = Math.max(4, Integer.toString(count - 1).length());
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
             if (!rows.containsKey(i)) {
-                missing.add(tasks.get(i).path("id").asText());
+                // a sweep of more tasks than sweep.json lists names a missing task by its index
+                missing.add(tasks.has(i) ? tasks.get(i).path("id").asText() : String.format("%0" + width + "d", i));
             }
         }
         Files.createDirectories(out);
@@ -273,17 +332,16 @@ public final class SweepOutputs {
         writeShared(out, DESCRIPTION, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(description) + "\n");
         writeShared(out, TABLE, text.toString());
         Map<Integer, Path> folders = new TreeMap<>();
-        for (int i = 0; i < tasks.size(); i++) {
-            String id = tasks.get(i).path("id").asText();
-            for (Path input : inputs) {
-                Path folder = input.resolve(TASKS).resolve(id);
-                if (Files.isRegularFile(folder.resolve(RunOutputs.SUMMARY))) {
-                    folders.putIfAbsent(i, folder);
+        for (Path input : inputs) {
+            for (Map.Entry<Integer, String> folder : taskFolders(input).entrySet()) {
+                Path path = input.resolve(TASKS).resolve(folder.getValue());
+                if (folder.getKey() < count && Files.isRegularFile(path.resolve(RunOutputs.SUMMARY))) {
+                    folders.putIfAbsent(folder.getKey(), path);
                 }
             }
         }
         JsonNode kind = description.get("kind");
-        return new Merged(rows.size(), tasks.size(), missing, kind == null ? null : kind.asText(), folders);
+        return new Merged(rows.size(), count, missing, kind == null ? null : kind.asText(), folders);
     }
 
     private static JsonNode summary(Path folder) {

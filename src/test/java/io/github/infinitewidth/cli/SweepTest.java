@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.infinitewidth.job.CheckpointFiles;
+import io.github.infinitewidth.job.Sweep;
 import io.github.infinitewidth.report.Pngs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -234,6 +236,33 @@ class SweepTest {
         assertEquals("merge " + dir + " is not a sweep folder (it has no sweep.json and sweep.csv)"
                 + System.lineSeparator(), none.err());
         assertFalse(Files.exists(dir.resolve("m")));
+    }
+
+    @Test
+    void aFolderOfAnEarlierVersionContinuesAndMergeRefusesToMixVersions() throws IOException {
+        Path file = sweep(GRID);
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        ok("sweep", file.toString(), "--out", a.toString(), "--quiet", "--shard-index", "0", "--shard-count", "4");
+        ok("sweep", file.toString(), "--out", b.toString(), "--quiet", "--shard-index", "1", "--shard-count", "4");
+        // what an earlier version wrote: version 1, the fingerprint over every task
+        ObjectNode old = (ObjectNode) new ObjectMapper().readTree(a.resolve("sweep.json").toFile());
+        old.put("version", 1).put("sweepSha256", Sweep.read(file).sha256OfTasks()).remove("taskCount");
+        Files.writeString(a.resolve("sweep.json"), old.toString());
+
+        Cli mixed = Cli.run("merge", a.toString(), b.toString(), "--out", dir.resolve("m").toString());
+        assertEquals(Main.BAD_INPUT, mixed.status());
+        assertEquals("merge " + b + " has a sweep.json of version 2 and " + a + " one of version 1; run the older"
+                + " shard's sweep again with this version (it skips finished tasks and rewrites sweep.json), then merge"
+                + System.lineSeparator(), mixed.err());
+        assertFalse(Files.exists(dir.resolve("m")));
+
+        Cli again = ok("sweep", file.toString(), "--out", a.toString(), "--shard-index", "0", "--shard-count", "4");
+        assertTrue(again.out().startsWith("sweep " + file + ": 8 tasks; shard 0 of 4 has 2; 2 finished already, 0 to"
+                + " run"), again.out());
+        assertEquals(2, new ObjectMapper().readTree(a.resolve("sweep.json").toFile()).get("version").asInt());
+        Cli merged = ok("merge", a.toString(), b.toString(), "--out", dir.resolve("m").toString());
+        assertTrue(merged.out().startsWith("merged 4 of 8 tasks from 2 folders"), merged.out());
     }
 
     @Test
