@@ -83,7 +83,7 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
     private static final String SEED_FIELD = "simulation.seed";
     /** The grid fields on which it depends whether the other fields apply to a task ({@link #applicable}). */
     private static final Set<String> DECIDING = Set.of("engine", "optimizer.type", "parametrization",
-            "optimizer.schedule.type");
+            "optimizer.schedule.type", "network.bias");
     /** Told each time a grid task's job is built: lets tests count the jobs a sweep builds. */
     static volatile Runnable jobBuilt;
 
@@ -540,6 +540,8 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
         String schedule = all.containsKey("optimizer.schedule.type") ? text(all.get("optimizer.schedule.type"))
                 : base.path("optimizer").path("schedule").path("type").asText("constant");
         boolean decays = schedule.equals("linear") || schedule.equals("cosine");
+        boolean bias = all.containsKey("network.bias") ? all.get("network.bias").asBoolean()
+                : base.path("network").path("bias").asBoolean(false);
         Map<String, JsonNode> kept = new LinkedHashMap<>();
         all.forEach((field, value) -> {
             boolean applies = switch (field) {
@@ -553,6 +555,7 @@ public record Sweep(Path file, Path base, List<Field> grid, List<Task> tasks) {
                 case "optimizer.beta2" -> optimizer.equals("adam");
                 case "optimizer.schedule.decaySteps", "optimizer.schedule.finalFactor" -> decays;
                 case "optimizer.schedule.stepEvery", "optimizer.schedule.gamma" -> schedule.equals("step");
+                case "network.initStd.bias", "optimizer.layerMultipliers.bias" -> bias;
                 default -> true;
             };
             if (applies) {

@@ -407,6 +407,20 @@ class SweepTest {
     }
 
     @Test
+    void biasFieldsApplyToNetworksWithBiases() throws IOException {
+        Path file = sweep("""
+                base: base.yaml
+                grid:
+                  network.bias: [false, true]
+                  network.initStd.bias: [0.5, 1.0]
+                """);
+        List<String> tasks = ok("sweep", file.toString(), "--list").out().lines().toList();
+        assertEquals(3, tasks.size(), "no biases (their std ignored) + 2 stds with biases: " + tasks);
+        assertTrue(tasks.get(0).startsWith("0000_network.bias=false seed "), tasks.get(0));
+        assertTrue(tasks.get(2).startsWith("0002_network.bias=true_network.initStd.bias=1.0 seed "), tasks.get(2));
+    }
+
+    @Test
     void theExampleSweepListsItsTasks() {
         List<String> tasks = ok("sweep", "examples/sweeps/width-and-learning-rate.yaml", "--list").out().lines().toList();
         assertEquals(16, tasks.size(), "4 learning rates x (3 finite widths + 1 mu-limit)");
