@@ -41,7 +41,8 @@ public final class RunSizes {
                     + " at every recorded step (a checkpoint saves one)", replicas * recorded);
         } else {
             requireArray("training.steps", e.training().steps(), "a list of the outputs at every recorded step"
-                    + " of every replica (a checkpoint saves one); set training.recordEvery", replicas * recorded);
+                    + " of every replica (a checkpoint saves one)", replicas * recorded,
+                    "; record fewer steps with training.recordEvery");
         }
         String steps = "training.steps of " + e.training().steps();
         String replicasField = "simulation.replicas of " + e.simulation().replicas();
@@ -73,9 +74,15 @@ public final class RunSizes {
      * @param what  what the array holds, for the message
      */
     public static void requireArray(String field, long value, String what, double entries) {
+        requireArray(field, value, what, entries, "");
+    }
+
+    /** As above, with {@code advice} at the end of the message. */
+    private static void requireArray(String field, long value, String what, double entries, String advice) {
         if (entries > MAX_ARRAY) {
             throw new InvalidSpecException(field, "of " + value + " makes " + what + " of " + String.format(
-                    java.util.Locale.ROOT, "%.3g", entries) + " entries, more than one array holds (" + MAX_ARRAY + ")");
+                    java.util.Locale.ROOT, "%.3g", entries) + " entries, more than one array holds (" + MAX_ARRAY + ")"
+                    + advice);
         }
     }
 }

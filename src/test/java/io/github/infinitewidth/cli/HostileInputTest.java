@@ -45,8 +45,8 @@ class HostileInputTest {
         Path out = dir.resolve("out");
         refused(run(Cli.VALID_JOB.replace("steps: 2", "steps: 2147483647"), "--out", out.toString()),
                 "training.steps of 2147483647 makes a list of the outputs at every recorded step of every replica (a"
-                        + " checkpoint saves one); set training.recordEvery of 4.29e+09 entries, more than one array"
-                        + " holds (2147483639)", out);
+                        + " checkpoint saves one) of 4.29e+09 entries, more than one array holds (2147483639); record"
+                        + " fewer steps with training.recordEvery", out);
         refused(run(Cli.VALID_JOB.replace("replicas: 2", "replicas: 2147483647"), "--out", out.toString()),
                 "simulation.replicas of 2147483647 makes a list of the outputs of every replica at every recorded"
                         + " step (a checkpoint saves one) of 6.44e+09 entries, more than one array holds (2147483639)",
