@@ -1,6 +1,7 @@
 package io.github.infinitewidth.job;
 
 import io.github.infinitewidth.optim.Schedule;
+import io.github.infinitewidth.util.Check;
 import io.github.infinitewidth.util.InvalidSpecException;
 import java.util.Map;
 
@@ -27,7 +28,9 @@ final class ScheduleSection {
         if (type == Schedule.Type.STEP) {
             s.required("stepEvery", " for type step (the decay by gamma happens every stepEvery steps)");
         }
-        return new Schedule(type, s.integer("warmupSteps", 0), s.integer("decaySteps", Schedule.REST_OF_RUN),
+        int decaySteps = s.has("decaySteps") ? Check.positive(s.field("decaySteps"), s.integer("decaySteps", 0))
+                : Schedule.REST_OF_RUN;   // REST_OF_RUN is not a value a user can write
+        return new Schedule(type, s.integer("warmupSteps", 0), decaySteps,
                 s.number("finalFactor", type == Schedule.Type.CONSTANT ? 1.0 : Schedule.DEFAULT_FINAL_FACTOR),
                 s.integer("stepEvery", 0), s.number("gamma", type == Schedule.Type.STEP ? Schedule.DEFAULT_GAMMA : 1.0));
     }

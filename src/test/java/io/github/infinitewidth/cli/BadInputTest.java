@@ -292,6 +292,12 @@ class BadInputTest {
                                         "  learningRate: 0.1\n  weightDecay: 0.01"), "optimizer.weightDecay",
                         "optimizer.weightDecay is not supported by engine nt-limit yet (weight decay moves the features"
                                 + " there, LIMITS.md 1.2); use mu-limit or finite"),
+                change("negative decay length", "  learningRate: 0.1",
+                        "  learningRate: 0.1\n  schedule: {type: linear, decaySteps: -1}", "optimizer.schedule.decaySteps",
+                        "optimizer.schedule.decaySteps must be > 0, got -1"),
+                change("final factor above 1", "  learningRate: 0.1",
+                        "  learningRate: 0.1\n  schedule: {type: linear, finalFactor: 2}", "optimizer.schedule.finalFactor",
+                        "optimizer.schedule.finalFactor must be <= 1 (a schedule decays the rate), got 2.0"),
                 change("unknown schedule type", "  learningRate: 0.1",
                         "  learningRate: 0.1\n  schedule: {type: exponential}", "optimizer.schedule.type",
                         "optimizer.schedule.type must be one of constant, linear, cosine, step, got \"exponential\""),
