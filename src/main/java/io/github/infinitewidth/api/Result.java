@@ -98,7 +98,7 @@ public record Result(Job job, Trajectory trajectory, BackendUsed backend, double
     }
 
     private Estimate lossAt(Split s, int k) {
-        return s.loss(trajectory, k, job.experiment().data().allTargets(), job.experiment().loss());
+        return s.loss(trajectory, k, job.experiment().objective());
     }
 
     private Split split(String name) {

@@ -1,6 +1,6 @@
 package io.github.infinitewidth.engine;
 
-import io.github.infinitewidth.train.Loss;
+import io.github.infinitewidth.train.Objective;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -30,26 +30,6 @@ public final class Divergence {
         return true;
     }
 
-    /**
-     * True when the mean loss over {@code inputs} (indices into {@code f} and {@code targets}) is
-     * finite, summed in index order as the output files sum it.
-     */
-    static boolean lossFinite(Loss loss, double[] f, double[] targets, int from, int to) {
-        double sum = 0;
-        for (int j = from; j < to; j++) {
-            sum += loss.value(f[j], targets[j]);
-        }
-        return Double.isFinite(sum / (to - from));
-    }
-
-    /** {@link #lossFinite(Loss, double[], double[], int, int)} over the inputs of a batch. */
-    static boolean batchLossFinite(Loss loss, double[] f, double[] targets, int[] batch) {
-        double sum = 0;
-        for (int j : batch) {
-            sum += loss.value(f[j], targets[j]);
-        }
-        return Double.isFinite(sum / batch.length);
-    }
 
     /**
      * True when the mean over replicas and its standard error are finite, computed as
@@ -103,9 +83,9 @@ public final class Divergence {
      * first such step; when a kernel of {@code t.kernels()} is not, it diverged at step 0 and the
      * kernels are dropped. Otherwise {@code t} itself.
      *
-     * @param targets the targets of every input, train then test
+     * @param objective the loss with the targets of every input, train then test
      */
-    public static Trajectory check(Trajectory t, Loss loss, double[] targets) {
+    public static Trajectory check(Trajectory t, Objective objective) {
         int diverged = t.status() == Trajectory.Status.DIVERGED ? t.divergedStep() : Integer.MAX_VALUE;
         Map<String, double[][]> kernels = new HashMap<>(t.kernels());
         if (kernels.values().stream().anyMatch(k -> !entriesFinite(k))) {
@@ -113,7 +93,7 @@ public final class Divergence {
             diverged = 0;
         }
         for (int k = 0; k < t.steps().length && t.steps()[k] < diverged; k++) {
-            if (!stepFinite(t, k, loss, targets)) {
+            if (!stepFinite(t, k, objective)) {
                 diverged = t.steps()[k];
             }
         }
@@ -129,7 +109,7 @@ public final class Divergence {
     }
 
     /** True when the outputs and split losses of every replica at the k-th recorded step, and their estimates, are finite. */
-    private static boolean stepFinite(Trajectory t, int k, Loss loss, double[] targets) {
+    private static boolean stepFinite(Trajectory t, int k, Objective objective) {
         double[][] outputs = Arrays.stream(t.outputs()).map(perStep -> perStep[k]).filter(java.util.Objects::nonNull)
                 .toArray(double[][]::new);
         if (outputs.length == 0) {
@@ -138,17 +118,13 @@ public final class Divergence {
         if (!entriesFinite(outputs)) {
             return false;
         }
-        int m = outputs[0].length;
+        int m = outputs[0].length / t.components();   // replicas this process did not run are null
         int[][] splits = m > t.trainCount() ? new int[][] {{0, t.trainCount()}, {t.trainCount(), m}}
                 : new int[][] {{0, t.trainCount()}};
         for (int[] split : splits) {
             double[] perReplica = new double[outputs.length];
             for (int r = 0; r < outputs.length; r++) {
-                double sum = 0;
-                for (int j = split[0]; j < split[1]; j++) {
-                    sum += loss.value(outputs[r][j], targets[j]);
-                }
-                perReplica[r] = sum / (split[1] - split[0]);
+                perReplica[r] = objective.meanLoss(outputs[r], split[0], split[1]);
             }
             if (!finite(perReplica) || !estimateFinite(perReplica)) {
                 return false;
@@ -168,7 +144,7 @@ public final class Divergence {
             cut[r] = Arrays.copyOf(t.outputs()[r], kept);
         }
         List<Trajectory.FeatureKernel> features = t.features().stream().filter(f -> f.step() < step).toList();
-        return new Trajectory(Arrays.copyOf(t.steps(), kept), cut, t.trainCount(), Trajectory.Status.DIVERGED, step,
-                kernels, features);
+        return new Trajectory(Arrays.copyOf(t.steps(), kept), cut, t.trainCount(), t.components(),
+                Trajectory.Status.DIVERGED, step, kernels, features);
     }
 }

@@ -5,6 +5,7 @@ import io.github.infinitewidth.network.Parametrization;
 import io.github.infinitewidth.optim.OptimizerSpec;
 import io.github.infinitewidth.train.Data;
 import io.github.infinitewidth.train.Loss;
+import io.github.infinitewidth.train.Objective;
 import io.github.infinitewidth.train.TrainingSpec;
 import io.github.infinitewidth.util.Check;
 
@@ -23,7 +24,17 @@ public record Experiment(NetworkSpec network, Parametrization parametrization, O
         Check.present("training", training);
         Check.present("simulation", simulation);
         optimizer.schedule().checkFits(training.steps());
-        loss.checkTargets("data.train", data.train());
-        loss.checkTargets("data.test", data.test());
+        loss.checkTargets("data.train", data.train(), network.outputs());
+        loss.checkTargets("data.test", data.test(), network.outputs());
+    }
+
+    /** The loss with the network's outputs and every input's targets. */
+    public Objective objective() {
+        return new Objective(loss, network.outputs(), data.allTargets());
+    }
+
+    /** k, the outputs per input. */
+    public int outputs() {
+        return network.outputs();
     }
 }

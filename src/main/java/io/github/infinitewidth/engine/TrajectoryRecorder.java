@@ -2,7 +2,7 @@ package io.github.infinitewidth.engine;
 
 import io.github.infinitewidth.state.StateReader;
 import io.github.infinitewidth.state.StateWriter;
-import io.github.infinitewidth.train.Loss;
+import io.github.infinitewidth.train.Objective;
 import io.github.infinitewidth.train.TrainingSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,8 +20,8 @@ public final class TrajectoryRecorder {
     private final int[] steps;
     private final double[][][] outputs;
     private final int trainCount;
-    private final Loss loss;
-    private final double[] targets;
+    private final int components;
+    private final Objective objective;
     private final List<Trajectory.FeatureKernel> features = new ArrayList<>();
     private int divergedStep = -1;
 
@@ -29,8 +29,8 @@ public final class TrajectoryRecorder {
         this.steps = recordedSteps(e.training());
         this.outputs = new double[e.simulation().replicas()][steps.length][];
         this.trainCount = e.data().train().size();
-        this.loss = e.loss();
-        this.targets = e.data().allTargets();
+        this.components = e.outputs();
+        this.objective = e.objective();
     }
 
     /** Step 0, every {@code recordEvery}-th step and the last, without visiting the steps between. */
@@ -48,15 +48,16 @@ public final class TrajectoryRecorder {
     }
 
     /**
-     * Offers replica r's outputs {@code f_t} (all inputs, train then test) at step t, stored when t is
-     * a recorded step.
+     * Offers replica r's outputs {@code f_t} (all inputs, train then test, K outputs each as in
+     * {@link Trajectory}) at step t, stored when t is a recorded step.
      *
      * @return false when {@code f} or the mean loss of a split is non-finite: the replica has
      *         diverged and must stop
      */
     public boolean offer(int replica, int t, double[] f) {
-        boolean finite = Divergence.finite(f) && Divergence.lossFinite(loss, f, targets, 0, trainCount)
-                && (f.length == trainCount || Divergence.lossFinite(loss, f, targets, trainCount, f.length));
+        int m = f.length / components;
+        boolean finite = Divergence.finite(f) && Double.isFinite(objective.meanLoss(f, 0, trainCount))
+                && (m == trainCount || Double.isFinite(objective.meanLoss(f, trainCount, m)));
         if (!finite) {
             diverged(t);
             return false;
@@ -76,12 +77,14 @@ public final class TrajectoryRecorder {
      */
     public boolean offerBatch(int replica, int t, double[] f, int[] batch) {
         for (int j : batch) {
-            if (!Double.isFinite(f[j])) {
-                diverged(t);
-                return false;
+            for (int c = 0; c < components; c++) {
+                if (!Double.isFinite(f[j * components + c])) {
+                    diverged(t);
+                    return false;
+                }
             }
         }
-        if (!Divergence.batchLossFinite(loss, f, targets, batch)) {
+        if (!Double.isFinite(objective.batchLoss(f, batch))) {
             diverged(t);
             return false;
         }
@@ -169,9 +172,8 @@ public final class TrajectoryRecorder {
      * recorded step whose estimates over replicas are non-finite ({@link Divergence#check}).
      */
     public Trajectory finish(Map<String, double[][]> kernels) {
-        Trajectory all = new Trajectory(steps.clone(), outputs, trainCount, Trajectory.Status.COMPLETED, -1, kernels,
-                features);
-        return Divergence.check(divergedStep < 0 ? all : Divergence.truncated(all, divergedStep, kernels), loss,
-                targets);
+        Trajectory all = new Trajectory(steps.clone(), outputs, trainCount, components, Trajectory.Status.COMPLETED, -1,
+                kernels, features);
+        return Divergence.check(divergedStep < 0 ? all : Divergence.truncated(all, divergedStep, kernels), objective);
     }
 }

@@ -15,6 +15,7 @@ import io.github.infinitewidth.network.Parametrization;
 import io.github.infinitewidth.random.RandomKey;
 import io.github.infinitewidth.state.StateReader;
 import io.github.infinitewidth.train.BatchSchedule;
+import io.github.infinitewidth.train.Objective;
 import io.github.infinitewidth.util.InvalidSpecException;
 import java.util.Map;
 
@@ -53,7 +54,7 @@ public final class FiniteEngine implements Engine {
         double m = e.data().size();
         double perEntry = 2 + e.optimizer().update().stateSize();   // weight, gradient, optimizer state
         double biases = e.network().bias() ? e.network().hiddenLayers() : 0;   // b^l, n entries each
-        double weights = perEntry * ((e.network().hiddenLayers() - 1.0) * n * n + n * (d + 1 + biases));
+        double weights = perEntry * ((e.network().hiddenLayers() - 1.0) * n * n + n * (d + e.outputs() + biases));
         double activations = (3.0 * e.network().hiddenLayers() + 3) * n * m;
         return RunSizes.withRecording(MemoryPlan.EMPTY.with("weights", weights * precision.bytes())
                 .with("activations", activations * precision.bytes()), e, 0, 0);
@@ -66,7 +67,7 @@ public final class FiniteEngine implements Engine {
         int replicas = e.simulation().replicas();
         TrajectoryRecorder recorder = new TrajectoryRecorder(e);
         CheckpointPlan plan = new CheckpointPlan(e, checkpoints, recorder);
-        double[] targets = e.data().allTargets();
+        Objective objective = e.objective();
         Scaling scaling = Scaling.of(e.parametrization(), e.network().initStd(), e.network().width(),
                 e.data().dimension(), e.optimizer().learningRate(), e.optimizer().multipliers());
         boolean center = (e.parametrization() == Parametrization.NTP || e.parametrization() == Parametrization.MUP)
@@ -93,7 +94,7 @@ public final class FiniteEngine implements Engine {
                     if (!recorder.offer(r, t, f) || t == steps) {
                         break;
                     }
-                    net.update(e.loss().errorSignal(f, targets, schedule.batch(t)), t);
+                    net.update(objective.errorSignal(f, schedule.batch(t)), t);
                     double[] initial = f0;
                     plan.afterUpdate(r, t + 1, w -> {
                         net.saveTo(w);

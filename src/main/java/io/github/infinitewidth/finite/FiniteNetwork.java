@@ -3,6 +3,7 @@ package io.github.infinitewidth.finite;
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.backend.MatrixScope;
+import io.github.infinitewidth.engine.BackwardSeed;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.optim.LayerMultipliers;
@@ -15,7 +16,8 @@ import io.github.infinitewidth.state.StateWriter;
 /**
  * One finite-width network of LIMITS.md section 2 (one seed), trained on all m inputs at
  * once: every layer quantity is an {@code n x m} matrix, one column per input (train then test).
- * Weights: {@code u} (n x d), hidden {@code W^l} (n x n, l = 2..L), output {@code v} (n x 1), and
+ * Weights: {@code u} (n x d), hidden {@code W^l} (n x n, l = 2..L), output {@code v} (n x k, one column
+ * per output, LIMITS.md 2.4), and
  * with {@code network.bias} the biases {@code b^l} (n x 1, l = 1..L) of LIMITS.md section 8.
  * Each step costs {@code O(L n^2 m)}; memory is {@code (1 + stateSize) (L-1) n^2} weights plus
  * {@code O(L n m)} activations.
@@ -34,12 +36,13 @@ final class FiniteNetwork implements AutoCloseable {
     private final Scaling scaling;
     private final int layers;
     private final int m;
+    private final int k;
     private final MatrixScope scope;
 
     private final DeviceMatrix inputs;         // d x m, column j = xi_j
     private final DeviceMatrix u;              // n x d
     private final DeviceMatrix[] w;            // w[l] for l = 2..L, n x n
-    private final DeviceMatrix v;              // n x 1
+    private final DeviceMatrix v;              // n x k
     private final DeviceMatrix[] b;            // b[l], l = 1..L, n x 1; null without biases
     private final DeviceMatrix ones;           // 1 x m of ones: h^l += b^l ones adds b^l to every column
     private final DeviceMatrix[] gradB;
@@ -52,7 +55,7 @@ final class FiniteNetwork implements AutoCloseable {
     private final DeviceMatrix[] dhStore;      // dh[l] kept for the weight gradients
     private final DeviceMatrix gradU;          // n x d
     private final DeviceMatrix[] gradW;        // gradW[l], n x n
-    private final DeviceMatrix gradV;          // n x 1
+    private final DeviceMatrix gradV;          // n x k
     private final DeviceMatrix[] stateU;
     private final DeviceMatrix[][] stateW;
     private final DeviceMatrix[] stateV;
@@ -69,6 +72,7 @@ final class FiniteNetwork implements AutoCloseable {
         int n = e.network().width();
         int d = e.data().dimension();
         this.m = e.data().size();
+        this.k = e.outputs();
 
         inputs = scope.upload(d, m, e.data().inputsColumnMajor());
         u = scope.allocate(n, d);
@@ -78,7 +82,7 @@ final class FiniteNetwork implements AutoCloseable {
             w[l] = scope.allocate(n, n);
             backend.fillGaussian(w[l], key, l, scaling.hiddenStd());
         }
-        v = scope.allocate(n, 1);
+        v = scope.allocate(n, k);
         backend.fillGaussian(v, key, OUTPUT_STREAM, scaling.outputStd());
         boolean biased = e.network().bias();
         b = biased ? new DeviceMatrix[layers + 1] : null;
@@ -111,9 +115,9 @@ final class FiniteNetwork implements AutoCloseable {
         for (int l = 2; l <= layers; l++) {
             gradW[l] = scope.allocate(n, n);
         }
-        gradV = scope.allocate(n, 1);
+        gradV = scope.allocate(n, k);
         stateU = scope.allocate(q.stateSize(), n, d);
-        stateV = scope.allocate(q.stateSize(), n, 1);
+        stateV = scope.allocate(q.stateSize(), n, k);
         stateW = new DeviceMatrix[layers + 1][];
         for (int l = 2; l <= layers; l++) {
             stateW[l] = scope.allocate(q.stateSize(), n, n);
@@ -121,7 +125,8 @@ final class FiniteNetwork implements AutoCloseable {
     }
 
     /**
-     * Forward pass (2.1 to 2.3): returns {@code f(xi_j)} for all m inputs, accumulated in float64.
+     * Forward pass (2.1 to 2.3): returns the k outputs {@code f(xi_j)} of all m inputs, {@code f[j k + c]},
+     * accumulated in float64.
      * When a pre-activation is non-finite (weights blew up while a saturating activation keeps
      * the outputs finite) every output is NaN, so the run is seen to diverge.
      */
@@ -137,11 +142,11 @@ final class FiniteNetwork implements AutoCloseable {
             finite &= backend.allFinite(h[l]);
             backend.activation(phi, h[l], x[l]);
         }
-        // f_j = c_out sum_a v_a x^L[a, j] = c_out n gram(v, x^L)_j
+        // f_{j,c} = c_out sum_a v_{a,c} x^L[a, j] = c_out n gram(v, x^L)_{c,j}, at c + j k
         double[] f = backend.gram(v, x[layers]);
         double scale = scaling.outputMultiplier() * v.rows();
-        for (int j = 0; j < m; j++) {
-            f[j] = finite ? f[j] * scale : Double.NaN;
+        for (int i = 0; i < f.length; i++) {
+            f[i] = finite ? f[i] * scale : Double.NaN;
         }
         return f;
     }
@@ -204,7 +209,7 @@ final class FiniteNetwork implements AutoCloseable {
     }
 
     /**
-     * One update with error signal {@code chi} (length m) at step t, after {@link #forward()} at
+     * One update with error signal {@code chi} ({@code m k} entries) at step t, after {@link #forward()} at
      * the current weights: {@code theta <- kept theta - s_t rate Q_t(g_theta)} for every tensor, with
      * the schedule's {@code s_t = eta_t / eta} (LIMITS.md 1.1) and {@code kept = 1 - eta_t m lambda}
      * from the decoupled weight decay (LIMITS.md 1.2). The gradients are taken before the decay.
@@ -234,31 +239,48 @@ final class FiniteNetwork implements AutoCloseable {
     }
 
     /**
-     * Backward pass and the normalized gradients of LIMITS.md 2.1, all at the current weights:
-     * {@code g_v = x^L chi}, {@code g_u = dh^1 diag(chi) Xi^T}, {@code g_W = dh^l diag(chi) (x^{l-1})^T},
-     * and of section 8 {@code g_b^l = dh^l chi}.
+     * Backward pass and the normalized gradients of LIMITS.md 2.1, all at the current weights, with
+     * the k outputs' error signals as one backward ket per input ({@link BackwardSeed}, LIMITS.md 2.4):
+     * {@code g_v = x^L chi^T}, {@code g_u = dh^1 diag(s) Xi^T}, {@code g_W = dh^l diag(s) (x^{l-1})^T},
+     * and of section 8 {@code g_b^l = dh^l s}.
      */
     private void computeGradients(double[] chi) {
-        try (DeviceMatrix chiColumn = backend.upload(m, 1, chi)) {
-            // dx^L = v in every column: dh^L = v (.) phi'(h^L)
+        BackwardSeed seed = BackwardSeed.of(chi, k);
+        double[] s = seed.scales();
+        try (DeviceMatrix chiColumns = backend.upload(m, k, transposed(chi));
+             DeviceMatrix scaleColumn = backend.upload(m, 1, s);
+             DeviceMatrix directions = backend.upload(k, m, seed.directions())) {
+            // dx^L_j = sum_c w_{j,c} v_c: dh^L = dx^L (.) phi'(h^L)
+            backend.gemm(false, false, 1.0, v, directions, 0.0, dx);
             backend.activationDerivative(phi, h[layers], dh);
-            backend.scaleRows(v, dh, dhStore[layers]);
+            backend.hadamard(dx, dh, dhStore[layers]);
             for (int l = layers; l >= 2; l--) {
                 backend.gemm(true, false, scaling.hiddenMultiplier(), w[l], dhStore[l], 0.0, dx);
                 backend.activationDerivative(phi, h[l - 1], dh);
                 backend.hadamard(dx, dh, dhStore[l - 1]);
             }
-            backend.gemm(false, false, 1.0, x[layers], chiColumn, 0.0, gradV);
+            backend.gemm(false, false, 1.0, x[layers], chiColumns, 0.0, gradV);
             for (int l = 1; b != null && l <= layers; l++) {
-                backend.gemm(false, false, 1.0, dhStore[l], chiColumn, 0.0, gradB[l]);
+                backend.gemm(false, false, 1.0, dhStore[l], scaleColumn, 0.0, gradB[l]);
             }
             for (int l = layers; l >= 2; l--) {
-                backend.scaleColumns(chi, dhStore[l], dhChi);
+                backend.scaleColumns(s, dhStore[l], dhChi);
                 backend.gemm(false, true, 1.0, dhChi, x[l - 1], 0.0, gradW[l]);
             }
-            backend.scaleColumns(chi, dhStore[1], dhChi);
+            backend.scaleColumns(s, dhStore[1], dhChi);
             backend.gemm(false, true, 1.0, dhChi, inputs, 0.0, gradU);
         }
+    }
+
+    /** {@code chi[j k + c]} as the column-major {@code m x k} matrix {@code chi[j + c m]}. */
+    private double[] transposed(double[] chi) {
+        double[] t = new double[chi.length];
+        for (int j = 0; j < m; j++) {
+            for (int c = 0; c < k; c++) {
+                t[j + c * m] = chi[j * k + c];
+            }
+        }
+        return t;
     }
 
     /**

@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 /**
  * A data split read from a CSV file (JOB-SPEC.md, {@code data.train.csv}): a header row, then
  * one row per input of plain comma-separated decimal numbers. The column named by
- * {@code targetColumn} (default: the last) holds the targets, all others are the inputs in
- * file order. The path is relative to the job file. Errors name the file, line and column.
+ * {@code targetColumn} (default: the last) holds the targets, or the columns listed in
+ * {@code targetColumns} hold k targets per input in that order (mse with k outputs); all others
+ * are the inputs in file order. The path is relative to the job file. Errors name the file, line and column.
  */
 final class CsvSplit {
     /** Plain decimal numbers only: a cell like {@code NaN}, {@code 1,5} or {@code 0x1p3} is a mistake. */
@@ -32,12 +33,7 @@ final class CsvSplit {
             throw new InvalidSpecException(field, "file " + file + " is empty: expected a header row");
         }
         List<String> header = header(lines.get(0), file, field);
-        String targetName = s.text("targetColumn", header.get(header.size() - 1));
-        int target = header.indexOf(targetName);
-        if (target < 0) {
-            throw new InvalidSpecException(s.field("targetColumn"), Section.quoted(targetName) + " is not a column of "
-                    + file + " (columns: " + String.join(", ", header) + ")");
-        }
+        List<Integer> target = targetColumns(s, header, file);
         List<double[]> inputs = new ArrayList<>();
         List<Double> targets = new ArrayList<>();
         for (int line = 2; line <= lines.size(); line++) {
@@ -50,18 +46,55 @@ final class CsvSplit {
                 throw new InvalidSpecException(field, "file " + file + " line " + line + " has " + cells.length
                         + " cells but the header has " + header.size() + " columns");
             }
-            double[] row = new double[header.size() - 1];
+            double[] row = new double[header.size() - target.size()];
+            double[] values = new double[cells.length];
             for (int c = 0, k = 0; c < cells.length; c++) {
-                double value = cell(cells[c].trim(), file, line, header.get(c), field);
-                if (c == target) {
-                    targets.add(value);
-                } else {
-                    row[k++] = value;
+                values[c] = cell(cells[c].trim(), file, line, header.get(c), field);
+                if (!target.contains(c)) {
+                    row[k++] = values[c];
                 }
             }
+            target.forEach(c -> targets.add(values[c]));
             inputs.add(row);
         }
-        return new Dataset(inputs.toArray(new double[0][]), targets.stream().mapToDouble(Double::doubleValue).toArray());
+        return new Dataset(inputs.toArray(new double[0][]), targets.stream().mapToDouble(Double::doubleValue).toArray(),
+                target.size());
+    }
+
+    /** The target columns' indices: {@code targetColumns} in its order, else {@code targetColumn}, else the last. */
+    private static List<Integer> targetColumns(Section s, List<String> header, Path file) {
+        if (s.has("targetColumn") && s.has("targetColumns")) {
+            throw new InvalidSpecException(s.field("targetColumns"), "cannot be combined with targetColumn: name one"
+                    + " target column or a list of them");
+        }
+        List<String> names = new ArrayList<>();
+        String field = s.field(s.has("targetColumns") ? "targetColumns" : "targetColumn");
+        if (s.has("targetColumns")) {
+            com.fasterxml.jackson.databind.JsonNode list = s.required("targetColumns", "");
+            if (!list.isArray() || list.isEmpty()) {
+                throw new InvalidSpecException(field, "must be a non-empty list of column names, got "
+                        + Section.describe(list));
+            }
+            list.forEach(name -> names.add(name.asText()));
+        } else {
+            names.add(s.text("targetColumn", header.get(header.size() - 1)));
+        }
+        List<Integer> columns = new ArrayList<>();
+        for (String name : names) {
+            int column = header.indexOf(name);
+            if (column < 0) {
+                throw new InvalidSpecException(field, Section.quoted(name) + " is not a column of " + file
+                        + " (columns: " + String.join(", ", header) + ")");
+            }
+            if (columns.contains(column)) {
+                throw new InvalidSpecException(field, "names column " + Section.quoted(name) + " twice");
+            }
+            columns.add(column);
+        }
+        if (columns.size() >= header.size()) {
+            throw new InvalidSpecException(field, "leaves no input column in " + file);
+        }
+        return columns;
     }
 
     private static List<String> lines(Path file, String field) {

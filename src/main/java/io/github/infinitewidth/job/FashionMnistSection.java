@@ -3,6 +3,7 @@ package io.github.infinitewidth.job;
 import io.github.infinitewidth.data.FashionMnist;
 import io.github.infinitewidth.data.FashionMnistClass;
 import io.github.infinitewidth.data.Standardization;
+import io.github.infinitewidth.train.Loss;
 import io.github.infinitewidth.util.InvalidSpecException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -29,22 +30,34 @@ final class FashionMnistSection {
 
     private FashionMnistSection() {}
 
-    /** The section {@code s}; a relative {@code directory} is relative to the job file's folder. */
-    static FashionMnist read(Section s, Path jobFile) {
+    /**
+     * The section {@code s}; a relative {@code directory} is relative to the job file's folder. With
+     * {@code loss}'s cross-entropy the targets default to the class labels 0..k-1 in the order of
+     * {@code classes}.
+     */
+    static FashionMnist read(Section s, Path jobFile, Loss loss) {
         s.allowOnly("classes", "targets", "trainSize", "testSize", "seed", "standardize", "directory");
         List<FashionMnistClass> classes = classes(s);
         Path directory = s.has("directory") ? JobReader.relative(jobFile, s.text("directory"))
                 : FashionMnist.PACKAGE_DIRECTORY;
-        return new FashionMnist(directory, classes, targets(s, classes.size()),
+        double[] targets = loss == Loss.CROSS_ENTROPY && !s.has("targets")
+                ? java.util.stream.IntStream.range(0, classes.size()).asDoubleStream().toArray()
+                : targets(s, classes.size());
+        return new FashionMnist(directory, classes, targets,
                 s.integer("trainSize", DEFAULT_TRAIN_SIZE), s.integer("testSize", DEFAULT_TEST_SIZE),
                 s.longInteger("seed", DEFAULT_SEED), s.choice("standardize", STANDARDIZATIONS, DEFAULT_STANDARDIZE));
     }
 
+    /** The listed classes, or all ten in label order for {@code classes: all}. */
     private static List<FashionMnistClass> classes(Section s) {
-        JsonNode list = s.required("classes", " (for example [t-shirt, trouser]: the first is +1, the second -1)");
+        JsonNode list = s.required("classes", " (for example [t-shirt, trouser]: the first is +1, the second -1;"
+                + " or all)");
         String field = s.field("classes");
+        if (list.isTextual() && list.textValue().equals("all")) {
+            return List.of(FashionMnistClass.values());
+        }
         if (!list.isArray()) {
-            throw new InvalidSpecException(field, "must be a list of class names or labels 0..9, got "
+            throw new InvalidSpecException(field, "must be all or a list of class names or labels 0..9, got "
                     + Section.describe(list));
         }
         List<FashionMnistClass> classes = new ArrayList<>();
@@ -67,7 +80,7 @@ final class FashionMnistSection {
         if (!s.has("targets")) {
             if (classCount > 2) {   // fewer than two is refused by FashionMnist, naming classes
                 s.required("targets", " for " + classCount + " classes (one number per class; only two classes"
-                        + " default to +1 and -1)");
+                        + " default to +1 and -1, and loss cross-entropy to the labels 0.." + (classCount - 1) + ")");
             }
             return FashionMnist.TWO_CLASS_TARGETS.stream().mapToDouble(Double::doubleValue).toArray();
         }

@@ -75,7 +75,7 @@ final class JobReader {
         OptimizerSpec optimizer = optimizer(top.section("optimizer"), network.bias());
         Loss loss = top.choice("loss", LOSSES, Loss.MSE);
         Section dataSection = top.section("data");
-        FashionMnist fashionMnist = fashionMnist(dataSection);
+        FashionMnist fashionMnist = fashionMnist(dataSection, loss);
         Data data = fashionMnist == null ? data(dataSection) : null;
         TrainingSpec training = training(top.section("training"));
         SimulationSpec simulation = simulation(top.section("simulation"), engine, parametrization);
@@ -90,7 +90,7 @@ final class JobReader {
     }
 
     private static NetworkSpec network(Section s) {
-        s.allowOnly("hiddenLayers", "activation", "width", "initStd", "bias");
+        s.allowOnly("hiddenLayers", "activation", "width", "initStd", "bias", "outputs");
         // width 0 means "no width" to NetworkSpec; a width the user writes must be a real one.
         int width = s.has("width") ? Check.positive(s.field("width"), s.integer("width", 0)) : 0;
         Section std = s.section("initStd").allowOnly("input", "hidden", "output", "bias");
@@ -102,7 +102,7 @@ final class JobReader {
                 std.number("hidden", InitStd.DEFAULT.hidden()), std.number("output", InitStd.DEFAULT.output()),
                 std.number("bias", InitStd.DEFAULT_BIAS));
         return new NetworkSpec(s.integer("hiddenLayers", DEFAULT_HIDDEN_LAYERS),
-                s.choice("activation", ACTIVATIONS, DEFAULT_ACTIVATION), width, initStd, bias);
+                s.choice("activation", ACTIVATIONS, DEFAULT_ACTIVATION), width, initStd, bias, s.integer("outputs", 1));
     }
 
     /**
@@ -181,7 +181,7 @@ final class JobReader {
     }
 
     /** The {@code data.fashionMnist} section, or null when the data are inline or CSV. */
-    private FashionMnist fashionMnist(Section s) {
+    private FashionMnist fashionMnist(Section s, Loss loss) {
         s.allowOnly("train", "test", "fashionMnist");
         if (!s.has("fashionMnist")) {
             return null;
@@ -190,7 +190,7 @@ final class JobReader {
             throw new InvalidSpecException(s.field("fashionMnist"), "cannot be combined with data.train or data.test:"
                     + " it makes both splits");
         }
-        return FashionMnistSection.read(s.section("fashionMnist"), jobFile);
+        return FashionMnistSection.read(s.section("fashionMnist"), jobFile, loss);
     }
 
     private Data data(Section s) {
@@ -200,7 +200,7 @@ final class JobReader {
 
     /** One split: inline {@code inputs} and {@code targets}, or a {@code csv} file. */
     private Dataset split(Section s, boolean required) {
-        s.allowOnly("inputs", "targets", "csv", "targetColumn");
+        s.allowOnly("inputs", "targets", "csv", "targetColumn", "targetColumns");
         if (s.has("csv")) {
             if (s.has("inputs") || s.has("targets")) {
                 throw new InvalidSpecException(s.field("csv"),
@@ -208,19 +208,29 @@ final class JobReader {
             }
             return CsvSplit.read(s, jobFile);
         }
-        if (s.has("targetColumn")) {
-            throw new InvalidSpecException(s.field("targetColumn"), "applies to csv data only");
+        for (String csvOnly : new String[] {"targetColumn", "targetColumns"}) {
+            if (s.has(csvOnly)) {
+                throw new InvalidSpecException(s.field(csvOnly), "applies to csv data only");
+            }
         }
         if (!required && !s.has("inputs") && !s.has("targets")) {
             return Dataset.empty();   // JOB-SPEC.md: test is optional, `test: {}` means none
         }
-        return new Dataset(matrix(s.required("inputs", " (or csv)"), s.field("inputs")),
-                vector(s.required("targets", ""), s.field("targets")));
+        double[][] inputs = matrix(s.required("inputs", " (or csv)"), s.field("inputs"));
+        JsonNode targets = s.required("targets", "");
+        // a list of lists gives k targets per input (mse with network.outputs k)
+        boolean vectors = targets.isArray() && targets.size() > 0 && targets.get(0).isArray();
+        return vectors ? Dataset.ofTargetVectors(inputs, matrix(targets, s.field("targets"), "target"))
+                : new Dataset(inputs, vector(targets, s.field("targets")));
     }
 
     private static double[][] matrix(JsonNode value, String field) {
+        return matrix(value, field, "input");
+    }
+
+    private static double[][] matrix(JsonNode value, String field, String rowName) {
         if (!value.isArray()) {
-            throw new InvalidSpecException(field, "must be a list of inputs (each a list of numbers), got "
+            throw new InvalidSpecException(field, "must be a list of " + rowName + "s (each a list of numbers), got "
                     + Section.describe(value));
         }
         double[][] rows = new double[value.size()][];

@@ -76,8 +76,8 @@ public final class ReplicaFiles {
         for (Trajectory.FeatureKernel f : t.features()) {
             features.add(new Trajectory.FeatureKernel(f.step(), f.layer(), part(f.perReplica(), range)));
         }
-        return new Trajectory(t.steps(), part(t.outputs(), range), t.trainCount(), t.status(), t.divergedStep(),
-                kernels, features);
+        return new Trajectory(t.steps(), part(t.outputs(), range), t.trainCount(), t.components(), t.status(),
+                t.divergedStep(), kernels, features);
     }
 
     private static <T> T[] part(T[] perReplica, ReplicaRange range) {
@@ -201,6 +201,7 @@ public final class ReplicaFiles {
             throw new IllegalArgumentException(folder.resolve(HEADER) + " names no replica range (first, end)");
         }
         int m = header.path("inputs").asInt();
+        int components = job.experiment().outputs();
         int[] steps = ints(header.path("steps"));
         List<String> kernelNames = new ArrayList<>();
         header.path("kernels").forEach(name -> kernelNames.add(name.asText()));
@@ -213,7 +214,7 @@ public final class ReplicaFiles {
         try {
             for (int i = 0; i < range.size(); i++) {
                 String r = "r" + (range.first() + i);
-                outputs[i] = split(arrays.doubles(r + "/outputs"), steps.length, m);
+                outputs[i] = split(arrays.doubles(r + "/outputs"), steps.length, m * components);
                 for (String name : kernelNames) {
                     kernels.get(name)[i] = arrays.doubles(r + "/kernel/" + name);
                 }
@@ -230,7 +231,7 @@ public final class ReplicaFiles {
             featureList.add(new Trajectory.FeatureKernel(featureKeys.get(f)[0], featureKeys.get(f)[1], features[f]));
         }
         boolean diverged = "diverged".equals(header.path("status").asText());
-        Trajectory trajectory = new Trajectory(steps, outputs, header.path("trainInputs").asInt(),
+        Trajectory trajectory = new Trajectory(steps, outputs, header.path("trainInputs").asInt(), components,
                 diverged ? Trajectory.Status.DIVERGED : Trajectory.Status.COMPLETED,
                 diverged ? header.path("divergedStep").asInt() : -1, kernels, featureList);
         return new Part(range, header.path("replicas").asInt(), trajectory);

@@ -112,7 +112,7 @@ public final class ReplicaMerge {
 
         // estimates over all replicas can overflow where each part's did not (Divergence)
         Trajectory whole = Divergence.check(combine(parts, replicas, first.job().experiment().data().train().size()),
-                first.job().experiment().loss(), first.job().experiment().data().allTargets());
+                first.job().experiment().objective());
         Path divergedIn = parts.stream().filter(p -> p.part().trajectory().divergedStep() == whole.divergedStep()
                 && whole.status() == Trajectory.Status.DIVERGED).map(Input::dir).findFirst().orElse(null);
         double wallSeconds = parts.stream().mapToDouble(p -> p.summary().path("wallSeconds").asDouble(0)).sum();
@@ -255,7 +255,7 @@ public final class ReplicaMerge {
             Trajectory.FeatureKernel key = shortest.features().get(f);
             featureList.add(new Trajectory.FeatureKernel(key.step(), key.layer(), features[f]));
         }
-        return new Trajectory(steps, outputs, trainCount,
+        return new Trajectory(steps, outputs, trainCount, ts.get(0).components(),
                 divergedStep < 0 ? Trajectory.Status.COMPLETED : Trajectory.Status.DIVERGED, divergedStep, kernels,
                 featureList);
     }

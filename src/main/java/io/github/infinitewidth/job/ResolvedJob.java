@@ -56,6 +56,9 @@ final class ResolvedJob {
         std.put("input", n.initStd().input());
         std.put("hidden", n.initStd().hidden());
         std.put("output", n.initStd().output());
+        if (n.outputs() > 1) {   // written only for several: one-output jobs keep their identity
+            node.put("outputs", n.outputs());
+        }
         if (n.bias()) {   // written only with biases: jobs without them keep their identity
             node.put("bias", true);
             std.put("bias", n.initStd().bias());
@@ -119,7 +122,14 @@ final class ResolvedJob {
         }
         ArrayNode targets = node.putArray("targets");
         for (int j = 0; j < d.size(); j++) {
-            targets.add(d.target(j));
+            if (d.targetWidth() == 1) {
+                targets.add(d.target(j));
+            } else {
+                ArrayNode vector = targets.addArray();
+                for (int c = 0; c < d.targetWidth(); c++) {
+                    vector.add(d.target(j, c));
+                }
+            }
         }
         return node;
     }

@@ -3,7 +3,7 @@ package io.github.infinitewidth.job;
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.engine.Trajectory;
 import io.github.infinitewidth.ket.Estimate;
-import io.github.infinitewidth.train.Loss;
+import io.github.infinitewidth.train.Objective;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -82,11 +82,10 @@ public final class RunOutputs {
     /** Every file but the replicas' own, from a trajectory of the run's (or a partial run's) replicas. */
     private static Written writeFiles(Path dir, Job job, Trajectory trajectory, BackendUsed backend,
                                       double wallSeconds, List<String> written) throws IOException {
-        double[] targets = job.experiment().data().allTargets();
-        Loss loss = job.experiment().loss();
+        Objective objective = job.experiment().objective();
         AtomicFiles.write(dir, TRAJECTORY, out -> trajectory(out, trajectory));
         written.add(TRAJECTORY);
-        AtomicFiles.write(dir, LOSS, out -> loss(out, trajectory, targets, loss));
+        AtomicFiles.write(dir, LOSS, out -> loss(out, trajectory, objective));
         written.add(LOSS);
         // An optional file left by an earlier run into the same folder would be mistaken for this run's.
         if (trajectory.kernels().isEmpty()) {
@@ -123,23 +122,36 @@ public final class RunOutputs {
                 && partial.path("end").asInt(-1) == simulation.endReplica();
     }
 
+    /** One row per output; with k > 1 outputs per input a {@code component} column names the output. */
     private static void trajectory(Writer out, Trajectory t) throws IOException {
-        out.write("step,split,index,output,stderr\n");
+        int components = t.components();
+        out.write(components == 1 ? "step,split,index,output,stderr\n" : "step,split,index,component,output,stderr\n");
         for (int k = 0; k < t.steps().length; k++) {
             Estimate[] outputs = Estimate.ofReplicas(replicaColumn(t, k));
             for (Split split : Split.of(t)) {
                 for (int j = split.from(); j < split.to(); j++) {
-                    row(out, t.steps()[k] + "," + split.name() + "," + (j - split.from()), outputs[j]);
+                    String keys = t.steps()[k] + "," + split.name() + "," + (j - split.from());
+                    for (int c = 0; c < components; c++) {
+                        row(out, components == 1 ? keys : keys + "," + c, outputs[j * components + c]);
+                    }
                 }
             }
         }
     }
 
-    private static void loss(Writer out, Trajectory t, double[] targets, Loss loss) throws IOException {
-        out.write("step,split,loss,stderr\n");
+    /** The loss per step and split; for classification losses also the accuracy (JOB-SPEC.md loss.csv). */
+    private static void loss(Writer out, Trajectory t, Objective objective) throws IOException {
+        boolean accuracy = objective.classifies();
+        out.write(accuracy ? "step,split,loss,stderr,accuracy,accuracy_stderr\n" : "step,split,loss,stderr\n");
         for (int k = 0; k < t.steps().length; k++) {
             for (Split split : Split.of(t)) {
-                row(out, t.steps()[k] + "," + split.name(), split.loss(t, k, targets, loss));
+                Estimate loss = split.loss(t, k, objective);
+                String cells = t.steps()[k] + "," + split.name() + "," + loss.mean() + "," + loss.stderr();
+                if (accuracy) {
+                    Estimate right = split.accuracy(t, k, objective);
+                    cells += "," + right.mean() + "," + right.stderr();
+                }
+                out.write(cells + "\n");
             }
         }
     }

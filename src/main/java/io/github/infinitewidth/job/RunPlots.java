@@ -2,6 +2,7 @@ package io.github.infinitewidth.job;
 
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.engine.Trajectory;
+import io.github.infinitewidth.train.Objective;
 import io.github.infinitewidth.ket.Estimate;
 import io.github.infinitewidth.report.Curve;
 import io.github.infinitewidth.report.FeaturePlot;
@@ -86,14 +87,14 @@ final class RunPlots {
     }
 
     private static List<Curve> lossCurves(Job job, Trajectory t) {
-        double[] targets = job.experiment().data().allTargets();
+        Objective objective = job.experiment().objective();
         double[] x = steps(t);
         List<Curve> curves = new ArrayList<>();
         for (Split split : Split.of(t)) {
             double[] mean = new double[x.length];
             double[] stderr = new double[x.length];
             for (int k = 0; k < x.length; k++) {
-                Estimate loss = split.loss(t, k, targets, job.experiment().loss());
+                Estimate loss = split.loss(t, k, objective);
                 mean[k] = loss.mean();
                 stderr[k] = loss.stderr();
             }

@@ -2,7 +2,7 @@ package io.github.infinitewidth.job;
 
 import io.github.infinitewidth.engine.Trajectory;
 import io.github.infinitewidth.ket.Estimate;
-import io.github.infinitewidth.train.Loss;
+import io.github.infinitewidth.train.Objective;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,18 +24,24 @@ public record Split(String name, int from, int to) {
     /**
      * The loss at the k-th recorded step (JOB-SPEC.md {@code loss.csv}): per replica the mean
      * loss over this split's inputs, then mean and standard error over replicas.
-     *
-     * @param targets targets of all inputs, train then test
      */
-    public Estimate loss(Trajectory t, int k, double[] targets, Loss loss) {
+    public Estimate loss(Trajectory t, int k, Objective objective) {
         double[] perReplica = new double[t.replicas()];
         for (int r = 0; r < perReplica.length; r++) {
-            double[] f = t.outputs()[r][k];
-            double sum = 0;
-            for (int j = from; j < to; j++) {
-                sum += loss.value(f[j], targets[j]);
-            }
-            perReplica[r] = sum / (to - from);
+            perReplica[r] = objective.meanLoss(t.outputs()[r][k], from, to);
+        }
+        return Estimate.ofReplicas(perReplica);
+    }
+
+    /**
+     * The accuracy at the k-th recorded step (JOB-SPEC.md {@code loss.csv}, classification losses):
+     * per replica the fraction of this split's inputs its outputs classify right, then mean and
+     * standard error over replicas.
+     */
+    public Estimate accuracy(Trajectory t, int k, Objective objective) {
+        double[] perReplica = new double[t.replicas()];
+        for (int r = 0; r < perReplica.length; r++) {
+            perReplica[r] = objective.accuracy(t.outputs()[r][k], from, to);
         }
         return Estimate.ofReplicas(perReplica);
     }

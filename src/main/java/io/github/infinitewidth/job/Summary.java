@@ -2,6 +2,7 @@ package io.github.infinitewidth.job;
 
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.engine.Trajectory;
+import io.github.infinitewidth.train.Objective;
 import io.github.infinitewidth.ket.Estimate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -61,24 +62,36 @@ final class Summary {
      * {@code finalLoss} at the last recorded step, which {@code finalStep} names: {@code steps}
      * for a completed run, the last step before divergence otherwise. Both are null when a run
      * diverged before recording anything; {@code test} is null when there is no test data.
+     * Classification losses add {@code finalAccuracy} in the same form.
      */
     private static void finalLoss(ObjectNode root, Job job, Trajectory t) {
         int k = t.steps().length - 1;
+        Objective objective = job.experiment().objective();
         if (k < 0) {
             root.putNull("finalStep");
             root.putNull("finalLoss");
+            if (objective.classifies()) {
+                root.putNull("finalAccuracy");
+            }
             return;
         }
         root.put("finalStep", t.steps()[k]);
-        ObjectNode loss = root.putObject("finalLoss");
+        perSplit(root.putObject("finalLoss"), t, split -> split.loss(t, k, objective));
+        if (objective.classifies()) {
+            perSplit(root.putObject("finalAccuracy"), t, split -> split.accuracy(t, k, objective));
+        }
+    }
+
+    /** {@code {train: {mean, stderr}, test: {mean, stderr} or null}}. */
+    private static void perSplit(ObjectNode into, Trajectory t, java.util.function.Function<Split, Estimate> value) {
         for (Split split : Split.of(t)) {
-            Estimate estimate = split.loss(t, k, job.experiment().data().allTargets(), job.experiment().loss());
-            ObjectNode node = loss.putObject(split.name());
+            Estimate estimate = value.apply(split);
+            ObjectNode node = into.putObject(split.name());
             number(node, "mean", estimate.mean());
             number(node, "stderr", estimate.stderr());
         }
-        if (!loss.has("test")) {
-            loss.putNull("test");
+        if (!into.has("test")) {
+            into.putNull("test");
         }
     }
 

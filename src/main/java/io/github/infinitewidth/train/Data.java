@@ -12,7 +12,17 @@ public record Data(Dataset train, Dataset test) {
         if (train == null) {
             throw new InvalidSpecException("data.train", "is required");
         }
-        test = test == null ? Dataset.empty() : test.validated("data.test", true, "data.train.inputs", train.dimension());
+        test = test == null ? Dataset.empty(train.targetWidth())
+                : test.validated("data.test", true, "data.train.inputs", train.dimension());
+        if (test.size() > 0 && test.targetWidth() != train.targetWidth()) {
+            throw new InvalidSpecException("data.test.targets", "have " + test.targetWidth() + " number(s) per input but"
+                    + " data.train.targets have " + train.targetWidth());
+        }
+    }
+
+    /** Target numbers per input (k for mse with k outputs, else 1). */
+    public int targetWidth() {
+        return train.targetWidth();
     }
 
     /** Number of train plus test inputs, m. */
@@ -49,12 +59,11 @@ public record Data(Dataset train, Dataset test) {
         return columns;
     }
 
-    /** All targets, train then test. */
+    /** All targets, train then test, {@link #targetWidth()} numbers per input. */
     public double[] allTargets() {
-        double[] all = new double[size()];
-        for (int j = 0; j < size(); j++) {
-            all[j] = j < train.size() ? train.target(j) : test.target(j - train.size());
-        }
+        double[] trainTargets = train.targets();
+        double[] all = java.util.Arrays.copyOf(trainTargets, trainTargets.length + test.size() * targetWidth());
+        System.arraycopy(test.targets(), 0, all, trainTargets.length, test.size() * targetWidth());
         return all;
     }
 }

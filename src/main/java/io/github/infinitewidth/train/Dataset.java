@@ -4,14 +4,42 @@ import io.github.infinitewidth.util.Check;
 import io.github.infinitewidth.util.InvalidSpecException;
 
 /**
- * Inputs {@code xi_1..xi_m} (each of dimension d) with scalar targets: one split of the data.
- * Validated on construction; {@code field} is the job-file name of the split
- * ({@code data.train} or {@code data.test}) used in error messages. Arrays are copied.
+ * Inputs {@code xi_1..xi_m} (each of dimension d) with their targets: one split of the data.
+ * Each input has {@code targetWidth} target numbers, stored input after input in {@code targets}:
+ * one (a regression target or a class label) or, for mse with k outputs, k. Validated by
+ * {@link #validated}; {@code field} is the job-file name of the split ({@code data.train} or
+ * {@code data.test}) used in error messages. Arrays are copied.
  */
-public record Dataset(double[][] inputs, double[] targets) {
+public record Dataset(double[][] inputs, double[] targets, int targetWidth) {
     public Dataset {
         inputs = inputs == null ? null : deepCopy(inputs);
         targets = targets == null ? null : targets.clone();
+        if (targetWidth < 1) {
+            throw new InvalidSpecException("targets", "must have at least one number per input, got " + targetWidth);
+        }
+    }
+
+    /** One target number per input. */
+    public Dataset(double[][] inputs, double[] targets) {
+        this(inputs, targets, 1);
+    }
+
+    /**
+     * Target vectors, one per input, all of the length of {@code targets[0]} (k targets per input for
+     * mse with k outputs); a row of another length is refused naming it.
+     */
+    public static Dataset ofTargetVectors(double[][] inputs, double[][] targets) {
+        Check.present("targets", targets);
+        int width = targets.length == 0 || targets[0] == null ? 1 : Math.max(1, targets[0].length);
+        double[] flat = new double[targets.length * width];
+        for (int j = 0; j < targets.length; j++) {
+            if (targets[j] == null || targets[j].length != width) {
+                throw new InvalidSpecException("targets[" + j + "]", "has " + (targets[j] == null ? 0 : targets[j].length)
+                        + " numbers, expected " + width + " like targets[0]");
+            }
+            System.arraycopy(targets[j], 0, flat, j * width, width);
+        }
+        return new Dataset(inputs, flat, width);
     }
 
     /**
@@ -33,8 +61,8 @@ public record Dataset(double[][] inputs, double[] targets) {
         if (inputs.length == 0 && !mayBeEmpty) {
             throw new InvalidSpecException(field, "must contain at least one input, got none");
         }
-        if (inputs.length != targets.length) {
-            throw new InvalidSpecException(field, "has " + inputs.length + " inputs but " + targets.length
+        if ((long) inputs.length * targetWidth != targets.length) {
+            throw new InvalidSpecException(field, "has " + inputs.length + " inputs but " + targets.length / targetWidth
                     + " targets: give one target per input");
         }
         int d = like != null ? dimension : inputs.length == 0 ? 0 : inputs[0].length;
@@ -56,6 +84,11 @@ public record Dataset(double[][] inputs, double[] targets) {
     /** An empty split. */
     public static Dataset empty() {
         return new Dataset(new double[0][], new double[0]);
+    }
+
+    /** An empty split whose inputs would have {@code targetWidth} target numbers each. */
+    public static Dataset empty(int targetWidth) {
+        return new Dataset(new double[0][], new double[0], targetWidth);
     }
 
     public int size() {
@@ -82,9 +115,14 @@ public record Dataset(double[][] inputs, double[] targets) {
         return inputs[j][k];
     }
 
-    /** Target j, without copying. */
+    /** Target j (its first number), without copying. */
     public double target(int j) {
-        return targets[j];
+        return targets[j * targetWidth];
+    }
+
+    /** Number c of input j's targets, without copying. */
+    public double target(int j, int c) {
+        return targets[j * targetWidth + c];
     }
 
     private static double[][] deepCopy(double[][] a) {

@@ -115,10 +115,10 @@ class BadInputTest {
                                 + " data, training, simulation)"),
                 change("unknown nested field", "  width: 8", "  widht: 8", "network.widht",
                         "network.widht is not a known field of network; did you mean width? (allowed: hiddenLayers,"
-                                + " activation, width, initStd, bias)"),
+                                + " activation, width, initStd, bias, outputs)"),
                 change("a near miss of hiddenLayers", "hiddenLayers: 1", "hidden_layers: 1", "network.hidden_layers",
                         "network.hidden_layers is not a known field of network; did you mean hiddenLayers? (allowed:"
-                                + " hiddenLayers, activation, width, initStd, bias)"),
+                                + " hiddenLayers, activation, width, initStd, bias, outputs)"),
                 change("unknown field two levels down", "layerMultipliers: {input: 1.0,", "layerMultipliers: {inptu: 1.0,",
                         "optimizer.layerMultipliers.inptu", "optimizer.layerMultipliers.inptu is not a known field of"
                                 + " optimizer.layerMultipliers; did you mean input? (allowed: input, hidden, output, bias)"),
@@ -133,7 +133,7 @@ class BadInputTest {
                 change("unknown optimizer", "type: sgd", "type: rmsprop", "optimizer.type",
                         "optimizer.type must be one of sgd, sign, smoothsign, momentum, adam, got \"rmsprop\""),
                 change("unknown loss", "loss: mse", "loss: hinge", "loss",
-                        "loss must be one of mse, logistic, got \"hinge\""),
+                        "loss must be one of mse, logistic, cross-entropy, got \"hinge\""),
                 change("unknown parametrization", "parametrization: mup", "parametrization: mupp", "parametrization",
                         "parametrization must be one of mup, ntp, sp, got \"mupp\""),
                 change("unknown backend", "backend: cpu", "backend: gpu", "simulation.backend",

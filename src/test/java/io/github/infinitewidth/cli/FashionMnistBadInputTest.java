@@ -68,7 +68,7 @@ class FashionMnistBadInputTest {
                 Arguments.of("[trouser, 8]", "[trouser, 1]", "data.fashionMnist.classes lists a class twice: trouser,"
                         + " trouser"),
                 Arguments.of("[trouser, 8]", "[trouser, 8, coat]", "data.fashionMnist.targets is required for 3 classes"
-                        + " (one number per class; only two classes default to +1 and -1)"),
+                        + " (one number per class; only two classes default to +1 and -1, and loss cross-entropy to the labels 0..2)"),
                 Arguments.of("classes: [trouser, 8]", "classes: [trouser, 8]\n    targets: [1]",
                         "data.fashionMnist.targets has 1 entries for 2 classes: give one target per class"),
                 Arguments.of("trainSize: 6", "trainSize: 9", "data.fashionMnist.trainSize of 9 is more than the 8"

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.github.infinitewidth.ket.Estimate;
 import io.github.infinitewidth.train.Loss;
+import io.github.infinitewidth.train.Objective;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,12 +31,12 @@ class DivergenceCheckTest {
         // step 0 ordinary, step 1 outputs near 1e155: finite, but (f - y)^2 / 2 overflows
         double[][][] outputs = {{{0.5, 0.5}, {5e155, -5e155}}, {{0.4, 0.6}, {4e155, -4e155}}};
         Trajectory t = new Trajectory(new int[] {0, 1}, outputs, 2, Trajectory.Status.COMPLETED, -1, Map.of(), List.of());
-        Trajectory checked = Divergence.check(t, Loss.MSE, TARGETS);
+        Trajectory checked = Divergence.check(t, new Objective(Loss.MSE, 1, TARGETS));
         assertEquals(Trajectory.Status.DIVERGED, checked.status());
         assertEquals(1, checked.divergedStep());
         assertArrayEquals(new int[] {0}, checked.steps());
         // the logistic loss of the same outputs is finite, but their spread over replicas is not
-        assertEquals(1, Divergence.check(t, Loss.LOGISTIC, TARGETS).divergedStep());
+        assertEquals(1, Divergence.check(t, new Objective(Loss.LOGISTIC, 1, TARGETS)).divergedStep());
     }
 
     @Test
@@ -43,7 +44,7 @@ class DivergenceCheckTest {
         double[][][] outputs = {{{0.5, 0.5}}};
         Map<String, double[][]> kernels = Map.of("ntk", new double[][] {{1, Double.POSITIVE_INFINITY, 0, 1}});
         Trajectory t = new Trajectory(new int[] {0}, outputs, 2, Trajectory.Status.COMPLETED, -1, kernels, List.of());
-        Trajectory checked = Divergence.check(t, Loss.MSE, TARGETS);
+        Trajectory checked = Divergence.check(t, new Objective(Loss.MSE, 1, TARGETS));
         assertEquals(0, checked.divergedStep());
         assertEquals(0, checked.steps().length);
         assertEquals(Map.of(), checked.kernels());
@@ -53,6 +54,6 @@ class DivergenceCheckTest {
     void finiteResultsAreLeftAlone() {
         double[][][] outputs = {{{0.5, 0.5}, {1e100, -1e100}}};
         Trajectory t = new Trajectory(new int[] {0, 1}, outputs, 1, Trajectory.Status.COMPLETED, -1, Map.of(), List.of());
-        assertSame(t, Divergence.check(t, Loss.MSE, TARGETS));
+        assertSame(t, Divergence.check(t, new Objective(Loss.MSE, 1, TARGETS)));
     }
 }

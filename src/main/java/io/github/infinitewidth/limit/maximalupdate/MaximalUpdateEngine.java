@@ -16,6 +16,7 @@ import io.github.infinitewidth.random.RandomKey;
 import io.github.infinitewidth.state.StateReader;
 import io.github.infinitewidth.state.StateWriter;
 import io.github.infinitewidth.train.BatchSchedule;
+import io.github.infinitewidth.train.Objective;
 import io.github.infinitewidth.util.InvalidSpecException;
 import java.util.Map;
 
@@ -170,7 +171,7 @@ public final class MaximalUpdateEngine implements Engine {
         int steps = e.training().steps();
         int replicas = e.simulation().replicas();
         int layers = e.network().hiddenLayers();
-        double[] targets = e.data().allTargets();
+        Objective objective = e.objective();
         int m = e.data().size();
         int[] everyInput = java.util.stream.IntStream.range(0, m).toArray();
         TrajectoryRecorder recorder = new TrajectoryRecorder(e);
@@ -214,7 +215,7 @@ public final class MaximalUpdateEngine implements Engine {
                     if (t == steps) {
                         break;
                     }
-                    replica.train(e.loss().errorSignal(f, targets, batch), batch, t);
+                    replica.train(objective.errorSignal(f, batch), batch, t);
                     plan.afterUpdate(r, t + 1, w -> {
                         saveFeatures(w, features);
                         replica.saveTo(w);

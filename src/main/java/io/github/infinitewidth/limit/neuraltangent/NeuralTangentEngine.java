@@ -20,6 +20,7 @@ import io.github.infinitewidth.random.RandomKey;
 import io.github.infinitewidth.state.StateReader;
 import io.github.infinitewidth.state.StateWriter;
 import io.github.infinitewidth.train.BatchSchedule;
+import io.github.infinitewidth.train.Objective;
 import io.github.infinitewidth.util.InvalidSpecException;
 import java.util.Map;
 
@@ -98,7 +99,7 @@ public final class NeuralTangentEngine implements Engine {
         int m = e.data().size();
         double sv2 = e.network().initStd().output() * e.network().initStd().output();
         UpdateFunction q = e.optimizer().update();
-        double[] targets = e.data().allTargets();
+        Objective objective = e.objective();
         ExactKernels exact = e.simulation().kernels() == KernelSource.CLOSED_FORM
                 ? new ExactKernels(e.data().allInputs(), e.network().activation(), e.network().initStd(), layers,
                         e.network().bias())
@@ -148,7 +149,7 @@ public final class NeuralTangentEngine implements Engine {
                             if (!recorder.offer(r, t, f) || t == steps) {
                                 break;
                             }
-                            double[] k = step.kernel(e.loss().errorSignal(f, targets, schedule.batch(t)), t);
+                            double[] k = step.kernel(objective.errorSignal(f, schedule.batch(t)), t);
                             double etaT = e.optimizer().learningRate(t, steps);   // LIMITS.md 1.1
                             for (int i = 0; i < m; i++) {
                                 f[i] -= etaT * k[i];
