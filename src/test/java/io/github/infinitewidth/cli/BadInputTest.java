@@ -124,7 +124,7 @@ class BadInputTest {
                                 + " optimizer.layerMultipliers; did you mean input? (allowed: input, hidden, output, bias)"),
                 change("unknown field in a data split", "    targets: [0.0]", "    targets: [0.0]\n    weights: [1]",
                         "data.test.weights", "data.test.weights is not a known field of data.test (allowed: inputs,"
-                                + " targets, csv, targetColumn)"),
+                                + " targets, csv, targetColumn, targetColumns)"),
                 change("unknown engine", "engine: finite", "engine: ntk", "engine",
                         "engine must be one of mu-limit, nt-limit, finite, got \"ntk\""),
                 change("unknown activation", "activation: tanh", "activation: sigmoid", "network.activation",
