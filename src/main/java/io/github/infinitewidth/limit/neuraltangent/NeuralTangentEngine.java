@@ -47,17 +47,16 @@ public final class NeuralTangentEngine implements Engine {
             throw new InvalidSpecException("simulation.kernels", "closed-form needs activation identity, relu or erf, got "
                     + e.network().activation().spelling());
         }
-        if (e.optimizer().weightDecay() > 0) {
-            // LIMITS.md 1.2: decay shrinks W_0 by O(1), so the kets would need a time index
-            throw new InvalidSpecException("optimizer.weightDecay", "is not supported by engine nt-limit yet (weight"
-                    + " decay moves the features there, LIMITS.md 1.2); use mu-limit or finite");
-        }
         if (e.simulation().particles() < 2) {
             throw new InvalidSpecException("simulation.particles", "must be >= 2 for engine nt-limit (pairs of particles), got "
                     + e.simulation().particles());
         }
         long n = e.simulation().particles();
         RunSizes.requireInputKernels(e, "NNGP and NTK");
+        if (e.optimizer().weightDecay() > 0) {
+            DecayedRun.validate(e, backend);
+            return;
+        }
         MemoryPlan plan = memoryPlan(e, backend.precision());
         // the hidden layers' pair terms multiply into x^{l-1}, N x m (ParticleStep)
         double pairSums = e.network().hiddenLayers() >= 2 ? backend.pairProductScratchBytes(n, n, e.data().size()) : 0;
@@ -73,6 +72,9 @@ public final class NeuralTangentEngine implements Engine {
 
     @Override
     public MemoryPlan memoryPlan(Experiment e, Precision precision) {
+        if (e.optimizer().weightDecay() > 0) {
+            return DecayedRun.memoryPlan(e, precision);
+        }
         double n = e.simulation().particles();
         double m = e.data().size();
         double d = e.data().dimension();
@@ -93,6 +95,9 @@ public final class NeuralTangentEngine implements Engine {
     @Override
     public Trajectory run(Experiment e, Backend backend, StepListener listener, Checkpoints checkpoints) {
         validate(e, backend);
+        if (e.optimizer().weightDecay() > 0) {
+            return new DecayedRun(e, backend).run(listener, checkpoints);   // LIMITS.md 1.2: the kets move
+        }
         int steps = e.training().steps();
         int replicas = e.simulation().replicas();
         int layers = e.network().hiddenLayers();
