@@ -287,11 +287,13 @@ class BadInputTest {
                         "  learningRate: 0.1\n  weightDecay: 10", "optimizer.weightDecay",
                         "optimizer.weightDecay times learningRate and the largest layer multiplier is 1.0: it must be"
                                 + " < 1 (a step keeps 1 minus that of the weights)"),
-                full("weight decay in the NT limit", Cli.VALID_JOB.replace("engine: finite", "engine: nt-limit")
-                                .replace("parametrization: mup\n", "").replace("  width: 8\n", "").replace("  learningRate: 0.1",
+                full("weight decay with adam in the NT limit", Cli.VALID_JOB.replace("engine: finite", "engine: nt-limit")
+                                .replace("parametrization: mup\n", "").replace("  width: 8\n", "").replace("type: sgd",
+                                        "type: adam").replace("  learningRate: 0.1",
                                         "  learningRate: 0.1\n  weightDecay: 0.01"), "optimizer.weightDecay",
-                        "optimizer.weightDecay is not supported by engine nt-limit yet (weight decay moves the features"
-                                + " there, LIMITS.md 1.2); use mu-limit or finite"),
+                        "optimizer.weightDecay with optimizer.type adam is not implemented in engine nt-limit (there only"
+                                + " sgd and momentum take weight decay, LIMITS.md 1.2); use mu-limit or finite, or"
+                                + " weightDecay 0"),
                 change("negative decay length", "  learningRate: 0.1",
                         "  learningRate: 0.1\n  schedule: {type: linear, decaySteps: -1}", "optimizer.schedule.decaySteps",
                         "optimizer.schedule.decaySteps must be > 0, got -1"),
