@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * LIMITS.md 1.2 ("NT limit") and 7 (check 4): with decoupled weight decay, finite NTP networks of
  * widths 256 / 1024 / 4096 approach the decayed NT limit. Tanh, 2 hidden layers, the 4 train and
  * 2 test inputs of {@link NtExperiments}, 8 full-batch steps with a cosine schedule (sgd at rate 1.0,
- * momentum at 0.3, weight decay 0.4); 8 seeds per width, 16 limit replicas of 4096 particles.
+ * momentum at 0.3, weight decay 0.4; sgd once more with biases); 8 seeds per width, 16 limit replicas
+ * of 4096 particles.
  *
  * <p>Under decay the network at its decayed initial weights, {@code f^init_t}, differs from
  * {@code f^init_0} by an O(1) Gaussian, so even centered outputs carry a seed-to-seed spread that
@@ -44,7 +45,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * cancels. B is fitted on 64 limit replicas of another seed, so it is fixed for every estimate here.
  *
  * <p>At width 4096 each of the 6 final outputs must be within 4 combined standard errors of the limit
- * (about 22 degrees of freedom: {@code P(|t| > 4) = 6e-4} per comparison, 12 comparisons), and the
+ * (about 22 degrees of freedom: {@code P(|t| > 4) = 6e-4} per comparison, 18 comparisons), and the
  * root-mean-square gap must be smaller at 4096 than at 256 (at these sizes the gaps are near the
  * Monte Carlo floor at every width, docs/accuracy.md, so this is the weaker of the checks). The limit
  * without decay must be many combined standard errors from the width-4096 networks, so that the check
@@ -56,26 +57,26 @@ class DecayedNtConvergenceTest {
     private static final int REPLICAS = 16;
     private static final int STEPS = 8;
 
-    @ParameterizedTest(name = "{0} weightDecay {2}")
-    @CsvSource({"sgd,1.0,0.4", "momentum,0.3,0.4"})
-    void finiteNtpNetworksFollowTheDecayedLimit(String optimizer, double lr, double lambda) {
+    @ParameterizedTest(name = "{0} weightDecay {2} biases {3}")
+    @CsvSource({"sgd,1.0,0.4,false", "momentum,0.3,0.4,false", "sgd,1.0,0.4,true"})
+    void finiteNtpNetworksFollowTheDecayedLimit(String optimizer, double lr, double lambda, boolean bias) {
         Schedule cosine = new Schedule(Schedule.Type.COSINE, 1, Schedule.REST_OF_RUN, 0.1, 0, 1.0);
         UpdateFunction q = UpdateFunction.of(UpdateFunction.Kind.parse(optimizer));
         OptimizerSpec decayed = new OptimizerSpec(q, lr, NtExperiments.MULTIPLIERS, cosine, lambda);
         OptimizerSpec plain = new OptimizerSpec(q, lr, NtExperiments.MULTIPLIERS, cosine, 0.0);
         TrainingSpec training = new TrainingSpec(STEPS, 0, false, 1);
-        double[][] b = regression(run(new NeuralTangentEngine(), limit(decayed, training, 64, 11)));
-        Estimate[] reference = adjusted(run(new NeuralTangentEngine(), limit(decayed, training, REPLICAS, 5)), b);
-        Estimate[] undecayed = adjusted(run(new NeuralTangentEngine(), limit(plain, training, REPLICAS, 5)), b);
+        double[][] b = regression(run(new NeuralTangentEngine(), limit(decayed, training, 64, 11, bias)));
+        Estimate[] reference = adjusted(run(new NeuralTangentEngine(), limit(decayed, training, REPLICAS, 5, bias)), b);
+        Estimate[] undecayed = adjusted(run(new NeuralTangentEngine(), limit(plain, training, REPLICAS, 5, bias)), b);
         double[] gaps = new double[3];
         double[] errors = new double[3];   // rms combined standard error of the outputs, per width
         double farthest = 0;
         double largest = 0;
         int[] widths = {256, 1024, 4096};
         for (int w = 0; w < 3; w++) {
-            Experiment finite = new Experiment(new NetworkSpec(2, Activation.TANH, widths[w], NtExperiments.INIT),
+            Experiment finite = withBias(new Experiment(new NetworkSpec(2, Activation.TANH, widths[w], NtExperiments.INIT),
                     Parametrization.NTP, decayed, Loss.MSE, NtExperiments.DATA, training,
-                    new SimulationSpec(1, SEEDS, 23, BackendChoice.CPU, Precision.FLOAT64, false));
+                    new SimulationSpec(1, SEEDS, 23, BackendChoice.CPU, Precision.FLOAT64, false)), bias);
             Estimate[] network = adjusted(run(new FiniteEngine(), finite), b);
             double sum = 0;
             for (int i = 0; i < network.length; i++) {
@@ -94,18 +95,23 @@ class DecayedNtConvergenceTest {
             gaps[w] = Math.sqrt(sum / network.length);
             errors[w] = Math.sqrt(errors[w]);
         }
-        System.out.printf("nt %s weightDecay %.2f: rms gap at widths 256 / 1024 / 4096: %.2e / %.2e / %.2e (standard"
+        System.out.printf("nt %s weightDecay %.2f%s: rms gap at widths 256 / 1024 / 4096: %.2e / %.2e / %.2e (standard"
                 + " errors %.1e / %.1e / %.1e); largest gap at 4096 %.2f combined SE; the limit without decay %.1f"
-                + " combined SE from width 4096%n", optimizer, lambda, gaps[0], gaps[1], gaps[2], errors[0], errors[1],
+                + " combined SE from width 4096%n", optimizer, lambda, bias ? " with biases" : "", gaps[0], gaps[1], gaps[2], errors[0], errors[1],
                 errors[2], largest, farthest);
         assertTrue(gaps[2] < gaps[0], "the gap must shrink with the width, got " + java.util.Arrays.toString(gaps));
         assertTrue(farthest > 8, "the limit without decay must be far from the networks, got " + farthest + " SE");
     }
 
-    private static Experiment limit(OptimizerSpec o, TrainingSpec training, int replicas, long seed) {
-        return new Experiment(new NetworkSpec(2, Activation.TANH, 0, NtExperiments.INIT), null, o, Loss.MSE,
+    private static Experiment limit(OptimizerSpec o, TrainingSpec training, int replicas, long seed, boolean bias) {
+        return withBias(new Experiment(new NetworkSpec(2, Activation.TANH, 0, NtExperiments.INIT), null, o, Loss.MSE,
                 NtExperiments.DATA, training,
-                new SimulationSpec(4096, replicas, seed, BackendChoice.CPU, Precision.FLOAT64, false));
+                new SimulationSpec(4096, replicas, seed, BackendChoice.CPU, Precision.FLOAT64, false)), bias);
+    }
+
+    /** With biases of std 0.7 and multiplier 0.8 (LIMITS.md 8), which decay by their own factor C^b. */
+    private static Experiment withBias(Experiment e, boolean bias) {
+        return bias ? NtExperiments.withBias(e, 0.7, 0.8) : e;
     }
 
     private static Trajectory run(Engine engine, Experiment e) {
