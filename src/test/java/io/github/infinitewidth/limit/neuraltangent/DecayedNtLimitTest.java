@@ -26,6 +26,8 @@ import io.github.infinitewidth.random.RandomKey;
 import io.github.infinitewidth.state.StateReader;
 import io.github.infinitewidth.state.StateWriter;
 import io.github.infinitewidth.train.BatchSchedule;
+import io.github.infinitewidth.train.Data;
+import io.github.infinitewidth.train.Dataset;
 import io.github.infinitewidth.train.Loss;
 import io.github.infinitewidth.train.Objective;
 import io.github.infinitewidth.train.TrainingSpec;
@@ -259,6 +261,10 @@ class DecayedNtLimitTest {
         refused.put("simulation.kernels", new Experiment(closed.network(), null, closed.optimizer(), closed.loss(),
                 closed.data(), closed.training(), new SimulationSpec(64, 2, 7, BackendChoice.CPU, Precision.FLOAT64,
                 true, KernelSource.CLOSED_FORM)));
+        Experiment one = experiment(Activation.TANH, 2, "sgd", 0.3, false, 64, 2);
+        Data twoTargets = new Data(twice(NtExperiments.DATA.train()), twice(NtExperiments.DATA.test()));
+        refused.put("network.outputs", new Experiment(one.network().withOutputs(2), null, one.optimizer(), one.loss(),
+                twoTargets, one.training(), one.simulation()));
         // N x (T + 1) m kets: 65536 x 12006 values take 6 GiB each, 65536 x 6 is nothing without decay
         Experiment large = experiment(Activation.TANH, 2, "sgd", 0.3, false, 1 << 16, 2);
         refused.put("simulation.particles", new Experiment(large.network(), null, large.optimizer(), large.loss(),
@@ -273,6 +279,16 @@ class DecayedNtLimitTest {
                 assertEquals(field, x.field(), x.getMessage());
             });
         }
+    }
+
+    /** The split with two targets per input, each twice its own. */
+    private static Dataset twice(Dataset split) {
+        double[] targets = new double[2 * split.targets().length];
+        for (int j = 0; j < split.targets().length; j++) {
+            targets[2 * j] = split.targets()[j];
+            targets[2 * j + 1] = split.targets()[j];
+        }
+        return new Dataset(split.inputs(), targets, 2);
     }
 
     private static Trajectory run(Experiment e, Checkpoints store, StepListener listener) {
