@@ -30,7 +30,10 @@ import java.util.Map;
  * go through the NTK computed once ({@code O(m^2)} per step); sign, smoothsign and adam through
  * the particles ({@code O(L N^2 m)} per step, the nonlinear outer product). With
  * {@code centerOutput} the function starts at 0, otherwise at a draw from the NNGP.
- * Records the NNGP and NTK of every replica and the (frozen) feature kernels.
+ * With k outputs (LIMITS.md 2.4) the function has m k entries ({@code f[j k + c]}), its components
+ * start as independent draws from the NNGP, and the NTK is the same for every output and 0 between
+ * outputs. Records the NNGP and NTK of every replica (m x m, shared by the outputs) and the (frozen)
+ * feature kernels.
  */
 public final class NeuralTangentEngine implements Engine {
     /** Random stream of the initial function {@code f_0} when it is not centered. */

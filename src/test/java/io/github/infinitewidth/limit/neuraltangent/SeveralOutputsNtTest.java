@@ -92,16 +92,16 @@ class SeveralOutputsNtTest {
 
     /**
      * Output 0 of a k-output run starts where the one-output run starts, bit for bit (same streams), for a
-     * kernel step and a particle step; with mse and sgd, where the outputs do not interact, it also trains
-     * exactly as the one-output run on the first target.
+     * kernel step and a particle step, with Monte Carlo and closed-form kernels; with mse and sgd, where the
+     * outputs do not interact, it also trains exactly as the one-output run on the first target.
      */
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"sgd", "sign", "adam"})
-    void outputZeroIsTheOneOutputRun(String optimizer) {
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"sgd,MONTE_CARLO", "sign,MONTE_CARLO", "adam,MONTE_CARLO", "sgd,CLOSED_FORM", "smoothsign,CLOSED_FORM"})
+    void outputZeroIsTheOneOutputRun(String optimizer, KernelSource kernels) {
         UpdateFunction q = UpdateFunction.of(UpdateFunction.Kind.parse(optimizer));
-        Experiment one = NtExperiments.experiment(Activation.TANH, 2, q, 0.1, 4, 2, 48, 2, KernelSource.MONTE_CARLO);
+        Experiment one = NtExperiments.experiment(Activation.ERF, 2, q, 0.1, 4, 2, 48, 2, kernels);
         one = new Experiment(one.network(), null, one.optimizer(), one.loss(), NtExperiments.DATA, one.training(),
-                simulation(48, 2, false, KernelSource.MONTE_CARLO));
+                simulation(48, 2, false, kernels));
         Experiment two = NtExperiments.withOutputs(one, 2, Loss.MSE, NtExperiments.TWO_TARGETS, one.simulation());
         Trajectory a = run(one);
         Trajectory b = run(two);
@@ -341,6 +341,27 @@ class SeveralOutputsNtTest {
                 assertArrayEquals(whole.kernels().get("ntk")[r], resumed.kernels().get("ntk")[r], 0.0);
             }
             assertEquals(3 * e.data().size(), resumed.outputs()[1][7].length);
+        }
+    }
+
+    /**
+     * The memory plan counts the backward kets and output weights of every output for a particle step (two
+     * more outputs: {@code 2 (L m + 1)} more values per particle in the ensemble), and output 0's only for a
+     * kernel step, whose ensemble does not grow with k.
+     */
+    @Test
+    void theMemoryPlanCountsTheBackwardKetsOfEveryOutput() {
+        int n = 64;
+        for (String optimizer : new String[] {"sign", "adam", "sgd"}) {
+            UpdateFunction q = UpdateFunction.of(UpdateFunction.Kind.parse(optimizer));
+            Experiment one = NtExperiments.experiment(Activation.TANH, 2, q, 0.1, 1, 0, n, 1, KernelSource.MONTE_CARLO);
+            Experiment three = NtExperiments.withOutputs(one, 3, Loss.CROSS_ENTROPY, NtExperiments.THREE_CLASSES,
+                    one.simulation());
+            long a = new NeuralTangentEngine().memoryPlan(one, Precision.FLOAT64).parts().get("ensemble");
+            long b = new NeuralTangentEngine().memoryPlan(three, Precision.FLOAT64).parts().get("ensemble");
+            int m = one.data().size();
+            long more = optimizer.equals("sgd") ? 0 : 2L * n * (2 * m + 1) * Double.BYTES;
+            assertEquals(more, b - a, optimizer);
         }
     }
 
