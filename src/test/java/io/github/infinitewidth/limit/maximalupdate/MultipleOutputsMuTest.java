@@ -9,6 +9,7 @@ import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.Backends;
 import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.engine.Experiment;
+import io.github.infinitewidth.engine.MemoryPlan;
 import io.github.infinitewidth.engine.RunStopped;
 import io.github.infinitewidth.engine.StepListener;
 import io.github.infinitewidth.engine.Trajectory;
@@ -54,6 +55,22 @@ class MultipleOutputsMuTest {
             assertArrayEquals(new int[] {10, 10}, replica.ranks(2));
             assertArrayEquals(new int[] {10, 10}, replica.ranks(3));
         }
+    }
+
+    /**
+     * The memory plan counts v, its gradient and its optimizer state as N x k: adam (2 state matrices)
+     * with 3 outputs needs {@code N (3 - 1) (1 + 2 + 1)} more float64 entries in the ensemble than with one,
+     * and the recorded outputs grow by {@code R T m (3 - 1)} doubles (T = 6 recorded steps).
+     */
+    @Test
+    void theMemoryPlanCountsTheOutputs() {
+        Experiment one = MuExperiments.deep(Activation.TANH, ADAM, 0.05, 5, 2, 0, 1024, 4, 3);
+        Experiment three = MuExperiments.withOutputs(one, 3, Loss.CROSS_ENTROPY, MuExperiments.CLASSES);
+        MemoryPlan a = new MaximalUpdateEngine().memoryPlan(one, Precision.FLOAT64);
+        MemoryPlan b = new MaximalUpdateEngine().memoryPlan(three, Precision.FLOAT64);
+        assertEquals(1024L * 2 * 4 * Double.BYTES, b.parts().get("ensemble") - a.parts().get("ensemble"));
+        assertEquals(a.parts().get("pair matrices"), b.parts().get("pair matrices"));
+        assertEquals(4L * 6 * 5 * 2 * Double.BYTES, b.parts().get("recorded outputs") - a.parts().get("recorded outputs"));
     }
 
     /**
