@@ -9,11 +9,16 @@ import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.Backends;
 import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.engine.Experiment;
+import io.github.infinitewidth.engine.MemoryPlan;
 import io.github.infinitewidth.engine.RunStopped;
 import io.github.infinitewidth.engine.StepListener;
 import io.github.infinitewidth.engine.Trajectory;
 import io.github.infinitewidth.ket.Estimate;
+import io.github.infinitewidth.backend.BackendChoice;
+import io.github.infinitewidth.engine.SimulationSpec;
 import io.github.infinitewidth.network.Activation;
+import io.github.infinitewidth.network.InitStd;
+import io.github.infinitewidth.network.NetworkSpec;
 import io.github.infinitewidth.optim.LayerMultipliers;
 import io.github.infinitewidth.optim.OptimizerSpec;
 import io.github.infinitewidth.optim.Schedule;
@@ -54,6 +59,89 @@ class MultipleOutputsMuTest {
             assertArrayEquals(new int[] {10, 10}, replica.ranks(2));
             assertArrayEquals(new int[] {10, 10}, replica.ranks(3));
         }
+    }
+
+    /**
+     * The memory plan counts v, its gradient and its optimizer state as N x k: adam (2 state matrices)
+     * with 3 outputs needs {@code N (3 - 1) (1 + 2 + 1)} more float64 entries in the ensemble than with one,
+     * and the recorded outputs grow by {@code R T m (3 - 1)} doubles (T = 6 recorded steps).
+     */
+    @Test
+    void theMemoryPlanCountsTheOutputs() {
+        Experiment one = MuExperiments.deep(Activation.TANH, ADAM, 0.05, 5, 2, 0, 1024, 4, 3);
+        Experiment three = MuExperiments.withOutputs(one, 3, Loss.CROSS_ENTROPY, MuExperiments.CLASSES);
+        MemoryPlan a = new MaximalUpdateEngine().memoryPlan(one, Precision.FLOAT64);
+        MemoryPlan b = new MaximalUpdateEngine().memoryPlan(three, Precision.FLOAT64);
+        assertEquals(1024L * 2 * 4 * Double.BYTES, b.parts().get("ensemble") - a.parts().get("ensemble"));
+        assertEquals(a.parts().get("pair matrices"), b.parts().get("pair matrices"));
+        assertEquals(4L * 6 * 5 * 2 * Double.BYTES, b.parts().get("recorded outputs") - a.parts().get("recorded outputs"));
+    }
+
+    /**
+     * LIMITS.md 2.4 with the shallow recursion of section 4: identity activation, d = 1, sgd, two outputs
+     * with unrelated targets. The particle {@code p = (u, v_1, v_2)} evolves linearly, {@code p_t = T_t p_0}
+     * with {@code T_{t+1} = M_t T_t},
+     * <pre>
+     * M_t = [[1, -eta mu c_1, -eta mu c_2], [-eta mv c_1, 1, 0], [-eta mv c_2, 0, 1]],  c_c = sum_j chi_{tj,c} xi_j
+     * </pre>
+     * (u moves along {@code dx = sum_c chi_c v_c}, each v_c along {@code chi_c x = chi_c u xi}), so with
+     * {@code S_t = T_t diag(su^2, sv^2, sv^2) T_t^T} the outputs are {@code f_{t,c}(xi) = S_t[v_c, u] xi}.
+     * Every recorded output within 5 standard errors (16 replicas of 8192 particles): Student t with 15
+     * degrees of freedom, {@code P(|t| > 5) = 1.6e-4}; the outputs are proportional to xi and correlated over
+     * steps, about 2 independent comparisons per step (20), so a correct engine fails below 0.4%.
+     */
+    @Test
+    void shallowIdentityNetworkWithTwoOutputsFollowsTheLinearRecursion() {
+        int steps = 10;
+        double lr = 0.15;
+        double[] xi = {1.0, -0.5, 2.0, 0.7};
+        double[][] y = {{1.5, -0.8}, {-0.4, 0.3}, {2.2, -1.0}, {0.0, 0.0}};
+        InitStd init = new InitStd(1.3, 1.0, 0.7);
+        LayerMultipliers mult = new LayerMultipliers(0.9, 1.0, 1.2);
+        Data line = new Data(Dataset.ofTargetVectors(new double[][] {{xi[0]}, {xi[1]}, {xi[2]}}, new double[][] {y[0],
+            y[1], y[2]}), Dataset.ofTargetVectors(new double[][] {{xi[3]}}, new double[][] {y[3]}));
+        Experiment e = new Experiment(new NetworkSpec(1, Activation.IDENTITY, 0, init, false, 2), null,
+                new OptimizerSpec(UpdateFunction.of(UpdateFunction.Kind.SGD), lr, mult), Loss.MSE, line,
+                TrainingSpec.fullBatch(steps), new SimulationSpec(8192, 16, 3, BackendChoice.CPU, Precision.FLOAT64, true));
+        Trajectory t = MuExperiments.completed(new MaximalUpdateEngine(), e);
+        double[][] transfer = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+        double[] variances = {init.input() * init.input(), init.output() * init.output(), init.output() * init.output()};
+        double[] slope = new double[2];
+        for (int step = 0; step <= steps; step++) {
+            for (int c = 0; c < 2; c++) {
+                slope[c] = 0;
+                for (int k = 0; k < 3; k++) {
+                    slope[c] += transfer[1 + c][k] * variances[k] * transfer[0][k];
+                }
+            }
+            Estimate[] est = Estimate.ofReplicas(MuExperiments.outputsAt(t, step));
+            for (int i = 0; i < 4; i++) {
+                for (int c = 0; c < 2; c++) {
+                    assertEquals(slope[c] * xi[i], est[i * 2 + c].mean(), 5 * est[i * 2 + c].stderr() + 1e-12,
+                            "step " + step + ", input " + i + ", output " + c);
+                }
+            }
+            double[] drive = new double[2];
+            for (int j = 0; j < 3; j++) {
+                for (int c = 0; c < 2; c++) {
+                    drive[c] += (slope[c] * xi[j] - y[j][c]) / 3 * xi[j];
+                }
+            }
+            double[][] m = {{1, -lr * mult.input() * drive[0], -lr * mult.input() * drive[1]},
+                {-lr * mult.output() * drive[0], 1, 0}, {-lr * mult.output() * drive[1], 0, 1}};
+            double[][] next = new double[3][3];
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    for (int k = 0; k < 3; k++) {
+                        next[i][j] += m[i][k] * transfer[k][j];
+                    }
+                }
+            }
+            transfer = next;
+        }
+        // least-squares slopes of the train data: 6.1 / 5.25 = 1.162 and -2.95 / 5.25 = -0.562, from 0
+        assertTrue(slope[0] > 0.5 * 1.162 && slope[1] < 0.5 * -0.562, "training moved the slopes to "
+                + java.util.Arrays.toString(slope));
     }
 
     /**
