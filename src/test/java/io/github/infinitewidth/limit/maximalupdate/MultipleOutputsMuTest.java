@@ -1,5 +1,6 @@
 package io.github.infinitewidth.limit.maximalupdate;
 
+import io.github.infinitewidth.engine.MemoryCheckpoints;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

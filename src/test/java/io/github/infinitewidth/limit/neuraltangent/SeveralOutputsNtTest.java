@@ -1,5 +1,6 @@
 package io.github.infinitewidth.limit.neuraltangent;
 
+import io.github.infinitewidth.engine.MemoryCheckpoints;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -332,8 +333,8 @@ class SeveralOutputsNtTest {
                 }
             };
             assertThrows(IllegalStateException.class, () -> engine.run(e, backend, dies, killed));
-            assertArrayEquals(new int[] {1, 4}, killed.latest().ints("position"));
-            Trajectory resumed = engine.run(e, backend, StepListener.NONE, new MemoryCheckpoints(backend, killed.latest()));
+            assertArrayEquals(new int[] {1, 4}, killed.last().ints("position"));
+            Trajectory resumed = engine.run(e, backend, StepListener.NONE, new MemoryCheckpoints(backend, killed.last()));
             for (int r = 0; r < 2; r++) {
                 for (int s = 0; s < whole.steps().length; s++) {
                     assertArrayEquals(whole.outputs()[r][s], resumed.outputs()[r][s], 0.0, "replica " + r + " step " + s);

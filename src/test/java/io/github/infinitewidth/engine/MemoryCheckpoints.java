@@ -1,8 +1,7 @@
-package io.github.infinitewidth.limit.neuraltangent;
+package io.github.infinitewidth.engine;
 
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
-import io.github.infinitewidth.engine.Checkpoints;
 import io.github.infinitewidth.state.SavedStateException;
 import io.github.infinitewidth.state.StateReader;
 import io.github.infinitewidth.state.StateWriter;
@@ -10,16 +9,27 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** Checkpoints kept in memory: the latest saved state, to resume a run in the same test. */
-final class MemoryCheckpoints implements Checkpoints {
+/**
+ * Checkpoints kept in memory for the engines' resume tests (with a float64 backend, whose matrices
+ * round-trip exactly through doubles): resumes from {@code resumeFrom}, keeps the last save, and
+ * requests a stop right after save number {@code stopAfter} (1-based; never when it is not positive).
+ */
+public final class MemoryCheckpoints implements Checkpoints {
     private final Backend backend;
-    private final Saved resumeFrom;
-    private Saved latest;
+    private final StateReader resumeFrom;
+    private final int stopAfter;
+    private int saves;
+    private Saved last;
 
-    /** Saves with {@code backend}'s matrices and resumes from {@code resumeFrom} (null: from the start). */
-    MemoryCheckpoints(Backend backend, Saved resumeFrom) {
+    public MemoryCheckpoints(Backend backend, StateReader resumeFrom, int stopAfter) {
         this.backend = backend;
         this.resumeFrom = resumeFrom;
+        this.stopAfter = stopAfter;
+    }
+
+    /** Checkpoints that never ask the run to stop. */
+    public MemoryCheckpoints(Backend backend, StateReader resumeFrom) {
+        this(backend, resumeFrom, -1);
     }
 
     @Override
@@ -29,29 +39,35 @@ final class MemoryCheckpoints implements Checkpoints {
 
     @Override
     public void save(int replica, int step, Consumer<StateWriter> state) {
-        Saved s = new Saved(backend);
-        state.accept(s.writer());
-        latest = s;
+        Saved saved = new Saved(backend);
+        state.accept(saved.writer());
+        last = saved;
+        saves++;
     }
 
-    /** The last state saved, or null. */
-    Saved latest() {
-        return latest;
+    @Override
+    public boolean stopRequested() {
+        return saves == stopAfter;
     }
 
-    /** Named arrays, matrices downloaded as column-major arrays with their shape. */
-    static final class Saved implements StateReader {
+    /** The state of the last save, or null. */
+    public Saved last() {
+        return last;
+    }
+
+    /** The named arrays of one save; a matrix is its column-major entries and its shape. */
+    public static final class Saved implements StateReader {
         private final Backend backend;
         private final Map<String, Object> arrays = new HashMap<>();
         private final Map<String, int[]> shapes = new HashMap<>();
 
         /** @param backend the backend of the matrices saved or restored (null when there are none) */
-        Saved(Backend backend) {
+        public Saved(Backend backend) {
             this.backend = backend;
         }
 
-        /** What writes into this state. */
-        StateWriter writer() {
+        /** What writes into this save (a writer's and a reader's {@code matrix} go opposite ways). */
+        public StateWriter writer() {
             return new StateWriter() {
                 @Override
                 public void ints(String name, int... values) {
@@ -106,17 +122,18 @@ final class MemoryCheckpoints implements Checkpoints {
         public void matrix(String name, DeviceMatrix into) {
             int[] shape = shape(name);
             if (shape[0] != into.rows() || shape[1] != into.cols()) {
-                throw new SavedStateException(name + " was saved " + shape[0] + " x " + shape[1]);
+                throw new SavedStateException(name + " is " + shape[0] + " x " + shape[1] + ", not " + into.rows()
+                        + " x " + into.cols());
             }
             backend.upload((double[]) get(name), into);
         }
 
         private Object get(String name) {
-            Object a = arrays.get(name);
-            if (a == null) {
+            Object value = arrays.get(name);
+            if (value == null) {
                 throw new SavedStateException("no saved " + name);
             }
-            return a;
+            return value;
         }
     }
 }
