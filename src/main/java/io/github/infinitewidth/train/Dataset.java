@@ -24,6 +24,11 @@ public record Dataset(double[][] inputs, double[] targets, int targetWidth) {
         this(inputs, targets, 1);
     }
 
+    /** {@link #ofTargetVectors(double[][], double[][], String)} naming them {@code targets} in messages. */
+    public static Dataset ofTargetVectors(double[][] inputs, double[][] targets) {
+        return ofTargetVectors(inputs, targets, "targets");
+    }
+
     /**
      * Target vectors, one per input, all of the length of {@code targets[0]} (k targets per input for
      * mse with k outputs); a row of another length is refused naming it.
