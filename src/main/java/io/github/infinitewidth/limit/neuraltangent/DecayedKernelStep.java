@@ -21,7 +21,8 @@ import java.util.List;
  * K^b_{t,r}(i,j)   = sum_{l=1..L} E[dh^l_{t,i} dh^l_{r,j}]                       (with biases)
  * </pre>
  * with the time-indexed kets of {@link DecayedKets}; with {@code centerOutput}, {@code f^init_0} is
- * subtracted. The function is recomputed from the whole history of error signals at every step (the
+ * subtracted. With k outputs every output has this kernel and none couples two (LIMITS.md 2.4): output
+ * c's {@code f^init} and {@code chi_r(., c)} enter as above. The function is recomputed from the whole history of error signals at every step (the
  * kets move with t, so no running sum carries over): {@code O(L N t m^2)} for the two-time kernels of
  * step t and {@code O(t m^2)} for the sum. The state is the error signals so far.
  */
@@ -33,6 +34,7 @@ final class DecayedKernelStep {
     private final LayerMultipliers mult;
     private final boolean center;
     private final int m;
+    private final int outputs;
     private final int layers;
     private final double[] inputDots;
     private final List<double[]> history = new ArrayList<>();
@@ -53,6 +55,7 @@ final class DecayedKernelStep {
         this.mult = mult;
         this.center = center;
         this.m = kets.inputs();
+        this.outputs = kets.outputs();
         this.layers = kets.layers();
         double[][] xi = kets.inputVectors();
         inputDots = new double[m * m];
@@ -67,7 +70,7 @@ final class DecayedKernelStep {
         }
     }
 
-    /** Records {@code chi_t}, the error signal of the next step t (steps in order 0, 1, ...). */
+    /** Records {@code chi_t} ({@code [j k + c]}), the error signal of the next step t (steps in order 0, 1, ...). */
     void learn(double[] chi) {
         history.add(chi.clone());
     }
@@ -77,13 +80,13 @@ final class DecayedKernelStep {
         return history.size();
     }
 
-    /** {@code f_t} at every input, after the {@code t = learned()} steps recorded so far. */
+    /** {@code f_t} at every input ({@code [i k + c]}), after the {@code t = learned()} steps recorded so far. */
     double[] outputs() {
         int t = history.size();
         double[] f = kets.initialFunction(t);
         if (center) {
             double[] f0 = kets.initialFunction(0);
-            for (int i = 0; i < m; i++) {
+            for (int i = 0; i < f.length; i++) {
                 f[i] -= f0[i];
             }
         }
@@ -104,9 +107,6 @@ final class DecayedKernelStep {
         for (int r = 0; r < t; r++) {
             double[] chi = history.get(r);
             for (int j = 0; j < m; j++) {
-                if (chi[j] == 0) {
-                    continue;
-                }
                 for (int i = 0; i < m; i++) {
                     int at = i + (r * m + j) * m;   // gram's column-major m x (t m) layout
                     double k = mult.output() * wv[r] * xGram[layers][at]
@@ -117,7 +117,12 @@ final class DecayedKernelStep {
                     for (int l = 1; wb != null && l <= layers; l++) {
                         k += mult.bias() * wb[r] * dhGram[l][at];
                     }
-                    f[i] -= k * chi[j];
+                    // the same kernel for every output, none between outputs (LIMITS.md 2.4)
+                    for (int c = 0; c < outputs; c++) {
+                        if (chi[j * outputs + c] != 0) {
+                            f[i * outputs + c] -= k * chi[j * outputs + c];
+                        }
+                    }
                 }
             }
         }
@@ -145,22 +150,24 @@ final class DecayedKernelStep {
 
     /** {@code nt/decay/chi}: the error signals of the steps so far, step after step. */
     void saveTo(StateWriter out) {
-        double[] all = new double[history.size() * m];
+        int width = m * outputs;
+        double[] all = new double[history.size() * width];
         for (int r = 0; r < history.size(); r++) {
-            System.arraycopy(history.get(r), 0, all, r * m, m);
+            System.arraycopy(history.get(r), 0, all, r * width, width);
         }
         out.doubles("nt/decay/chi", all);
     }
 
     /** Restores what {@link #saveTo} saved, which must hold {@code steps} steps. */
     void restoreFrom(StateReader in, int steps) {
+        int width = m * outputs;
         double[] all = in.doubles("nt/decay/chi");
-        if (all.length != steps * m) {
-            throw new SavedStateException("the saved nt/decay/chi has " + all.length + " entries, not " + steps * m);
+        if (all.length != (long) steps * width) {
+            throw new SavedStateException("the saved nt/decay/chi has " + all.length + " entries, not " + steps * width);
         }
         history.clear();
         for (int r = 0; r < steps; r++) {
-            history.add(java.util.Arrays.copyOfRange(all, r * m, (r + 1) * m));
+            history.add(java.util.Arrays.copyOfRange(all, r * width, (r + 1) * width));
         }
     }
 }

@@ -29,7 +29,9 @@ import io.github.infinitewidth.random.RandomKey;
  * decayed weights, {@code f^init_t(xi_i) = C^v_t (1/sqrt n) v . x^L_t}, is a Gaussian over (t, i) with
  * covariance {@code C^v_t C^v_s sv^2 E[x^L_t x^L_s]}, independent of the kernels in the limit; it is
  * drawn as {@code C^v_t (1/sqrt N) sum_a z_a x^L_{t,a}} with a fresh {@code z ~ N(0, sv^2)} per
- * particle, which has exactly the particle estimate of that covariance.
+ * particle, which has exactly the particle estimate of that covariance. With k outputs (LIMITS.md 2.4)
+ * each output has its own independent {@code z}; the backward kets are those of output 0, since every
+ * output's have the same law and the outputs' kernels are block-diagonal.
  * Memory: {@code N ((3 L) (T + 1) m + d + L + 2)} stored values, plus one family ({@code 3 N (T + 1) m})
  * while the kets are built.
  */
@@ -47,12 +49,13 @@ final class DecayedKets implements AutoCloseable {
     private final int layers;
     private final int m;
     private final int steps;
+    private final int outputs;
     private final double[][] inputs;
     private final boolean bias;
     /** x[l], dh[l], l = 1..L: {@code N x (T+1) m}. */
     final DeviceMatrix[] x;
     final DeviceMatrix[] dh;
-    /** {@code f^init_t(xi_i)} at {@code [t m + i]}. */
+    /** {@code f^init_t(xi_i)} of output c at {@code [(t m + i) k + c]}. */
     private final double[] initialFunction;
     private boolean finite = true;
 
@@ -63,6 +66,7 @@ final class DecayedKets implements AutoCloseable {
         this.inputs = e.data().allInputs();
         this.m = inputs.length;
         this.steps = e.training().steps();
+        this.outputs = e.outputs();
         this.bias = e.network().bias();
         int n = e.simulation().particles();
         int d = e.data().dimension();
@@ -124,13 +128,15 @@ final class DecayedKets implements AutoCloseable {
             }
             finite &= backend.allFinite(dh[layers]);
 
-            DeviceMatrix z = build.allocate(n, 1);
+            // one column per output (LIMITS.md 2.4: independent draws; output 0's is the one-output draw)
+            DeviceMatrix z = build.allocate(n, outputs);
             backend.fillGaussian(z, key, INITIAL_FUNCTION_STREAM, init.output());
-            // gram is (1/N) z^T x^L, so sqrt(N) gram is (1/sqrt N) sum_a z_a x^L_a
+            // gram is (1/N) z^T x^L (k x (T+1) m, column-major: [c + (t m + i) k], which is the outputs'
+            // layout [i k + c] step after step), so sqrt(N) gram is (1/sqrt N) sum_a z_a x^L_a
             initialFunction = backend.gram(z, x[layers]);
             for (int t = 0; t <= steps; t++) {
-                for (int i = 0; i < m; i++) {
-                    initialFunction[t * m + i] *= Math.sqrt(n) * c.output(t);
+                for (int at = t * m * outputs; at < (t + 1) * m * outputs; at++) {
+                    initialFunction[at] *= Math.sqrt(n) * c.output(t);
                 }
             }
         }
@@ -156,9 +162,9 @@ final class DecayedKets implements AutoCloseable {
         return ket.columns(t * m, (t + 1) * m);
     }
 
-    /** {@code f^init_t(xi_i)}, i = 0..m-1: the network at the decayed initial weights. */
+    /** {@code f^init_t(xi_i)} of output c at {@code [i k + c]}: the network at the decayed initial weights. */
     double[] initialFunction(int t) {
-        return java.util.Arrays.copyOfRange(initialFunction, t * m, (t + 1) * m);
+        return java.util.Arrays.copyOfRange(initialFunction, t * m * outputs, (t + 1) * m * outputs);
     }
 
     /** The particle estimate of {@code E[x^l_{t,i} x^l_{t,j}]} (m x m). */
@@ -197,6 +203,10 @@ final class DecayedKets implements AutoCloseable {
 
     int inputs() {
         return m;
+    }
+
+    int outputs() {
+        return outputs;
     }
 
     double[][] inputVectors() {

@@ -22,7 +22,7 @@ import io.github.infinitewidth.train.Objective;
 import java.util.Map;
 
 /**
- * An NT-limit run with decoupled weight decay (LIMITS.md 1.2, "NT limit"), sgd or momentum, one output:
+ * An NT-limit run with decoupled weight decay (LIMITS.md 1.2, "NT limit"), sgd or momentum, k outputs:
  * per replica the time-indexed kets ({@link DecayedKets}) and the function of {@link DecayedKernelStep}.
  * Unlike without decay the features move, so the feature kernels are recorded at every recorded step
  * ({@code E[x^l_t x^l_t]}); the NNGP and NTK recorded are those at initialization.
@@ -60,10 +60,6 @@ final class DecayedRun {
             throw new InvalidSpecException("simulation.kernels", "closed-form is not implemented with optimizer.weightDecay"
                     + " in engine nt-limit (its kets move, LIMITS.md 1.2); use particles");
         }
-        if (e.outputs() > 1) {
-            throw new InvalidSpecException("network.outputs", "must be 1 with optimizer.weightDecay in engine nt-limit"
-                    + " (several outputs with weight decay are not implemented there), got " + e.outputs());
-        }
         long n = e.simulation().particles();
         double columns = (e.training().steps() + 1.0) * e.data().size();
         if (n * columns > backend.maxMatrixEntries()) {
@@ -85,9 +81,9 @@ final class DecayedRun {
         double m = e.data().size();
         double columns = (e.training().steps() + 1.0) * m;
         int layers = e.network().hiddenLayers();
-        double kets = n * ((3.0 * layers + 1) * columns + e.data().dimension() + layers + 3);
+        double kets = n * ((3.0 * layers + 1) * columns + e.data().dimension() + layers + 2 + e.outputs());
         double family = 3 * n * columns;
-        double kernels = (2.0 * layers + 1) * m * columns;
+        double kernels = (2.0 * layers + e.outputs()) * m * columns;
         long recorded = RunSizes.recordedSteps(e.training());
         return RunSizes.withRecording(MemoryPlan.EMPTY.with("ensemble", kets * precision.bytes())
                 .with("hats", family * precision.bytes())

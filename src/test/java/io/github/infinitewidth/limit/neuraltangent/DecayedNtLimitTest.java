@@ -12,6 +12,7 @@ import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.engine.Checkpoints;
 import io.github.infinitewidth.engine.Experiment;
+import io.github.infinitewidth.engine.MemoryCheckpoints;
 import io.github.infinitewidth.engine.KernelSource;
 import io.github.infinitewidth.engine.SimulationSpec;
 import io.github.infinitewidth.engine.StepListener;
@@ -23,8 +24,6 @@ import io.github.infinitewidth.optim.OptimizerSpec;
 import io.github.infinitewidth.optim.Schedule;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.RandomKey;
-import io.github.infinitewidth.state.StateReader;
-import io.github.infinitewidth.state.StateWriter;
 import io.github.infinitewidth.train.BatchSchedule;
 import io.github.infinitewidth.train.Data;
 import io.github.infinitewidth.train.Dataset;
@@ -34,7 +33,6 @@ import io.github.infinitewidth.train.TrainingSpec;
 import io.github.infinitewidth.util.InvalidSpecException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -187,7 +185,7 @@ class DecayedNtLimitTest {
             }
             DecayedKernelStep step = new DecayedKernelStep(kets, c, eta, e.optimizer().update(),
                     e.optimizer().multipliers(), true);
-            LinearKernelStep kernel = new LinearKernelStep(kets.ntk(e.optimizer().multipliers()), m, e.optimizer().update());
+            LinearKernelStep kernel = new LinearKernelStep(kets.ntk(e.optimizer().multipliers()), m, 1, e.optimizer().update());
             double[] expected = new double[m];
             int[] batch = new BatchSchedule(e.training(), e.data().train().size(), 7).batch(0);
             for (int t = 0; t <= STEPS; t++) {
@@ -228,27 +226,30 @@ class DecayedNtLimitTest {
     @ValueSource(strings = {"sgd", "momentum"})
     void aResumedRunEqualsAnUninterruptedOne(String optimizer) {
         Experiment e = experiment(Activation.TANH, 2, optimizer, 0.3, true, 96, 2);
-        e = new Experiment(e.network(), e.parametrization(), e.optimizer(), e.loss(), e.data(), e.training(),
-                e.simulation().withCheckpointEvery(2));
-        Trajectory whole = run(e, Checkpoints.NONE, StepListener.NONE);
-        MemoryCheckpoints store = new MemoryCheckpoints();
-        Experiment job = e;
-        assertThrows(IllegalStateException.class, () -> run(job, store, (r, t, steps) -> {
-            if (r == 1 && t == 2) {
-                throw new IllegalStateException("killed");
-            }
-        }));
-        assertTrue(store.saved != null, "a checkpoint was saved");
-        store.resume = true;
-        Trajectory resumed = run(e, store, StepListener.NONE);
-        for (int r = 0; r < 2; r++) {
-            for (int k = 0; k < whole.steps().length; k++) {
-                assertArrayEquals(whole.outputs()[r][k], resumed.outputs()[r][k], "replica " + r + " step " + k);
-            }
-        }
-        for (int k = 0; k < whole.features().size(); k++) {
+        Experiment job = new Experiment(e.network(), e.parametrization(), e.optimizer(), e.loss(), e.data(),
+                e.training(), e.simulation().withCheckpointEvery(2));
+        NeuralTangentEngine engine = new NeuralTangentEngine();
+        try (Backend backend = Backends.cpu(Precision.FLOAT64)) {
+            Trajectory whole = engine.run(job, backend, StepListener.NONE, Checkpoints.NONE);
+            MemoryCheckpoints killed = new MemoryCheckpoints(backend, null);
+            StepListener dies = (replica, step, steps) -> {
+                if (replica == 1 && step == 2) {
+                    throw new IllegalStateException("killed");
+                }
+            };
+            assertThrows(IllegalStateException.class, () -> engine.run(job, backend, dies, killed));
+            assertArrayEquals(new int[] {1, 2}, killed.last().ints("position"));
+            Trajectory resumed = engine.run(job, backend, StepListener.NONE, new MemoryCheckpoints(backend, killed.last()));
             for (int r = 0; r < 2; r++) {
-                assertArrayEquals(whole.features().get(k).perReplica()[r], resumed.features().get(k).perReplica()[r]);
+                for (int k = 0; k < whole.steps().length; k++) {
+                    assertArrayEquals(whole.outputs()[r][k], resumed.outputs()[r][k], 0.0, "replica " + r + " step " + k);
+                }
+            }
+            for (int k = 0; k < whole.features().size(); k++) {
+                for (int r = 0; r < 2; r++) {
+                    assertArrayEquals(whole.features().get(k).perReplica()[r], resumed.features().get(k).perReplica()[r],
+                            0.0);
+                }
             }
         }
     }
@@ -261,10 +262,6 @@ class DecayedNtLimitTest {
         refused.put("simulation.kernels", new Experiment(closed.network(), null, closed.optimizer(), closed.loss(),
                 closed.data(), closed.training(), new SimulationSpec(64, 2, 7, BackendChoice.CPU, Precision.FLOAT64,
                 true, KernelSource.CLOSED_FORM)));
-        Experiment one = experiment(Activation.TANH, 2, "sgd", 0.3, false, 64, 2);
-        Data twoTargets = new Data(twice(NtExperiments.DATA.train()), twice(NtExperiments.DATA.test()));
-        refused.put("network.outputs", new Experiment(one.network().withOutputs(2), null, one.optimizer(), one.loss(),
-                twoTargets, one.training(), one.simulation()));
         // N x (T + 1) m kets: 65536 x 12006 values take 6 GiB each, 65536 x 6 is nothing without decay
         Experiment large = experiment(Activation.TANH, 2, "sgd", 0.3, false, 1 << 16, 2);
         refused.put("simulation.particles", new Experiment(large.network(), null, large.optimizer(), large.loss(),
@@ -281,12 +278,41 @@ class DecayedNtLimitTest {
         }
     }
 
-    /** The split with two targets per input, each twice its own. */
-    private static Dataset twice(Dataset split) {
+    /**
+     * k outputs (LIMITS.md 2.4): with mse each output's error signal is its own and the kernel is the
+     * same for every output, so output 0 of a 2-output run is the one-output run (its {@code f^init}
+     * is the same draw), bit for bit; output 1, trained on other targets, differs.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sgd", "momentum"})
+    void outputZeroOfTwoIsTheOneOutputRun(String optimizer) {
+        Experiment one = experiment(Activation.TANH, 2, optimizer, 0.3, true, 96, 2);
+        one = new Experiment(one.network(), null, one.optimizer(), one.loss(), one.data(), one.training(),
+                new SimulationSpec(96, 2, 7, BackendChoice.CPU, Precision.FLOAT64, false, KernelSource.MONTE_CARLO));
+        Data twoTargets = new Data(withSecondTarget(NtExperiments.DATA.train()), withSecondTarget(NtExperiments.DATA.test()));
+        Experiment two = new Experiment(one.network().withOutputs(2), null, one.optimizer(), one.loss(), twoTargets,
+                one.training(), one.simulation());
+        Trajectory single = run(one, Checkpoints.NONE, StepListener.NONE);
+        Trajectory pair = run(two, Checkpoints.NONE, StepListener.NONE);
+        int m = NtExperiments.DATA.size();
+        double apart = 0;
+        for (int r = 0; r < 2; r++) {
+            for (int k = 0; k < single.steps().length; k++) {
+                for (int i = 0; i < m; i++) {
+                    assertEquals(single.outputs()[r][k][i], pair.outputs()[r][k][2 * i], 0.0, "replica " + r + " step " + k);
+                    apart = Math.max(apart, Math.abs(pair.outputs()[r][k][2 * i + 1] - pair.outputs()[r][k][2 * i]));
+                }
+            }
+        }
+        assertTrue(apart > 0.1, "output 1 has its own draw and targets: " + apart);
+    }
+
+    /** The split with a second target per input: minus the first. */
+    private static Dataset withSecondTarget(Dataset split) {
         double[] targets = new double[2 * split.targets().length];
         for (int j = 0; j < split.targets().length; j++) {
             targets[2 * j] = split.targets()[j];
-            targets[2 * j + 1] = split.targets()[j];
+            targets[2 * j + 1] = -split.targets()[j];
         }
         return new Dataset(split.inputs(), targets, 2);
     }
@@ -297,72 +323,5 @@ class DecayedNtLimitTest {
             assertEquals(Trajectory.Status.COMPLETED, t.status());
             return t;
         }
-    }
-
-    /** Keeps the last checkpoint in memory; reads it back when {@link #resume} is set. */
-    private static final class MemoryCheckpoints implements Checkpoints {
-        Map<String, Object> saved;
-        boolean resume;
-
-        @Override
-        public StateReader resumeFrom() {
-            return resume ? new MemoryState(saved) : null;
-        }
-
-        @Override
-        public void save(int replica, int step, Consumer<StateWriter> state) {
-            MemoryState s = new MemoryState(new HashMap<>());
-            state.accept(s);
-            saved = s.arrays;
-        }
-    }
-
-    /** Named arrays in a map (the state of this engine has no backend matrices). */
-    private record MemoryState(Map<String, Object> arrays) implements StateWriter, StateReader {
-        @Override
-        public void ints(String name, int... values) {
-            arrays.put(name, values.clone());
-        }
-
-        @Override
-        public void longs(String name, long... values) {
-            arrays.put(name, values.clone());
-        }
-
-        @Override
-        public void doubles(String name, double... values) {
-            arrays.put(name, values.clone());
-        }
-
-        @Override
-        public void matrix(String name, DeviceMatrix m) {   // writing and reading alike
-            throw new UnsupportedOperationException(name);
-        }
-
-        @Override
-        public boolean has(String name) {
-            return arrays.containsKey(name);
-        }
-
-        @Override
-        public int[] ints(String name) {
-            return ((int[]) arrays.get(name)).clone();
-        }
-
-        @Override
-        public long[] longs(String name) {
-            return ((long[]) arrays.get(name)).clone();
-        }
-
-        @Override
-        public double[] doubles(String name) {
-            return ((double[]) arrays.get(name)).clone();
-        }
-
-        @Override
-        public int[] shape(String name) {
-            throw new UnsupportedOperationException(name);
-        }
-
     }
 }
