@@ -56,8 +56,10 @@ final class RunPlots {
                         written, problems);
             }
             if (!t.features().isEmpty()) {
+                // frozen in the NT limit, unless weight decay scales the initial weights (LIMITS.md 1.2)
                 draw(FeaturePlot.FILE, () -> FeaturePlot.write(dir, title, featureChange(t),
-                        job.engine().equals("nt-limit")), written, problems);
+                        job.engine().equals("nt-limit") && job.experiment().optimizer().weightDecay() == 0), written,
+                        problems);
             }
             if (!t.kernels().isEmpty()) {
                 draw(KernelPlot.FILE, () -> KernelPlot.write(dir, title + drawnNote(t, KernelPlot.MAX_PER_SPLIT),

@@ -16,9 +16,10 @@ public record OptimizerSpec(UpdateFunction update, double learningRate, LayerMul
         Check.present("optimizer.layerMultipliers", multipliers);
         Check.present("optimizer.schedule", schedule);
         Check.nonNegative("optimizer.weightDecay", weightDecay);
-        // the schedule never raises the rate, so the first full-rate step decays the most
-        double mostDecay = learningRate * weightDecay
-                * Math.max(multipliers.input(), Math.max(multipliers.hidden(), multipliers.output()));
+        // the schedule never raises the rate, so the first full-rate step decays the most; the bias
+        // multiplier counts too (it is 1 unless a network with biases sets it)
+        double mostDecay = learningRate * weightDecay * Math.max(Math.max(multipliers.input(), multipliers.bias()),
+                Math.max(multipliers.hidden(), multipliers.output()));
         if (mostDecay >= 1) {
             throw new InvalidSpecException("optimizer.weightDecay", "times learningRate and the largest layer"
                     + " multiplier is " + mostDecay + ": it must be < 1 (a step keeps 1 minus that of the weights)");

@@ -287,6 +287,12 @@ class BadInputTest {
                         "  learningRate: 0.1\n  weightDecay: 10", "optimizer.weightDecay",
                         "optimizer.weightDecay times learningRate and the largest layer multiplier is 1.0: it must be"
                                 + " < 1 (a step keeps 1 minus that of the weights)"),
+                full("weight decay that removes the biases in one step", Cli.VALID_JOB.replace("  width: 8\n",
+                                "  width: 8\n  bias: true\n").replace("  learningRate: 0.1",
+                                "  learningRate: 0.1\n  weightDecay: 0.5").replace("output: 1.0}\nloss",
+                                "output: 1.0, bias: 30}\nloss"), "optimizer.weightDecay",
+                        "optimizer.weightDecay times learningRate and the largest layer multiplier is 1.5: it must be"
+                                + " < 1 (a step keeps 1 minus that of the weights)"),
                 full("weight decay with adam in the NT limit", Cli.VALID_JOB.replace("engine: finite", "engine: nt-limit")
                                 .replace("parametrization: mup\n", "").replace("  width: 8\n", "").replace("type: sgd",
                                         "type: adam").replace("  learningRate: 0.1",
