@@ -6,6 +6,7 @@
 #   examples/fashion-mnist-10-class/make-table.sh --table OUT  (only the table of a sweep folder)
 # A stopped sweep continues where it stopped when run again (JOB-SPEC.md, "Sweeps"). Needs jq.
 set -euo pipefail
+export LC_ALL=C   # numbers with a decimal point whatever the user's locale
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 # One markdown row per task folder of $1, from its summary.json: test accuracy and loss, then train
