@@ -10,8 +10,9 @@ import java.util.stream.Stream;
 
 /**
  * The tables of a {@code compare} folder (JOB-SPEC.md, "Comparing limits with finite networks") for a
- * notebook: the rows of {@code comparison.csv}, those of {@code distance.csv} and each limit's Monte Carlo
- * floor, computed from the task folders as {@code compare} computes them. Running the comparison itself
+ * notebook: the rows of {@code comparison.csv} (with their output component), those of {@code distance.csv},
+ * each limit's Monte Carlo floor and, when the loss classifies, the rows of {@code accuracy.csv}, computed
+ * from the task folders as {@code compare} computes them. Running the comparison itself
  * is {@code bin/infinitewidth compare}.
  */
 public final class Comparisons {

@@ -26,7 +26,14 @@ public final class FashionMnistData implements DataSource {
         return new FashionMnistData(fields);
     }
 
-    /** One target per class (two classes default to +1 and -1). */
+    /** All ten classes in label order ({@code classes: all}). */
+    static FashionMnistData all() {
+        ObjectNode fields = JsonNodeFactory.instance.objectNode();
+        fields.put("classes", "all");
+        return new FashionMnistData(fields);
+    }
+
+    /** One target per class (two classes default to +1 and -1, loss cross-entropy to the labels 0, 1, ...). */
     public FashionMnistData targets(double... targets) {
         ObjectNode copy = fields.deepCopy();
         ArrayNode list = copy.putArray("targets");

@@ -128,12 +128,23 @@ public final class Simulation {
         return set("network.bias", true).set("network.initStd.bias", biasStd);
     }
 
+    /**
+     * {@code network.outputs}: k outputs per input (default 1): k classes for {@code cross-entropy}, or
+     * k targets per input for {@code mse} (JOB-SPEC.md; LIMITS.md section 2.4).
+     */
+    public Simulation outputs(int outputs) {
+        return set("network.outputs", outputs);
+    }
+
     /** {@code optimizer}, from {@link Optimizers}. */
     public Simulation optimizer(Optimizer optimizer) {
         return put("optimizer", optimizer.section());
     }
 
-    /** {@code loss}: mse or logistic. */
+    /**
+     * {@code loss}: {@code mse}, {@code logistic} (one output, targets +1/-1) or {@code cross-entropy}
+     * ({@link #outputs} k >= 2, targets class labels 0..k-1).
+     */
     public Simulation loss(String loss) {
         return set("loss", loss);
     }

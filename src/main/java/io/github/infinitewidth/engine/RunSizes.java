@@ -46,7 +46,8 @@ public final class RunSizes {
         }
         String steps = "training.steps of " + e.training().steps();
         String replicasField = "simulation.replicas of " + e.simulation().replicas();
-        MemoryPlan more = plan.withHost("recorded outputs", replicas * recorded * (m * Double.BYTES + ARRAY_HEADER),
+        MemoryPlan more = plan.withHost("recorded outputs", replicas * recorded * (m * e.outputs() * Double.BYTES
+                + ARRAY_HEADER),
                 replicas > recorded ? replicasField : steps);
         if (kernels + featureKernels > 0) {
             requireInputKernels(e, "kernels of the inputs");

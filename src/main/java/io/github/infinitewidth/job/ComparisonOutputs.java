@@ -27,14 +27,18 @@ import java.util.TreeSet;
  *   <li>{@code comparison.csv}: {@code source,width,step,split,index,output,stderr}, the rows of every
  *   task's {@code trajectory.csv} (numbers as written there) in task order, {@code source} being
  *   {@code nt-limit}, {@code mu-limit}, {@code finite-ntp} or {@code finite-mup} and {@code width} empty
- *   for a limit;</li>
+ *   for a limit; with k > 1 outputs per input ({@code network.outputs}) a {@code component} column after
+ *   {@code index}, as in {@code trajectory.csv};</li>
  *   <li>{@code distance.csv}: {@code source,width,limit,distance,stderr}, per finite width the
- *   root-mean-square over the recorded steps and inputs (train and test) that both runs have of
+ *   root-mean-square over the recorded steps, inputs (train and test) and output components that both runs have of
  *   {@code finite mean output - limit mean output}; its standard error by the delta method,
  *   {@code sum_k |d_k| s_k / (K D)} with {@code d_k} the K differences, {@code D} the distance and
  *   {@code s_k = sqrt(se_finite^2 + se_limit^2)}: the errors of one run at different steps and inputs are
  *   correlated in a way the trajectories do not record, and this sum is the standard error when they are
  *   fully correlated, an upper bound for any correlation (at {@code D = 0}, the RMS of the {@code s_k});</li>
+ *   <li>{@code accuracy.csv}, when the loss classifies (logistic, cross-entropy):
+ *   {@code source,width,split,accuracy,stderr}, every task's {@code finalAccuracy} from its
+ *   {@code summary.json}, in task order;</li>
  *   <li>{@code comparison.png}, {@code convergence.png} and {@code features.png} (when a limit recorded
  *   feature kernels).</li>
  * </ul>
@@ -44,15 +48,22 @@ import java.util.TreeSet;
 public final class ComparisonOutputs {
     public static final String COMPARISON = "comparison.csv";
     public static final String DISTANCE = "distance.csv";
+    public static final String ACCURACY = "accuracy.csv";
     public static final String COMPARISON_HEADER = "source,width,step,split,index,output,stderr";
+    /** The header of {@code comparison.csv} with k > 1 outputs per input. */
+    public static final String COMPARISON_HEADER_COMPONENTS = "source,width,step,split,index,component,output,stderr";
+    public static final String ACCURACY_HEADER = "source,width,split,accuracy,stderr";
     public static final String DISTANCE_HEADER = "source,width,limit,distance,stderr";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ComparisonOutputs() {}
 
-    /** One row of {@code comparison.csv}; {@code width} null for a limit. */
-    public record Row(String source, Integer width, int step, String split, int index, double output,
+    /** One row of {@code comparison.csv}; {@code width} null for a limit, {@code component} 0 with one output. */
+    public record Row(String source, Integer width, int step, String split, int index, int component, double output,
                       double stderr) { }
+
+    /** One row of {@code accuracy.csv}: a task's accuracy on a split at its last recorded step. */
+    public record Accuracy(String source, Integer width, String split, double accuracy, double stderr) { }
 
     /** One row of {@code distance.csv}. */
     public record Distance(String source, int width, String limit, double distance, double stderr) { }
@@ -64,14 +75,18 @@ public final class ComparisonOutputs {
      * @param distances every row of {@code distance.csv}, in its order
      * @param floors    per limit, the root-mean-square over its recorded steps and inputs of its own
      *                  standard error: the Monte Carlo error below which a distance cannot be seen
+     * @param components k, the outputs per input (1 when no run has finished)
+     * @param accuracies every row of {@code accuracy.csv}, empty when the loss does not classify
      */
-    public record Tables(List<Row> rows, List<Distance> distances, Map<String, Double> floors) { }
+    public record Tables(List<Row> rows, List<Distance> distances, Map<String, Double> floors, int components,
+                         List<Accuracy> accuracies) { }
 
     /** What {@link #write} wrote: the tables, the files, and one line per plot that could not be drawn. */
     public record Written(Tables tables, List<String> files, List<String> problems) { }
 
     /** One task's finished run. */
-    private record Run(String source, String limit, Integer width, Path folder, List<Row> rows) { }
+    private record Run(String source, String limit, Integer width, Path folder, List<Row> rows, int components,
+                       List<Accuracy> accuracies) { }
 
     /**
      * Writes {@code comparison.csv}, {@code distance.csv} and the plots into {@code dir} from the task
@@ -82,10 +97,11 @@ public final class ComparisonOutputs {
         Tables tables = tablesOf(runs);
         Files.createDirectories(dir);
         AtomicFiles.write(dir, COMPARISON, out -> {
-            out.write(COMPARISON_HEADER + "\n");
+            boolean components = tables.components() > 1;
+            out.write((components ? COMPARISON_HEADER_COMPONENTS : COMPARISON_HEADER) + "\n");
             for (Row r : tables.rows()) {
-                out.write(r.source() + "," + (r.width() == null ? "" : r.width()) + "," + r.step() + "," + r.split()
-                        + "," + r.index() + "," + r.output() + "," + r.stderr() + "\n");
+                out.write(r.source() + "," + width(r.width()) + "," + r.step() + "," + r.split() + "," + r.index()
+                        + (components ? "," + r.component() : "") + "," + r.output() + "," + r.stderr() + "\n");
             }
         });
         AtomicFiles.write(dir, DISTANCE, out -> {
@@ -97,6 +113,18 @@ public final class ComparisonOutputs {
         });
         List<String> files = new ArrayList<>(List.of(COMPARISON, DISTANCE));
         List<String> problems = new ArrayList<>();
+        if (tables.accuracies().isEmpty()) {
+            Files.deleteIfExists(dir.resolve(ACCURACY));   // not one of an earlier comparison's of another loss
+        } else {
+            AtomicFiles.write(dir, ACCURACY, out -> {
+                out.write(ACCURACY_HEADER + "\n");
+                for (Accuracy a : tables.accuracies()) {
+                    out.write(a.source() + "," + width(a.width()) + "," + a.split() + "," + a.accuracy() + ","
+                            + a.stderr() + "\n");
+                }
+            });
+            files.add(ACCURACY);
+        }
         plot(dir, ComparisonPlot.FILE, !runs.isEmpty(), () -> ComparisonPlot.write(dir, panels(runs)), files,
                 problems);
         plot(dir, ConvergencePlot.FILE, tables.distances().stream().anyMatch(d -> d.distance() > 0),
@@ -107,6 +135,10 @@ public final class ComparisonOutputs {
                 () -> FeaturePlot.write(dir, "feature kernel movement of the limits (replica-mean kernels)", features),
                 files, problems);
         return new Written(tables, files, problems);
+    }
+
+    private static String width(Integer width) {
+        return width == null ? "" : width.toString();
     }
 
     /** The tables of the task folders, without writing anything. */
@@ -134,7 +166,8 @@ public final class ComparisonOutputs {
             if (!Files.isRegularFile(summary) || !Files.isRegularFile(folder.resolve(RunOutputs.TRAJECTORY))) {
                 continue;
             }
-            JsonNode job = JSON.readTree(summary.toFile()).path("job");
+            JsonNode summaryTree = JSON.readTree(summary.toFile());
+            JsonNode job = summaryTree.path("job");
             String engine = job.path("engine").asText();
             String source;
             String limit;
@@ -151,14 +184,35 @@ public final class ComparisonOutputs {
                 source = engine;
                 limit = engine;
             }
+            int components = job.path("network").path("outputs").asInt(1);
             runs.add(new Run(source, limit, width, folder, trajectory(folder.resolve(RunOutputs.TRAJECTORY), source,
-                    width)));
+                    width, components), components, accuracies(summaryTree.path("finalAccuracy"), source, width)));
         }
         return runs;
     }
 
-    private static List<Row> trajectory(Path file, String source, Integer width) throws IOException {
+    /** A task's {@code finalAccuracy} per split; none when its loss does not classify or it recorded nothing. */
+    private static List<Accuracy> accuracies(JsonNode finalAccuracy, String source, Integer width) {
+        List<Accuracy> accuracies = new ArrayList<>();
+        for (String split : new String[] {"train", "test"}) {
+            JsonNode node = finalAccuracy.path(split);
+            if (node.isObject()) {
+                accuracies.add(new Accuracy(source, width, split, number(node.path("mean")),
+                        number(node.path("stderr"))));
+            }
+        }
+        return accuracies;
+    }
+
+    /** A number of {@code summary.json}, where null stands for NaN (JSON has no NaN). */
+    private static double number(JsonNode node) {
+        return node.isNumber() ? node.doubleValue() : Double.NaN;
+    }
+
+    /** The rows of a {@code trajectory.csv}, which has a {@code component} column after {@code index} when k > 1. */
+    private static List<Row> trajectory(Path file, String source, Integer width, int components) throws IOException {
         List<Row> rows = new ArrayList<>();
+        int output = components > 1 ? 4 : 3;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line = in.readLine();   // header
             while ((line = in.readLine()) != null) {
@@ -167,7 +221,8 @@ public final class ComparisonOutputs {
                 }
                 String[] c = line.split(",", -1);
                 rows.add(new Row(source, width, Integer.parseInt(c[0]), c[1], Integer.parseInt(c[2]),
-                        Double.parseDouble(c[3]), Double.parseDouble(c[4])));
+                        components > 1 ? Integer.parseInt(c[3]) : 0, Double.parseDouble(c[output]),
+                        Double.parseDouble(c[output + 1])));
             }
         }
         return rows;
@@ -193,7 +248,10 @@ public final class ComparisonOutputs {
                 distances.add(distance(finite, limit));
             }
         }
-        return new Tables(List.copyOf(rows), List.copyOf(distances), floors);
+        List<Accuracy> accuracies = new ArrayList<>();
+        runs.forEach(r -> accuracies.addAll(r.accuracies()));
+        int components = runs.stream().mapToInt(Run::components).max().orElse(1);
+        return new Tables(List.copyOf(rows), List.copyOf(distances), floors, components, List.copyOf(accuracies));
     }
 
     private static Distance distance(Run finite, Run limit) {
@@ -231,12 +289,13 @@ public final class ComparisonOutputs {
     }
 
     private static String key(Row r) {
-        return r.step() + "," + r.split() + "," + r.index();
+        return r.step() + "," + r.split() + "," + r.index() + "," + r.component();
     }
 
     /**
      * One row of panels per limit with results: its test inputs (the first {@link ComparisonPlot#MAX_INPUTS}),
-     * or its first train inputs when there is no test split.
+     * or its first train inputs when there is no test split; with k > 1 outputs a panel per output of those
+     * inputs, still {@link ComparisonPlot#MAX_INPUTS} at most.
      */
     private static List<List<ComparisonPlot.Panel>> panels(List<Run> runs) {
         List<String> limits = new ArrayList<>();
@@ -253,29 +312,35 @@ public final class ComparisonOutputs {
                     .sorted(java.util.Comparator.comparingInt(Run::width)).toList();
             boolean test = mine.stream().anyMatch(r -> r.rows().stream().anyMatch(row -> row.split().equals("test")));
             String split = test ? "test" : "train";
-            TreeSet<Integer> indices = new TreeSet<>();
-            mine.forEach(r -> r.rows().stream().filter(row -> row.split().equals(split)).forEach(row -> indices.add(
-                    row.index())));
+            // (input, component) pairs in order: with k > 1 outputs, the first inputs' outputs one by one
+            TreeSet<List<Integer>> outputs = new TreeSet<>(java.util.Comparator.<List<Integer>>comparingInt(o -> o.get(0))
+                    .thenComparingInt(o -> o.get(1)));
+            mine.forEach(r -> r.rows().stream().filter(row -> row.split().equals(split)).forEach(row -> outputs.add(
+                    List.of(row.index(), row.component()))));
+            boolean components = mine.stream().anyMatch(r -> r.components() > 1);
             List<ComparisonPlot.Panel> panels = new ArrayList<>();
-            for (int index : indices) {
+            for (List<Integer> o : outputs) {
                 if (panels.size() == ComparisonPlot.MAX_INPUTS) {
                     break;
                 }
+                int index = o.get(0);
+                int component = o.get(1);
                 List<Curve> curves = new ArrayList<>();
                 for (Run f : finite) {
-                    curves.add(curve("width " + f.width(), f, split, index));
+                    curves.add(curve("width " + f.width(), f, split, index, component));
                 }
-                Curve l = limitRun == null ? null : curve(limit + " +-1 s.e.", limitRun, split, index);
+                Curve l = limitRun == null ? null : curve(limit + " +-1 s.e.", limitRun, split, index, component);
                 panels.add(new ComparisonPlot.Panel(limit + " vs " + Comparison.finiteSource(limit) + ": " + split
-                        + " input " + index, curves, l));
+                        + " input " + index + (components ? " output " + component : ""), curves, l));
             }
             rows.add(panels);
         }
         return rows;
     }
 
-    private static Curve curve(String name, Run run, String split, int index) {
-        List<Row> rows = run.rows().stream().filter(r -> r.split().equals(split) && r.index() == index).toList();
+    private static Curve curve(String name, Run run, String split, int index, int component) {
+        List<Row> rows = run.rows().stream().filter(r -> r.split().equals(split) && r.index() == index
+                && r.component() == component).toList();
         double[] x = rows.stream().mapToDouble(Row::step).toArray();
         return new Curve(name, x, rows.stream().mapToDouble(Row::output).toArray(),
                 rows.stream().mapToDouble(Row::stderr).toArray());

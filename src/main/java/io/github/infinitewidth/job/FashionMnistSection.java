@@ -42,7 +42,7 @@ final class FashionMnistSection {
                 : FashionMnist.PACKAGE_DIRECTORY;
         double[] targets = loss == Loss.CROSS_ENTROPY && !s.has("targets")
                 ? java.util.stream.IntStream.range(0, classes.size()).asDoubleStream().toArray()
-                : targets(s, classes.size());
+                : targets(s, classes.size(), loss);
         return new FashionMnist(directory, classes, targets,
                 s.integer("trainSize", DEFAULT_TRAIN_SIZE), s.integer("testSize", DEFAULT_TEST_SIZE),
                 s.longInteger("seed", DEFAULT_SEED), s.choice("standardize", STANDARDIZATIONS, DEFAULT_STANDARDIZE));
@@ -76,8 +76,14 @@ final class FashionMnistSection {
     }
 
     /** Given targets, or +1 and -1 for two classes. */
-    private static double[] targets(Section s, int classCount) {
+    private static double[] targets(Section s, int classCount, Loss loss) {
         if (!s.has("targets")) {
+            if (classCount > 2 && loss == Loss.LOGISTIC) {
+                // one logistic output separates two groups: say how to make two groups of many classes
+                s.required("targets", " for " + classCount + " classes with loss logistic, which separates two"
+                        + " groups: +1 or -1 per class (one class against the rest, say), or use loss cross-entropy"
+                        + " with network.outputs " + classCount + " to tell them all apart");
+            }
             if (classCount > 2) {   // fewer than two is refused by FashionMnist, naming classes
                 s.required("targets", " for " + classCount + " classes (one number per class; only two classes"
                         + " default to +1 and -1, and loss cross-entropy to the labels 0.." + (classCount - 1) + ")");

@@ -220,7 +220,8 @@ final class JobReader {
         JsonNode targets = s.required("targets", "");
         // a list of lists gives k targets per input (mse with network.outputs k)
         boolean vectors = targets.isArray() && targets.size() > 0 && targets.get(0).isArray();
-        return vectors ? Dataset.ofTargetVectors(inputs, matrix(targets, s.field("targets"), "target"))
+        return vectors ? Dataset.ofTargetVectors(inputs, matrix(targets, s.field("targets"), "target"),
+                s.field("targets"))
                 : new Dataset(inputs, vector(targets, s.field("targets")));
     }
 

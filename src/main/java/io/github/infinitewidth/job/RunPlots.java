@@ -44,10 +44,17 @@ final class RunPlots {
         // a run that diverged before recording anything has nothing to draw
         if (t.steps().length > 0) {
             String title = title(job);
-            draw(LossPlot.FILE, () -> LossPlot.write(dir, title, lossCurves(job, t)), written, problems);
-            draw(TrajectoryPlot.FILE, () -> TrajectoryPlot.write(dir, title + drawnNote(t, TrajectoryPlot.MAX_PER_SPLIT),
-                    inputs(job, t)),
+            draw(LossPlot.FILE, () -> LossPlot.write(dir, title, perSplit(t, Split::loss, job),
+                    job.experiment().objective().classifies() ? perSplit(t, Split::accuracy, job) : List.of()),
                     written, problems);
+            if (t.components() == 1) {
+                draw(TrajectoryPlot.FILE, () -> TrajectoryPlot.write(dir,
+                        title + drawnNote(t, TrajectoryPlot.MAX_PER_SPLIT), inputs(job, t)), written, problems);
+            } else {
+                draw(TrajectoryPlot.FILE, () -> TrajectoryPlot.writeComponents(dir,
+                        title + drawnNote(t, TrajectoryPlot.MAX_PANELS_PER_SPLIT), componentInputs(job, t)),
+                        written, problems);
+            }
             if (!t.features().isEmpty()) {
                 draw(FeaturePlot.FILE, () -> FeaturePlot.write(dir, title, featureChange(t),
                         job.engine().equals("nt-limit")), written, problems);
@@ -86,7 +93,13 @@ final class RunPlots {
                 e.simulation().replicas() == 1 ? "" : "s");
     }
 
-    private static List<Curve> lossCurves(Job job, Trajectory t) {
+    /** A number per split and recorded step: {@link Split#loss} or {@link Split#accuracy}. */
+    private interface PerSplit {
+        Estimate at(Split split, Trajectory t, int k, Objective objective);
+    }
+
+    /** One curve per split of the loss or the accuracy, as {@code loss.csv} has them. */
+    private static List<Curve> perSplit(Trajectory t, PerSplit value, Job job) {
         Objective objective = job.experiment().objective();
         double[] x = steps(t);
         List<Curve> curves = new ArrayList<>();
@@ -94,35 +107,68 @@ final class RunPlots {
             double[] mean = new double[x.length];
             double[] stderr = new double[x.length];
             for (int k = 0; k < x.length; k++) {
-                Estimate loss = split.loss(t, k, objective);
-                mean[k] = loss.mean();
-                stderr[k] = loss.stderr();
+                Estimate estimate = value.at(split, t, k, objective);
+                mean[k] = estimate.mean();
+                stderr[k] = estimate.stderr();
             }
             curves.add(new Curve(split.name(), x, mean, stderr));
         }
         return curves;
     }
 
+    /**
+     * With k > 1 outputs: the first {@link TrajectoryPlot#MAX_PANELS_PER_SPLIT} inputs of each split, each
+     * with its k output curves and its targets (k numbers) or class label.
+     */
+    private static List<List<TrajectoryPlot.Outputs>> componentInputs(Job job, Trajectory t) {
+        Objective objective = job.experiment().objective();
+        int k = t.components();
+        int width = objective.loss().targetWidth(k);
+        double[] targets = job.experiment().data().allTargets();
+        double[][] points = job.experiment().data().allInputs();
+        List<List<TrajectoryPlot.Outputs>> splits = new ArrayList<>();
+        for (Split split : Split.of(t)) {
+            List<TrajectoryPlot.Outputs> row = new ArrayList<>();
+            for (int j = split.from(); j < Math.min(split.to(), split.from() + TrajectoryPlot.MAX_PANELS_PER_SPLIT);
+                    j++) {
+                List<Curve> components = new ArrayList<>();
+                for (int c = 0; c < k; c++) {
+                    components.add(output(t, j * k + c, "output " + c));
+                }
+                double[] own = Arrays.copyOfRange(targets, j * width, (j + 1) * width);
+                row.add(new TrajectoryPlot.Outputs(split.name() + " " + (j - split.from()), components, points[j],
+                        width == k ? own : null, width == k ? -1 : (int) own[0], split.name().equals("test")));
+            }
+            splits.add(row);
+        }
+        return splits;
+    }
+
+    /** Entry {@code i} of the outputs at every recorded step, mean and standard error over replicas. */
+    private static Curve output(Trajectory t, int i, String name) {
+        double[] x = steps(t);
+        double[] mean = new double[x.length];
+        double[] stderr = new double[x.length];
+        for (int k = 0; k < x.length; k++) {
+            double[] perReplica = new double[t.replicas()];
+            for (int r = 0; r < perReplica.length; r++) {
+                perReplica[r] = t.outputs()[r][k][i];
+            }
+            Estimate output = Estimate.ofReplicas(perReplica);
+            mean[k] = output.mean();
+            stderr[k] = output.stderr();
+        }
+        return new Curve(name, x, mean, stderr);
+    }
+
     /** The first {@link TrajectoryPlot#MAX_PER_SPLIT} inputs of each split. */
     private static List<TrajectoryPlot.Input> inputs(Job job, Trajectory t) {
         double[] targets = job.experiment().data().allTargets();
         double[][] points = job.experiment().data().allInputs();
-        double[] x = steps(t);
         List<TrajectoryPlot.Input> inputs = new ArrayList<>();
         for (Split split : Split.of(t)) {
             for (int j = split.from(); j < Math.min(split.to(), split.from() + TrajectoryPlot.MAX_PER_SPLIT); j++) {
-                double[] mean = new double[x.length];
-                double[] stderr = new double[x.length];
-                for (int k = 0; k < x.length; k++) {
-                    double[] perReplica = new double[t.replicas()];
-                    for (int r = 0; r < perReplica.length; r++) {
-                        perReplica[r] = t.outputs()[r][k][j];
-                    }
-                    Estimate output = Estimate.ofReplicas(perReplica);
-                    mean[k] = output.mean();
-                    stderr[k] = output.stderr();
-                }
-                inputs.add(new TrajectoryPlot.Input(new Curve(split.name() + " " + (j - split.from()), x, mean, stderr),
+                inputs.add(new TrajectoryPlot.Input(output(t, j, split.name() + " " + (j - split.from())),
                         points[j], targets[j], split.name().equals("test")));
             }
         }

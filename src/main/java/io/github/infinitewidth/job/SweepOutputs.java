@@ -2,6 +2,7 @@ package io.github.infinitewidth.job;
 
 import io.github.infinitewidth.report.SweepPlot;
 import io.github.infinitewidth.util.InvalidSpecException;
+import io.github.infinitewidth.train.Loss;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -41,6 +42,12 @@ public final class SweepOutputs {
     /** The columns after the task id and the grid values. */
     public static final List<String> RESULT_COLUMNS = List.of("final_train_loss", "final_train_loss_stderr",
             "final_test_loss", "final_test_loss_stderr", "status");
+    /**
+     * The columns after {@link #RESULT_COLUMNS} when some task's loss classifies (logistic, cross-entropy):
+     * {@code finalAccuracy} of its {@code summary.json}, blank for a task whose loss does not classify.
+     */
+    public static final List<String> ACCURACY_COLUMNS = List.of("final_train_accuracy",
+            "final_train_accuracy_stderr", "final_test_accuracy", "final_test_accuracy_stderr");
     static final String FORMAT = "infinitewidth-sweep";
     /** 2: {@code sweepSha256} from the sweep file's grid and base job, {@code taskCount}, tasks listed up to {@link #LISTED_TASKS}. */
     static final int VERSION = 2;
@@ -71,13 +78,34 @@ public final class SweepOutputs {
         return dir.resolve(TASKS).resolve(task.id());
     }
 
-    /** The header of {@code sweep.csv}: {@code task}, the grid fields, then {@link #RESULT_COLUMNS}. */
+    /**
+     * The header of {@code sweep.csv}: {@code task}, the grid fields, then {@link #RESULT_COLUMNS}, and
+     * {@link #ACCURACY_COLUMNS} when some task's loss classifies.
+     */
     public static List<String> columns(Sweep sweep) {
         List<String> columns = new ArrayList<>();
         columns.add("task");
         sweep.grid().forEach(f -> columns.add(f.name()));
         columns.addAll(RESULT_COLUMNS);
+        if (classifies(sweep)) {
+            columns.addAll(ACCURACY_COLUMNS);
+        }
         return columns;
+    }
+
+    /**
+     * Whether some task's loss classifies: one of the grid's {@code loss} values, else the loss all tasks
+     * share, the base job's (read from its file rather than from a task's job: the tasks of a large grid
+     * are built on demand, and this is asked after every task).
+     */
+    static boolean classifies(Sweep sweep) {
+        for (Sweep.Field f : sweep.grid()) {
+            if (f.name().equals("loss")) {
+                return f.values().stream().anyMatch(v -> Loss.parse(v.asText()).classifies());
+            }
+        }
+        JsonNode loss = JobFile.tree(sweep.base()).get("loss");
+        return loss != null && Loss.parse(loss.asText()).classifies();   // absent: mse, the job file's default
     }
 
     /**
@@ -186,6 +214,7 @@ public final class SweepOutputs {
      */
     public static Map<State, Integer> writeTable(Path dir, Sweep sweep) throws IOException {
         Map<State, Integer> counts = new TreeMap<>();
+        boolean accuracy = classifies(sweep);
         StringBuilder text = new StringBuilder(csvLine(columns(sweep)));
         for (Sweep.Task task : present(dir, sweep)) {
             State state = state(dir, task);
@@ -196,16 +225,29 @@ public final class SweepOutputs {
             List<String> cells = new ArrayList<>();
             cells.add(task.id());
             sweep.grid().forEach(f -> cells.add(task.value(f.name())));
-            JsonNode loss = state == State.FAILED ? null : summary(taskFolder(dir, task)).path("finalLoss");
-            for (String split : List.of("train", "test")) {
-                cells.add(number(loss == null ? null : loss.path(split).path("mean")));
-                cells.add(number(loss == null ? null : loss.path(split).path("stderr")));
-            }
+            JsonNode summary = state == State.FAILED ? null : summary(taskFolder(dir, task));
+            perSplit(cells, summary == null ? null : summary.path("finalLoss"));
             cells.add(state.spelling());
+            if (accuracy) {
+                JsonNode right = summary == null ? null : summary.get("finalAccuracy");
+                if (right == null && summary != null) {
+                    cells.addAll(List.of("", "", "", ""));   // a task of a loss without classes, in a grid over losses
+                } else {
+                    perSplit(cells, right);
+                }
+            }
             text.append(csvLine(cells));
         }
         writeShared(dir, TABLE, text.toString());
         return counts;
+    }
+
+    /** Mean and standard error of train and test from {@code finalLoss} or {@code finalAccuracy}; NaN when absent. */
+    private static void perSplit(List<String> cells, JsonNode node) {
+        for (String split : List.of("train", "test")) {
+            cells.add(number(node == null ? null : node.path(split).path("mean")));
+            cells.add(number(node == null ? null : node.path(split).path("stderr")));
+        }
     }
 
     /** The tasks of the sweep that have a folder in {@code dir}, in task order. */

@@ -38,6 +38,8 @@ final class Charts {
         new Color(0, 114, 178), new Color(213, 94, 0), new Color(0, 158, 115), new Color(204, 121, 167),
         new Color(230, 159, 0), new Color(86, 180, 233), new Color(0, 0, 0), new Color(240, 228, 66),
     };
+    /** How many curves get colours of their own before {@link #color} starts over. */
+    static final int COLOURS = PALETTE.length;
     private static final int BAND_ALPHA = 60;
     /** On a log axis a band or bar ends at most this factor below its mean. */
     private static final double LOG_FLOOR = 10;

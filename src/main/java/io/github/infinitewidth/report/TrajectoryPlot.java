@@ -3,6 +3,7 @@ package io.github.infinitewidth.report;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
 import org.knowm.xchart.XYChart;
@@ -17,11 +18,20 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * oranges and reds, so the split is seen at a glance; the legend gives each input and target when the
  * inputs have at most {@link #SHORT_INPUT} coordinates. Beyond a handful of inputs the lines become
  * unreadable, so only the first {@link #MAX_PER_SPLIT} of each split are drawn.
+ *
+ * <p>With k > 1 outputs per input ({@code network.outputs}) each input gets a panel of its own, its k
+ * outputs coloured by component and named in the legend ({@code output c}); one row of panels per
+ * split, at most {@link #MAX_PANELS_PER_SPLIT} in a row (k lines for each of eight inputs in one chart
+ * would be unreadable).
  */
 public final class TrajectoryPlot {
     public static final String FILE = "trajectory.png";
     /** Inputs drawn per split; the title says when there are more. */
     public static final int MAX_PER_SPLIT = 8;
+    /** Inputs drawn per split, a panel each, when each has several outputs; the title says when there are more. */
+    public static final int MAX_PANELS_PER_SPLIT = 4;
+    public static final int PANEL_WIDTH = 700;
+    public static final int PANEL_HEIGHT = 420;
     /** Inputs of at most this many coordinates are written out in the legend. */
     static final int SHORT_INPUT = 3;
     /** Diamonds per target line: enough to read as a level, few enough not to read as a curve. */
@@ -41,6 +51,78 @@ public final class TrajectoryPlot {
 
     /** One input's output curve, its coordinates, its target, and whether it is a test input. */
     public record Input(Curve output, double[] input, double target, boolean test) { }
+
+    /**
+     * One input with k > 1 outputs: a curve per component (in component order), its coordinates and its
+     * target, either k numbers ({@code mse}) or a class label ({@code cross-entropy}).
+     *
+     * @param name    {@code train 0}, say
+     * @param targets the k targets, or null when the input has a class label instead
+     * @param label   the class label, or -1 when the input has k targets
+     */
+    public record Outputs(String name, List<Curve> components, double[] input, double[] targets, int label,
+                          boolean test) { }
+
+    /**
+     * Draws one panel per input into {@code dir/trajectory.png}, the inputs of each split in a row of
+     * their own, in the order of {@code splits}.
+     */
+    public static void writeComponents(Path dir, String title, List<List<Outputs>> splits) throws IOException {
+        int cols = splits.stream().mapToInt(List::size).max().orElse(0);
+        if (cols == 0) {
+            throw new IllegalArgumentException("nothing to draw");
+        }
+        List<XYChart> charts = new ArrayList<>();
+        for (List<Outputs> split : splits) {
+            for (int c = 0; c < cols; c++) {
+                charts.add(c < split.size() ? panel(title, split.get(c))
+                        : Charts.chart("", "step", "", PANEL_WIDTH, PANEL_HEIGHT));
+            }
+        }
+        Charts.writePng(dir, FILE, charts, splits.size(), cols);
+    }
+
+    /**
+     * One input's panel, titled by the input, the run's title beside the step axis: output c in colour c (dashed once the colours start over), named
+     * {@code output c} in the legend, {@code (label)} added to the labelled class; its target as
+     * diamonds of the same colour when the input has k targets.
+     */
+    static XYChart panel(String title, Outputs input) {
+        // the run's title under the axis: above it, beside the input's, it would be drawn too small to read
+        XYChart chart = Charts.chart(panelTitle(input), "step - " + title,
+                "outputs f_t(x)_c" + (input.targets() == null ? "" : " (diamonds: targets)")
+                        + "; band: +-1 s.e. over replicas", PANEL_WIDTH, PANEL_HEIGHT);
+        for (int c = 0; c < input.components().size(); c++) {
+            Curve output = input.components().get(c);
+            Color color = Charts.color(c);
+            String name = "output " + c + (c == input.label() ? " (label)" : "");
+            Charts.addCurve(chart, new Curve(name, output.x(), output.mean(), output.stderr()), color,
+                    c >= Charts.COLOURS, false);
+            double[] x = output.x();
+            if (input.targets() != null && x.length > 0) {
+                addTarget(chart, name + " target", input.targets()[c], x[0], x[x.length - 1], color);
+            }
+        }
+        return chart;
+    }
+
+    /** {@code train 0: x = (1, 0.4), label 2}, {@code ... y = (0.5, -1)}, or the name alone for a long input. */
+    static String panelTitle(Outputs input) {
+        String target = input.targets() == null ? "label " + input.label() : "y = " + tuple(input.targets());
+        if (input.input().length > SHORT_INPUT) {
+            return input.name() + ", " + target;
+        }
+        return input.name() + ": x = " + (input.input().length == 1 ? Charts.number(input.input()[0])
+                : tuple(input.input())) + ", " + target;
+    }
+
+    private static String tuple(double[] values) {
+        StringJoiner joined = new StringJoiner(", ", "(", ")");
+        for (double v : values) {
+            joined.add(Charts.number(v));
+        }
+        return joined.toString();
+    }
 
     /** Draws the inputs' curves into {@code dir/trajectory.png}. */
     public static void write(Path dir, String title, List<Input> inputs) throws IOException {
@@ -69,11 +151,8 @@ public final class TrajectoryPlot {
         if (input.input().length > SHORT_INPUT) {
             return input.output().name();
         }
-        StringJoiner x = new StringJoiner(", ", "(", ")");
-        for (double v : input.input()) {
-            x.add(Charts.number(v));
-        }
-        return input.output().name() + ": x = " + (input.input().length == 1 ? Charts.number(input.input()[0]) : x)
+        return input.output().name() + ": x = " + (input.input().length == 1 ? Charts.number(input.input()[0])
+                : tuple(input.input()))
                 + ", y = " + Charts.number(input.target());
     }
 

@@ -12,7 +12,8 @@ public record Data(Dataset train, Dataset test) {
         if (train == null) {
             throw new InvalidSpecException("data.train", "is required");
         }
-        test = test == null ? Dataset.empty(train.targetWidth())
+        // no test data has no targets to disagree with the train targets' width: it takes theirs
+        test = test == null || test.size() == 0 && test.targets().length == 0 ? Dataset.empty(train.targetWidth())
                 : test.validated("data.test", true, "data.train.inputs", train.dimension());
         if (test.size() > 0 && test.targetWidth() != train.targetWidth()) {
             throw new InvalidSpecException("data.test.targets", "have " + test.targetWidth() + " number(s) per input but"

@@ -24,18 +24,25 @@ public record Dataset(double[][] inputs, double[] targets, int targetWidth) {
         this(inputs, targets, 1);
     }
 
+    /** {@link #ofTargetVectors(double[][], double[][], String)} naming them {@code targets} in messages. */
+    public static Dataset ofTargetVectors(double[][] inputs, double[][] targets) {
+        return ofTargetVectors(inputs, targets, "targets");
+    }
+
     /**
      * Target vectors, one per input, all of the length of {@code targets[0]} (k targets per input for
      * mse with k outputs); a row of another length is refused naming it.
+     *
+     * @param field the targets' name in messages ({@code data.train.targets}, say)
      */
-    public static Dataset ofTargetVectors(double[][] inputs, double[][] targets) {
-        Check.present("targets", targets);
+    public static Dataset ofTargetVectors(double[][] inputs, double[][] targets, String field) {
+        Check.present(field, targets);
         int width = targets.length == 0 || targets[0] == null ? 1 : Math.max(1, targets[0].length);
         double[] flat = new double[targets.length * width];
         for (int j = 0; j < targets.length; j++) {
             if (targets[j] == null || targets[j].length != width) {
-                throw new InvalidSpecException("targets[" + j + "]", "has " + (targets[j] == null ? 0 : targets[j].length)
-                        + " numbers, expected " + width + " like targets[0]");
+                throw new InvalidSpecException(field + "[" + j + "]", "has " + (targets[j] == null ? 0 : targets[j].length)
+                        + " numbers, expected " + width + " like " + field + "[0]");
             }
             System.arraycopy(targets[j], 0, flat, j * width, width);
         }

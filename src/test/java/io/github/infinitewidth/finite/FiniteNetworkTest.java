@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.Backends;
-import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.engine.Experiment;
+import io.github.infinitewidth.engine.MemoryCheckpoints;
 import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.network.InitStd;
 import io.github.infinitewidth.network.NetworkSpec;
@@ -18,8 +18,9 @@ import io.github.infinitewidth.optim.OptimizerSpec;
 import io.github.infinitewidth.optim.Schedule;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.RandomKey;
-import io.github.infinitewidth.state.StateReader;
-import io.github.infinitewidth.state.StateWriter;
+import io.github.infinitewidth.train.Data;
+import io.github.infinitewidth.train.Dataset;
+import io.github.infinitewidth.train.Loss;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,16 +33,20 @@ class FiniteNetworkTest {
      * {@code F = sum_j chi_j f_j} times a width factor: muP n for every tensor; NTP sqrt(n)
      * for u and v and n for w; SP 1 (raw). The biases of LIMITS.md section 8 have the input
      * weights' factor (muP n, NTP sqrt(n), SP 1). Checked against central finite differences of F,
-     * with and without biases.
+     * with and without biases, and with k = 3 outputs ({@code F = sum_{j,c} chi_{j,c} f_{j,c}}, LIMITS.md
+     * 2.4: the backward pass starts from {@code sum_c chi_{j,c} v_c}).
      */
     @ParameterizedTest
-    @CsvSource({"MUP,false", "NTP,false", "SP,false", "MUP,true", "NTP,true", "SP,true"})
-    void normalizedGradientsMatchFiniteDifferences(Parametrization p, boolean bias) {
+    @CsvSource({"MUP,false,1", "NTP,false,1", "SP,false,1", "MUP,true,1", "NTP,true,1", "SP,true,1", "MUP,true,3",
+            "NTP,false,3", "SP,true,3"})
+    void normalizedGradientsMatchFiniteDifferences(Parametrization p, boolean bias, int outputs) {
         int n = 24;
         int layers = 3;
-        Experiment e = withBias(Experiments.regression(p, layers, Activation.TANH, n,
-                UpdateFunction.of(UpdateFunction.Kind.SGD), 0.1, 1, 1), bias);
-        double[] chi = {0.3, -0.7, 0.2, 0.5, -0.1, 0, 0};
+        Experiment e = withOutputs(withBias(Experiments.regression(p, layers, Activation.TANH, n,
+                UpdateFunction.of(UpdateFunction.Kind.SGD), 0.1, 1, 1), bias), outputs);
+        double[] chi = outputs == 1 ? new double[] {0.3, -0.7, 0.2, 0.5, -0.1, 0, 0}
+                : new double[] {0.3, -0.7, 0.2, 0.5, -0.1, 0.4, 0, 0, 0, 0.2, 0.6, -0.3, -0.8, 0.1, 0.05, 0, 0, 0,
+                    0, 0, 0};
         Scaling s = Scaling.of(p, e.network().initStd(), n, 2, 0.1, e.optimizer().multipliers());
         try (Backend backend = Backends.cpu(Precision.FLOAT64, 2);
              FiniteNetwork net = new FiniteNetwork(e, s, backend, new RandomKey(3, 0))) {
@@ -113,20 +118,38 @@ class FiniteNetworkTest {
         Scaling s = Scaling.of(p, e.network().initStd(), 16, 2, 0.05, e.optimizer().multipliers());
         double[] targets = e.data().allTargets();
         int[] batch = {0, 1, 2, 3, 4};
-        java.util.Map<String, double[]> saved = new java.util.HashMap<>();
         try (Backend backend = Backends.cpu(Precision.FLOAT64);
              FiniteNetwork net = new FiniteNetwork(e, s, backend, new RandomKey(5, 0));
              FiniteNetwork other = new FiniteNetwork(e, s, backend, new RandomKey(6, 0))) {
+            MemoryCheckpoints.Saved saved = new MemoryCheckpoints.Saved(backend);
             for (int t = 0; t < 2; t++) {
                 net.update(e.loss().errorSignal(net.forward(), targets, batch), t);
             }
-            net.saveTo(new MapWriter(saved, backend));
-            assertTrue(saved.containsKey("finite/b1") && saved.containsKey("finite/state/b2/1"), saved.keySet().toString());
-            other.restoreFrom(new MapReader(saved, backend));
+            net.saveTo(saved.writer());
+            assertTrue(saved.has("finite/b1") && saved.has("finite/state/b2/1"));
+            other.restoreFrom(saved);
             net.update(e.loss().errorSignal(net.forward(), targets, batch), 2);
             other.update(e.loss().errorSignal(other.forward(), targets, batch), 2);
             assertArrayEquals(net.forward(), other.forward());
         }
+    }
+
+    /** The experiment with k outputs and the cross-entropy loss of labels 0..k-1 (the same experiment for k = 1). */
+    private static Experiment withOutputs(Experiment e, int k) {
+        if (k == 1) {
+            return e;
+        }
+        double[][] inputs = e.data().allInputs();
+        int train = e.data().train().size();
+        double[] labels = new double[inputs.length];
+        for (int j = 0; j < labels.length; j++) {
+            labels[j] = j % k;
+        }
+        Data data = new Data(new Dataset(java.util.Arrays.copyOf(inputs, train), java.util.Arrays.copyOf(labels, train)),
+                new Dataset(java.util.Arrays.copyOfRange(inputs, train, inputs.length),
+                        java.util.Arrays.copyOfRange(labels, train, inputs.length)));
+        return new Experiment(e.network().withOutputs(k), e.parametrization(), e.optimizer(), Loss.CROSS_ENTROPY, data,
+                e.training(), e.simulation());
     }
 
     /** The experiment with biases of std 0.7 and multiplier 1.5 when {@code bias}, else unchanged. */
@@ -138,32 +161,9 @@ class FiniteNetworkTest {
         LayerMultipliers m = e.optimizer().multipliers();
         OptimizerSpec o = e.optimizer();
         return new Experiment(new NetworkSpec(e.network().hiddenLayers(), e.network().activation(), e.network().width(),
-                new InitStd(std.input(), std.hidden(), std.output(), 0.7), true), e.parametrization(),
+                new InitStd(std.input(), std.hidden(), std.output(), 0.7), true, e.network().outputs()), e.parametrization(),
                 new OptimizerSpec(o.update(), o.learningRate(), new LayerMultipliers(m.input(), m.hidden(), m.output(), 1.5),
                         o.schedule(), o.weightDecay()), e.loss(), e.data(), e.training(), e.simulation());
-    }
-
-    /** A checkpoint written to memory: matrices as their downloaded values. */
-    private record MapWriter(java.util.Map<String, double[]> values, Backend backend) implements StateWriter {
-        @Override public void ints(String name, int... v) { throw new UnsupportedOperationException(name); }
-        @Override public void longs(String name, long... v) { throw new UnsupportedOperationException(name); }
-        @Override public void doubles(String name, double... v) { values.put(name, v.clone()); }
-        @Override public void matrix(String name, DeviceMatrix m) { values.put(name, backend.download(m)); }
-    }
-
-    /** Reads what {@link MapWriter} wrote. */
-    private record MapReader(java.util.Map<String, double[]> values, Backend backend) implements StateReader {
-        @Override public boolean has(String name) { return values.containsKey(name); }
-        @Override public int[] ints(String name) { throw new UnsupportedOperationException(name); }
-        @Override public long[] longs(String name) { throw new UnsupportedOperationException(name); }
-        @Override public double[] doubles(String name) { return values.get(name).clone(); }
-        @Override public int[] shape(String name) { throw new UnsupportedOperationException(name); }
-        @Override public void matrix(String name, DeviceMatrix into) {
-            if (!values.containsKey(name)) {
-                throw new IllegalStateException("no " + name);
-            }
-            backend.upload(values.get(name), into);
-        }
     }
 
     private static double widthFactor(Parametrization p, int tensor, int layers, int n) {

@@ -23,7 +23,8 @@ import java.util.Map;
 /**
  * The maximal update (feature learning) limit: Theorem 2.5.2 for one hidden layer, Theorems
  * 2.7.1 and 2.7.3 for deeper networks (LIMITS.md sections 4 and 5), for every entrywise
- * optimizer. Each replica evolves N particles; the function is {@code f_t = E[v_t x^L_t]}.
+ * optimizer. Each replica evolves N particles; the function is {@code f_t = E[v_t x^L_t]}, with k
+ * outputs {@code f_{t,c} = E[v_{t,c} x^L_t]} (LIMITS.md 2.4).
  * Records the outputs and the feature kernel {@code E[x^l_i x^l_j]} of every hidden layer at
  * the recorded steps: unlike the NT limit, it moves.
  *
@@ -118,7 +119,7 @@ public final class MaximalUpdateEngine implements Engine {
     }
 
     /**
-     * Ensemble (u, v and their optimizer state; h and x of every layer at all m inputs; one forward
+     * Ensemble (u, v with its k columns, and their optimizer state; h and x of every layer at all m inputs; one forward
      * pass's working columns; the batch's backward kets and gradients), stored hats (per hidden
      * matrix a forward family of up to {@code T B} columns plus one evaluation pass of up to m, and a
      * backward family of up to {@code T B}, each as basis and hats with a residual workspace as wide
@@ -137,13 +138,14 @@ public final class MaximalUpdateEngine implements Engine {
         double m = e.data().size();
         double d = e.data().dimension();
         double b = batchSize(e);
+        double k = e.outputs();
         int layers = e.network().hiddenLayers();
         double hiddenMatrices = layers - 1.0;
         UpdateFunction q = e.optimizer().update();
         double bytes = precision.bytes();
         double biases = e.network().bias() ? layers * (1.0 + q.stateSize()) + 1 : 0;
-        double ensemble = n * ((d + 1) * (1 + q.stateSize()) + biases + 2.0 * layers * m + 2 * m + 3.0 * layers * b
-                + 3 * b + d + 1) * bytes;
+        double ensemble = n * ((d + k) * (1 + q.stateSize()) + biases + 2.0 * layers * m + 2 * m + 3.0 * layers * b
+                + 3 * b + d + k) * bytes;
         MemoryPlan plan = MemoryPlan.EMPTY.with("ensemble", ensemble);
         if (hiddenMatrices == 0) {
             return plan;

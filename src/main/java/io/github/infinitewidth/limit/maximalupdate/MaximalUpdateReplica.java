@@ -3,6 +3,7 @@ package io.github.infinitewidth.limit.maximalupdate;
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.backend.MatrixScope;
+import io.github.infinitewidth.engine.BackwardSeed;
 import io.github.infinitewidth.engine.Experiment;
 import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.network.InitStd;
@@ -16,7 +17,7 @@ import io.github.infinitewidth.state.StateWriter;
 /**
  * One replica of the maximal update limit: N particles of the input and output weights
  * {@code (u_a, v_a)} with their optimizer state, and the hidden matrices (LIMITS.md sections 4
- * and 5). With one hidden layer this is the exact particle system of Theorem 2.5.2; with more,
+ * and 5). With k outputs each particle carries k output weights {@code v_{a,1..k}} (LIMITS.md 2.4). With one hidden layer this is the exact particle system of Theorem 2.5.2; with more,
  * each hidden matrix acts on kets through hats, dot terms and {@code DeltaW} ({@link HiddenMatrix}).
  * With biases every layer also has N particles of its bias {@code b^l} with their optimizer state,
  * a vector-like parameter updated per particle (LIMITS.md 8.3).
@@ -40,10 +41,11 @@ final class MaximalUpdateReplica implements AutoCloseable {
     private final int layers;
     private final int n;
     private final int m;
+    private final int k;
     private final MatrixScope scope;
     private final DeviceMatrix inputs;       // d x m
     private final DeviceMatrix u;            // N x d
-    private final DeviceMatrix v;            // N x 1
+    private final DeviceMatrix v;            // N x k, column c = v_c
     private final DeviceMatrix[] stateU;
     private final DeviceMatrix[] stateV;
     private final DeviceMatrix[] bias;       // bias[l] = b^l, N x 1, l = 1..L; null without biases
@@ -69,19 +71,21 @@ final class MaximalUpdateReplica implements AutoCloseable {
         this.layers = e.network().hiddenLayers();
         this.n = e.simulation().particles();
         this.m = e.data().size();
+        this.k = e.outputs();
         int d = e.data().dimension();
         InitStd init = e.network().initStd();
 
         inputs = scope.upload(d, m, e.data().inputsColumnMajor());
         u = scope.allocate(n, d);
         backend.fillGaussian(u, key, MaximalUpdateStreams.INPUT_WEIGHTS, init.input() / Math.sqrt(d));
-        v = scope.allocate(n, 1);
+        // column-major from one stream: v_1 is the one-output v of the same key
+        v = scope.allocate(n, k);
         backend.fillGaussian(v, key, MaximalUpdateStreams.OUTPUT_WEIGHTS, init.output());
         stateU = new DeviceMatrix[q.stateSize()];
         stateV = new DeviceMatrix[q.stateSize()];
         for (int s = 0; s < q.stateSize(); s++) {
             stateU[s] = scope.allocate(n, d);
-            stateV[s] = scope.allocate(n, 1);
+            stateV[s] = scope.allocate(n, k);
         }
         bias = e.network().bias() ? new DeviceMatrix[layers + 1] : null;
         stateB = e.network().bias() ? new DeviceMatrix[layers + 1][] : null;
@@ -109,12 +113,12 @@ final class MaximalUpdateReplica implements AutoCloseable {
      * inputs (step t's batch) run as a training pass: their hats join the forward families, which
      * {@link #train} and every later step build on. The {@code evaluated} inputs run as an
      * evaluation pass: their hats are drawn jointly Gaussian with the families but stay outside them,
-     * so training never depends on them. Returns {@code f_t(xi_j) = E[v x^L_j]} at the inputs of both
-     * passes and NaN at the others; a pass whose pre-activation kets are non-finite gives NaN at all
+     * so training never depends on them. Returns {@code f_{t,c}(xi_j) = E[v_c x^L_j]} at {@code j k + c}
+     * for the inputs of both passes and NaN at the others; a pass whose pre-activation kets are non-finite gives NaN at all
      * of its inputs (the run diverged even if a saturating activation keeps the outputs finite).
      */
     double[] forward(int[] trained, int[] evaluated, int t) {
-        double[] f = new double[m];
+        double[] f = new double[m * k];
         java.util.Arrays.fill(f, Double.NaN);
         pass(trained, true, t, f);
         pass(evaluated, false, t, f);
@@ -151,9 +155,12 @@ final class MaximalUpdateReplica implements AutoCloseable {
                 scatter(hc, columns, h[l]);
                 scatter(xc, columns, x[l]);
             }
+            // gram(v, xc) is k x columns, column-major: output c of column i at i k + c
             double[] outputs = backend.gram(v, xc);
-            for (int k = 0; k < columns.length; k++) {
-                f[columns[k]] = finite ? outputs[k] : Double.NaN;
+            for (int i = 0; i < columns.length; i++) {
+                for (int c = 0; c < k; c++) {
+                    f[columns[i] * k + c] = finite ? outputs[i * k + c] : Double.NaN;
+                }
             }
         }
     }
@@ -167,7 +174,7 @@ final class MaximalUpdateReplica implements AutoCloseable {
 
     /**
      * Saves the replica's state before the forward pass of its next step (a checkpoint):
-     * {@code mu/u}, {@code mu/v}, their optimizer state {@code mu/state/u/<k>} and {@code mu/state/v/<k>},
+     * {@code mu/u}, {@code mu/v} (N x k), their optimizer state {@code mu/state/u/<k>} and {@code mu/state/v/<k>},
      * with biases {@code mu/b<l>} and {@code mu/state/b<l>/<k>} (none without, so that checkpoints of
      * networks without biases are those of before), and every hidden matrix under {@code mu/layer<l>}. The pre-activations and activations are
      * recomputed by the next forward pass.
@@ -216,15 +223,23 @@ final class MaximalUpdateReplica implements AutoCloseable {
 
     /**
      * The backward pass and the updates of step t, after a {@link #forward} whose training pass
-     * covered {@code batch}: {@code chi} over all inputs, {@code batch} the indices of its nonzero
-     * entries. The rate is {@code eta_t = s_t eta} (LIMITS.md 1.1); with weight decay each tensor keeps
+     * covered {@code batch}: {@code chi} over all inputs ({@code chi[j k + c]}), {@code batch} the
+     * indices of its nonzero entries. The k error signals of batch input j become one backward ket,
+     * started at {@code dx^L_j = sum_c w_{j,c} v_c}, and its scale {@code s_j} stands where one output
+     * has {@code chi_j} ({@link BackwardSeed}, LIMITS.md 2.4); each {@code v_c} has the gradient
+     * {@code sum_j chi_{j,c} x^L_j}. The rate is {@code eta_t = s_t eta} (LIMITS.md 1.1); with weight decay each tensor keeps
      * {@code 1 - eta_t m lambda} of itself before its update (LIMITS.md 1.2).
      */
     void train(double[] chi, int[] batch, int t) {
         int b = batch.length;
-        double[] chiBatch = new double[b];
-        for (int k = 0; k < b; k++) {
-            chiBatch[k] = chi[batch[k]];
+        BackwardSeed seed = BackwardSeed.ofBatch(chi, k, batch);
+        double[] scales = seed.scales();
+        // chi of the batch as a b x k column-major matrix: chi_{batch[i],c} at i + c b
+        double[] chiBatch = new double[b * k];
+        for (int i = 0; i < b; i++) {
+            for (int c = 0; c < k; c++) {
+                chiBatch[i + c * b] = chi[batch[i] * k + c];
+            }
         }
         try (MatrixScope scratch = new MatrixScope(backend)) {
             DeviceMatrix[] hb = new DeviceMatrix[layers + 1];
@@ -237,9 +252,10 @@ final class MaximalUpdateReplica implements AutoCloseable {
             }
             DeviceMatrix derivative = scratch.allocate(n, b);
             DeviceMatrix dx = scratch.allocate(n, b);
-            // dx^L = v: dh^L = v (.) phi'(h^L)
+            // dx^L_i = sum_c w_{i,c} v_c (with one output v): dh^L = dx^L (.) phi'(h^L)
+            backend.gemm(false, false, 1.0, v, scratch.upload(k, b, seed.directions()), 0.0, dx);
             backend.activationDerivative(phi, hb[layers], derivative);
-            backend.scaleRows(v, derivative, dh[layers]);
+            backend.hadamard(dx, derivative, dh[layers]);
             for (int l = layers; l >= 2; l--) {
                 hidden[l].backward(dh[l], dx, hiddenKept[t]);
                 backend.activationDerivative(phi, hb[l - 1], derivative);
@@ -247,25 +263,27 @@ final class MaximalUpdateReplica implements AutoCloseable {
             }
             double s = optimizer.schedule().factor(t, steps);
             // updates (LIMITS.md sections 4 and 5), all from step t's kets
-            DeviceMatrix gradV = scratch.allocate(n, 1);
-            DeviceMatrix chiColumn = scratch.upload(b, 1, chiBatch);
-            backend.gemm(false, false, 1.0, xb[layers], chiColumn, 0.0, gradV);
+            // g_{v_c} = sum_j chi_{j,c} x^L_j: g_v = x^L chi^T, N x k
+            DeviceMatrix gradV = scratch.allocate(n, k);
+            backend.gemm(false, false, 1.0, xb[layers], scratch.upload(b, k, chiBatch), 0.0, gradV);
+            DeviceMatrix scaleColumn = scratch.upload(b, 1, scales);
             DeviceMatrix scaled = scratch.allocate(n, b);
-            backend.scaleColumns(chiBatch, dh[1], scaled);
+            backend.scaleColumns(scales, dh[1], scaled);
             DeviceMatrix gradU = scratch.allocate(n, u.cols());
             backend.gemm(false, true, 1.0, scaled, gather(inputs, batch, scratch), 0.0, gradU);
             for (int l = 2; l <= layers; l++) {
                 // DeltaW is stored divided by c_{t+1} (LIMITS.md 1.2)
-                hidden[l].update(chiBatch, dh[l], xb[l - 1], t, s / hiddenKept[t + 1]);
+                hidden[l].update(scales, dh[l], xb[l - 1], t, s / hiddenKept[t + 1]);
             }
             decay(v, t, mult.output());
+            // entrywise Q: each v_c with its own state, column c of stateV
             backend.update(q, t, gradV, -s * eta * mult.output(), v, stateV);
             decay(u, t, mult.input());
             backend.update(q, t, gradU, -s * eta * mult.input(), u, stateU);
-            // biases (LIMITS.md 8.3): g_b = sum_j chi_j dh^l_j per particle, like u with the input 1
+            // biases (LIMITS.md 8.3): g_b = sum_j s_j dh^l_j per particle, like u with the input 1
             DeviceMatrix gradB = bias == null ? null : scratch.allocate(n, 1);
             for (int l = 1; bias != null && l <= layers; l++) {
-                backend.gemm(false, false, 1.0, dh[l], chiColumn, 0.0, gradB);
+                backend.gemm(false, false, 1.0, dh[l], scaleColumn, 0.0, gradB);
                 decay(bias[l], t, mult.bias());
                 backend.update(q, t, gradB, -s * eta * mult.bias(), bias[l], stateB[l]);
             }
@@ -287,16 +305,16 @@ final class MaximalUpdateReplica implements AutoCloseable {
     /** Copies the given columns of {@code source} into a new matrix. */
     private DeviceMatrix gather(DeviceMatrix source, int[] columns, MatrixScope scratch) {
         DeviceMatrix out = scratch.allocate(source.rows(), columns.length);
-        for (int k = 0; k < columns.length; k++) {
-            backend.copy(source.columns(columns[k], columns[k] + 1), out.columns(k, k + 1));
+        for (int i = 0; i < columns.length; i++) {
+            backend.copy(source.columns(columns[i], columns[i] + 1), out.columns(i, i + 1));
         }
         return out;
     }
 
     /** Copies the columns of {@code source} into the given columns of {@code target}. */
     private void scatter(DeviceMatrix source, int[] columns, DeviceMatrix target) {
-        for (int k = 0; k < columns.length; k++) {
-            backend.copy(source.columns(k, k + 1), target.columns(columns[k], columns[k] + 1));
+        for (int i = 0; i < columns.length; i++) {
+            backend.copy(source.columns(i, i + 1), target.columns(columns[i], columns[i] + 1));
         }
     }
 

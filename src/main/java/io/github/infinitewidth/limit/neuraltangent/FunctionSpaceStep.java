@@ -10,7 +10,10 @@ import io.github.infinitewidth.state.StateWriter;
  */
 interface FunctionSpaceStep extends AutoCloseable {
 
-    /** {@code K_t}, length m (train then test inputs). */
+    /**
+     * {@code K_t} from {@code chi_t}, both {@code m k} entries in the layout of the outputs,
+     * {@code [j k + c]} for output c of input j (train then test inputs).
+     */
     double[] kernel(double[] chi, int t);
 
     /** Saves the step's optimizer state (a checkpoint); the kets are rebuilt, not saved. */

@@ -9,37 +9,44 @@ import io.github.infinitewidth.state.StateWriter;
  * NTK computed once, {@code O(m^2)} per step (LIMITS.md section 3, "Special case Q = sgd").
  * sgd: {@code K_t = Theta chi_t}. momentum: every entry's {@code Q_t = b_t = sum_s beta1^(t-s) g_s},
  * and with frozen kets each g_s is linear in {@code chi_s}, so {@code K_t = Theta B_t} with
- * {@code B_t = beta1 B_{t-1} + chi_t}: exact, with no per-entry state.
+ * {@code B_t = beta1 B_{t-1} + chi_t}: exact, with no per-entry state. With k outputs the kernel
+ * is block diagonal (LIMITS.md 2.4): {@code K_t(i, c) = sum_j Theta_ij B_t(j, c)}, each output
+ * on its own with the same Theta.
  */
 final class LinearKernelStep implements FunctionSpaceStep {
     private final double[] theta;
     private final int m;
+    private final int outputs;
     private final UpdateFunction q;
-    private final double[] history;
+    private final double[] history;    // B_t, m k entries in the layout of chi
 
-    LinearKernelStep(double[] theta, int m, UpdateFunction q) {
+    /** @param outputs k, the outputs per input */
+    LinearKernelStep(double[] theta, int m, int outputs, UpdateFunction q) {
         if (!q.isLinear() && q.kind() != UpdateFunction.Kind.MOMENTUM) {
             throw new IllegalArgumentException("a kernel step needs sgd or momentum, got " + q.kind().spelling());
         }
         this.theta = theta.clone();
         this.m = m;
+        this.outputs = outputs;
         this.q = q;
-        this.history = new double[m];
+        this.history = new double[m * outputs];
     }
 
     @Override
     public double[] kernel(double[] chi, int t) {
         double decay = q.kind() == UpdateFunction.Kind.MOMENTUM ? q.beta1() : 0.0;
-        for (int j = 0; j < m; j++) {
+        for (int j = 0; j < history.length; j++) {
             history[j] = decay * history[j] + chi[j];
         }
-        double[] k = new double[m];
+        double[] k = new double[m * outputs];
         for (int i = 0; i < m; i++) {
-            double s = 0;
-            for (int j = 0; j < m; j++) {
-                s += theta[i * m + j] * history[j];
+            for (int c = 0; c < outputs; c++) {
+                double s = 0;
+                for (int j = 0; j < m; j++) {
+                    s += theta[i * m + j] * history[j * outputs + c];
+                }
+                k[i * outputs + c] = s;
             }
-            k[i] = s;
         }
         return k;
     }
@@ -53,10 +60,11 @@ final class LinearKernelStep implements FunctionSpaceStep {
     @Override
     public void restoreFrom(StateReader in) {
         double[] saved = in.doubles("nt/history");
-        if (saved.length != m) {
-            throw new io.github.infinitewidth.state.SavedStateException("the saved nt/history has " + saved.length + " entries, not " + m);
+        if (saved.length != history.length) {
+            throw new io.github.infinitewidth.state.SavedStateException("the saved nt/history has " + saved.length
+                    + " entries, not " + history.length);
         }
-        System.arraycopy(saved, 0, history, 0, m);
+        System.arraycopy(saved, 0, history, 0, history.length);
     }
 
     @Override

@@ -30,7 +30,10 @@ import java.util.Map;
  * go through the NTK computed once ({@code O(m^2)} per step); sign, smoothsign and adam through
  * the particles ({@code O(L N^2 m)} per step, the nonlinear outer product). With
  * {@code centerOutput} the function starts at 0, otherwise at a draw from the NNGP.
- * Records the NNGP and NTK of every replica and the (frozen) feature kernels.
+ * With k outputs (LIMITS.md 2.4) the function has m k entries ({@code f[j k + c]}), its components
+ * start as independent draws from the NNGP, and the NTK is the same for every output and 0 between
+ * outputs. Records the NNGP and NTK of every replica (m x m, shared by the outputs) and the (frozen)
+ * feature kernels.
  */
 public final class NeuralTangentEngine implements Engine {
     /** Random stream of the initial function {@code f_0} when it is not centered. */
@@ -69,6 +72,20 @@ public final class NeuralTangentEngine implements Engine {
             RunSizes.requireArray("simulation.particles", n, "N x m ket matrices", n * (double) Math.max(
                     e.data().size(), e.data().dimension() + 1L));
         }
+        if (stacksAdamPairs(e)) {
+            double pairs = (double) e.data().size() * e.outputs();
+            RunSizes.requireArray("network.outputs", e.outputs(), "Adam's pair moments over (input, output) pairs",
+                    pairs * pairs);
+            if (n * pairs > backend.maxMatrixEntries()) {
+                RunSizes.requireArray("simulation.particles", n, "N x m k matrices of Adam's (input, output) pairs",
+                        n * pairs);
+            }
+        }
+    }
+
+    /** True when the particle step stacks the backward kets of k > 1 outputs for Adam's pair moments (ParticleStep). */
+    private static boolean stacksAdamPairs(Experiment e) {
+        return e.outputs() > 1 && e.optimizer().update().kind() == UpdateFunction.Kind.ADAM;
     }
 
     @Override
@@ -76,9 +93,17 @@ public final class NeuralTangentEngine implements Engine {
         double n = e.simulation().particles();
         double m = e.data().size();
         double d = e.data().dimension();
-        double kets = n * (3.0 * e.network().hiddenLayers() * m + d + 1);
+        double k = e.outputs();
+        UpdateFunction q = e.optimizer().update();
+        // a kernel step builds output 0's backward kets only, a particle step every output's (LIMITS.md 2.4)
+        double backward = q.isLinear() || q.kind() == UpdateFunction.Kind.MOMENTUM ? 1 : k;
+        double kets = n * ((2 + backward) * e.network().hiddenLayers() * m + d + backward);
         double biases = e.network().bias() ? e.network().hiddenLayers() : 0;
-        double optimizer = n * (d + 1 + biases) * (2.0 + e.optimizer().update().stateSize()) + 2 * n * m;
+        double scratch = 2 * n * m;
+        if (k > 1) {   // the combined backward ket; for Adam the stacked (input, output) columns of dh and x
+            scratch += n * m + (stacksAdamPairs(e) ? 2 * n * m * k : 0);
+        }
+        double optimizer = n * (d + k + biases) * (2.0 + q.stateSize()) + scratch;
         return RunSizes.withRecording(MemoryPlan.EMPTY.with("ensemble", kets * precision.bytes())
                 .with("optimizer", optimizer * precision.bytes()), e, 2,
                 e.training().recordKernels() ? e.network().hiddenLayers() : 0);
@@ -97,6 +122,7 @@ public final class NeuralTangentEngine implements Engine {
         int replicas = e.simulation().replicas();
         int layers = e.network().hiddenLayers();
         int m = e.data().size();
+        int outputs = e.outputs();
         double sv2 = e.network().initStd().output() * e.network().initStd().output();
         UpdateFunction q = e.optimizer().update();
         Objective objective = e.objective();
@@ -123,7 +149,7 @@ public final class NeuralTangentEngine implements Engine {
             // closed-form kernels with a kernel step (sgd, momentum) use no particle at all: building the
             // kets would cost O(N d m) for nothing (d = 784 for images)
             try (NeuralTangentKets kets = exact != null && kernelStep ? null
-                    : new NeuralTangentKets(e, backend, key, exact)) {
+                    : new NeuralTangentKets(e, backend, key, exact, kernelStep ? 1 : outputs)) {
                 nngp[r] = exact != null ? exact.nngp() : kets.nngp(sv2);
                 ntk[r] = exact != null ? exact.ntk(e.optimizer().multipliers()) : kets.ntk(e.optimizer().multipliers());
                 for (int l = 1; l <= layers && e.training().recordKernels(); l++) {
@@ -134,9 +160,10 @@ public final class NeuralTangentEngine implements Engine {
                 if (kets != null && !kets.finite()) {
                     recorder.diverged(0);
                 } else if (recorder.check(r, 0, nngp[r]) && recorder.check(r, 0, ntk[r])) {
-                    double[] f = e.simulation().centerOutput() ? new double[m] : initialOutputs(nngp[r], m, key);
+                    double[] f = e.simulation().centerOutput() ? new double[m * outputs]
+                            : initialOutputs(nngp[r], m, outputs, key);
                     try (FunctionSpaceStep step = kernelStep
-                            ? new LinearKernelStep(ntk[r], m, q)
+                            ? new LinearKernelStep(ntk[r], m, outputs, q)
                             : new ParticleStep(kets, q, e.optimizer().multipliers(), backend)) {
                         StateReader saved = plan.replicaState(r);
                         if (saved != null) {
@@ -151,7 +178,7 @@ public final class NeuralTangentEngine implements Engine {
                             }
                             double[] k = step.kernel(objective.errorSignal(f, schedule.batch(t)), t);
                             double etaT = e.optimizer().learningRate(t, steps);   // LIMITS.md 1.1
-                            for (int i = 0; i < m; i++) {
+                            for (int i = 0; i < f.length; i++) {
                                 f[i] -= etaT * k[i];
                             }
                             double[] current = f;
@@ -189,14 +216,21 @@ public final class NeuralTangentEngine implements Engine {
         }
     }
 
-    /** {@code f_0 ~ N(0, NNGP)}: one Gaussian draw per input from the replica's own stream. */
-    private static double[] initialOutputs(double[] nngp, int m, RandomKey key) {
+    /**
+     * {@code f_0 ~ N(0, NNGP)} for each of the k outputs independently (LIMITS.md 2.4): one Gaussian
+     * draw per input from the replica's own stream, output c's from {@link NeuralTangentKets#ofOutput
+     * its own}, so that output 0 is the one-output {@code f_0}.
+     */
+    private static double[] initialOutputs(double[] nngp, int m, int outputs, RandomKey key) {
         double[] factor = CovarianceFactor.of(nngp, m);
-        double[] f = new double[m];
-        for (int k = 0; k < m; k++) {
-            double z = GaussianStream.gaussian(key, INITIAL_OUTPUT_STREAM, 0, k);
-            for (int i = 0; i < m; i++) {
-                f[i] += factor[i + k * m] * z;
+        double[] f = new double[m * outputs];
+        for (int c = 0; c < outputs; c++) {
+            long stream = NeuralTangentKets.ofOutput(INITIAL_OUTPUT_STREAM, c);
+            for (int k = 0; k < m; k++) {
+                double z = GaussianStream.gaussian(key, stream, 0, k);
+                for (int i = 0; i < m; i++) {
+                    f[i * outputs + c] += factor[i + k * m] * z;
+                }
             }
         }
         return f;

@@ -22,7 +22,10 @@ import io.github.infinitewidth.random.RandomKey;
  * {@code h^1} gains a particle-wise {@code b^1 ~ N(0, sb^2)} and the fresh {@code h^{l+1}} the
  * covariance {@code sb^2} of its independent bias. The covariances are the
  * particle estimates of the layer below, or the closed forms when {@code exact} is given.
- * Memory {@code N (3 L m + d + 1)} stored values.
+ * With k outputs (LIMITS.md 2.4) {@code v} has k independent columns {@code v_c} and each output
+ * has its own backward kets {@code dh^l_c} from {@code dx^L_c = v_c}, fresh Gaussians independent
+ * across c, each output's with its own covariance {@code sw^2 E[dh^l_c dh^l_c]}.
+ * Memory {@code N ((2 + k) L m + d + k)} stored values.
  */
 final class NeuralTangentKets implements AutoCloseable {
     /** Random streams of one replica: v, u, then one per fresh forward and backward Gaussian. */
@@ -39,14 +42,26 @@ final class NeuralTangentKets implements AutoCloseable {
     private final boolean bias;
     private final MatrixScope scope;
     final DeviceMatrix xi;          // d x m
-    final DeviceMatrix v;           // N x 1
+    final DeviceMatrix v;           // N x k, column c the output weights v_c
     final DeviceMatrix[] h;         // h[l], l = 1..L
     final DeviceMatrix[] x;
+    /** {@code backward[c][l] = dh^l_c}, the backward kets started from {@code dx^L_c = v_c} (LIMITS.md 2.4). */
+    final DeviceMatrix[][] backward;
+    /** The backward kets of output 0: those of a one-output network. */
     final DeviceMatrix[] dh;
     /** False when a ket is non-finite (huge initial scales): the replica diverged at step 0. */
     private boolean finite = true;
 
+    /** The kets with the backward kets of every output of {@code e}. */
     NeuralTangentKets(Experiment e, Backend backend, RandomKey key, ExactKernels exact) {
+        this(e, backend, key, exact, e.outputs());
+    }
+
+    /**
+     * The kets with the output weights and backward kets of the first {@code outputs} outputs only
+     * (a kernel step needs those of output 0 alone: the NTK is the same for every output).
+     */
+    NeuralTangentKets(Experiment e, Backend backend, RandomKey key, ExactKernels exact, int outputs) {
         this.backend = backend;
         this.scope = new MatrixScope(backend);
         this.layers = e.network().hiddenLayers();
@@ -63,7 +78,6 @@ final class NeuralTangentKets implements AutoCloseable {
         xi = scope.upload(d, m, e.data().inputsColumnMajor());
         h = new DeviceMatrix[layers + 1];
         x = new DeviceMatrix[layers + 1];
-        dh = new DeviceMatrix[layers + 1];
         try (DeviceMatrix u = backend.allocate(n, d)) {
             backend.fillGaussian(u, key, INPUT_STREAM, init.input() / Math.sqrt(d));
             h[1] = scope.allocate(n, m);
@@ -88,22 +102,38 @@ final class NeuralTangentKets implements AutoCloseable {
             backend.activation(phi, h[l], x[l]);
         }
 
-        v = scope.allocate(n, 1);
+        v = scope.allocate(n, outputs);
         backend.fillGaussian(v, key, OUTPUT_STREAM, init.output());
         finite &= backend.allFinite(v);
+        backward = new DeviceMatrix[outputs][layers + 1];
         try (DeviceMatrix derivative = backend.allocate(n, m)) {
-            dh[layers] = scope.allocate(n, m);
             backend.activationDerivative(phi, h[layers], derivative);
-            backend.scaleRows(v, derivative, dh[layers]);
+            for (int c = 0; c < outputs; c++) {
+                backward[c][layers] = scope.allocate(n, m);
+                backend.scaleRows(v.columns(c, c + 1), derivative, backward[c][layers]);
+            }
             for (int l = layers; l >= 2; l--) {
-                double[] cov = exact != null ? scaled(exact.backward(l), sw2) : scaled(backend.gram(dh[l], dh[l]), sw2);
-                dh[l - 1] = scope.allocate(n, m);
-                freshGaussian(cov, key, BACKWARD_STREAM + l, dh[l - 1]);
                 backend.activationDerivative(phi, h[l - 1], derivative);
-                backend.hadamard(dh[l - 1], derivative, dh[l - 1]);
-                finite &= backend.allFinite(dh[l - 1]);
+                for (int c = 0; c < outputs; c++) {
+                    DeviceMatrix[] dhc = backward[c];
+                    double[] cov = exact != null ? scaled(exact.backward(l), sw2) : scaled(backend.gram(dhc[l], dhc[l]), sw2);
+                    dhc[l - 1] = scope.allocate(n, m);
+                    freshGaussian(cov, key, ofOutput(BACKWARD_STREAM + l, c), dhc[l - 1]);
+                    backend.hadamard(dhc[l - 1], derivative, dhc[l - 1]);
+                    finite &= backend.allFinite(dhc[l - 1]);
+                }
             }
         }
+        dh = backward[0];
+    }
+
+    /**
+     * The random stream of output c that plays the role of the one-output {@code stream}: the same
+     * stream for output 0 (so that a one-output run and output 0 of a k-output run draw the same
+     * numbers), and c in the stream's high 32 bits for the others, where no one-output stream lies.
+     */
+    static long ofOutput(long stream, int c) {
+        return stream + ((long) c << 32);
     }
 
     /**
@@ -132,7 +162,10 @@ final class NeuralTangentKets implements AutoCloseable {
         return scaled(features(layers), outputVariance);
     }
 
-    /** The particle estimate of the NTK (LIMITS.md section 3). */
+    /**
+     * The particle estimate of the NTK (LIMITS.md section 3) from output 0's backward kets: the NTK is
+     * the same for every output (LIMITS.md 2.4), and output 0's is the one-output estimate.
+     */
     double[] ntk(LayerMultipliers mult) {
         double[][] features = new double[layers + 1][];
         double[][] backward = new double[layers + 1][];
@@ -150,6 +183,11 @@ final class NeuralTangentKets implements AutoCloseable {
 
     int layers() {
         return layers;
+    }
+
+    /** The outputs whose backward kets were built. */
+    int outputs() {
+        return backward.length;
     }
 
     boolean bias() {

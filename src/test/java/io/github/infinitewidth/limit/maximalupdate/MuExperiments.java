@@ -35,6 +35,36 @@ final class MuExperiments {
                     new double[] {0.8, -0.6, 0.5, -0.7}),
             new Dataset(new double[][] {{0.6, 0.6}}, new double[] {0.4}));
 
+    /** Class labels 0..2 of the same inputs, for cross-entropy with 3 outputs. */
+    static final Data CLASSES = new Data(
+            new Dataset(new double[][] {{1.0, 0.4}, {-0.6, 0.9}, {0.3, -1.2}, {-1.0, -0.5}},
+                    new double[] {0, 2, 1, 2}),
+            new Dataset(new double[][] {{0.6, 0.6}}, new double[] {0}));
+
+    /** The inputs of {@link #DATA} with target vectors, one per input (train then test). */
+    static Data withTargets(double[][] targets) {
+        int train = DATA.train().size();
+        return new Data(Dataset.ofTargetVectors(DATA.train().inputs(), java.util.Arrays.copyOf(targets, train)),
+                Dataset.ofTargetVectors(DATA.test().inputs(), java.util.Arrays.copyOfRange(targets, train,
+                        targets.length)));
+    }
+
+    /** {@code e} with k outputs, the given loss and data. */
+    static Experiment withOutputs(Experiment e, int k, Loss loss, Data data) {
+        NetworkSpec n = e.network();
+        return new Experiment(new NetworkSpec(n.hiddenLayers(), n.activation(), n.width(), n.initStd(), n.bias(), k),
+                e.parametrization(), e.optimizer(), loss, data, e.training(), e.simulation());
+    }
+
+    /** {@code e} with biases of init std 0.8 (LIMITS.md section 8). */
+    static Experiment withBias(Experiment e) {
+        InitStd std = e.network().initStd();
+        NetworkSpec n = e.network();
+        return new Experiment(new NetworkSpec(n.hiddenLayers(), n.activation(), n.width(),
+                new InitStd(std.input(), std.hidden(), std.output(), 0.8), true, n.outputs()), e.parametrization(),
+                e.optimizer(), e.loss(), e.data(), e.training(), e.simulation());
+    }
+
     /** The deep limit or (with {@code width > 0}) finite muP networks of the same setup. */
     static Experiment deep(Activation phi, UpdateFunction q, double lr, int steps, int batch, int width,
                            int particles, int replicas, long seed) {

@@ -37,6 +37,22 @@ final class NtExperiments {
                     new double[] {0.7, -0.5, 0.4, -0.8}),
             new Dataset(new double[][] {{0.5, 0.5, 0.5}, {-0.2, 0.7, -0.9}}, new double[] {0.3, -0.1}));
 
+    /** The inputs of {@link #DATA} with two mse targets each. */
+    static final Data TWO_TARGETS = new Data(
+            Dataset.ofTargetVectors(DATA.train().inputs(), new double[][] {{0.7, 0.2}, {-0.5, 0.6}, {0.4, -0.9}, {-0.8, 0.1}}),
+            Dataset.ofTargetVectors(DATA.test().inputs(), new double[][] {{0.3, -0.4}, {-0.1, 0.5}}));
+
+    /** The inputs of {@link #DATA} with class labels 0..2. */
+    static final Data THREE_CLASSES = new Data(new Dataset(DATA.train().inputs(), new double[] {0, 2, 1, 2}),
+            new Dataset(DATA.test().inputs(), new double[] {1, 0}));
+
+    /** The experiment with k outputs, {@code loss} and {@code data} (LIMITS.md 2.4), and {@code simulation}. */
+    static Experiment withOutputs(Experiment e, int k, Loss loss, Data data, SimulationSpec simulation) {
+        NetworkSpec n = e.network();
+        return new Experiment(new NetworkSpec(n.hiddenLayers(), n.activation(), n.width(), n.initStd(), n.bias(), k),
+                e.parametrization(), e.optimizer(), loss, data, e.training(), simulation);
+    }
+
     static Experiment experiment(Activation phi, int layers, UpdateFunction q, double lr, int steps, int batchSize,
                                  int particles, int replicas, KernelSource kernels) {
         return new Experiment(new NetworkSpec(layers, phi, 0, INIT), null, new OptimizerSpec(q, lr, MULTIPLIERS),
