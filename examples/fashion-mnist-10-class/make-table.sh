@@ -8,6 +8,7 @@
 set -euo pipefail
 export LC_ALL=C   # numbers with a decimal point whatever the user's locale
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+command -v jq >/dev/null || { echo "make-table.sh: needs jq (apt-get install jq)" >&2; exit 2; }
 
 # One markdown row per task folder of $1, from its summary.json: test accuracy and loss, then train
 # accuracy and loss (mean ± standard error over the replicas), then the task's own wall time.
@@ -51,7 +52,6 @@ if [ "${1:-}" = --table ]; then
   exit
 fi
 out="${1:-runs/fashion-mnist-10-class-table}"
-command -v jq >/dev/null || { echo "make-table.sh: needs jq (apt-get install jq)" >&2; exit 2; }
 start=$SECONDS
 "$here/../../bin/infinitewidth" sweep "$here/fashion-mnist-10-class-table.yaml" --parallel 2 --out "$out"
 echo "sweep: $((SECONDS - start)) s of wall time"
