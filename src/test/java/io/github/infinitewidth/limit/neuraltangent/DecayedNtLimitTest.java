@@ -223,7 +223,7 @@ class DecayedNtLimitTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sgd", "momentum"})
+    @ValueSource(strings = {"sgd", "momentum", "adam", "sign"})
     void aResumedRunEqualsAnUninterruptedOne(String optimizer) {
         Experiment e = experiment(Activation.TANH, 2, optimizer, 0.3, true, 96, 2);
         Experiment job = new Experiment(e.network(), e.parametrization(), e.optimizer(), e.loss(), e.data(),
@@ -257,7 +257,11 @@ class DecayedNtLimitTest {
     @Test
     void whatIsNotImplementedWithDecayIsRefusedNamingTheField() {
         Map<String, Experiment> refused = new HashMap<>();
-        refused.put("optimizer.weightDecay", experiment(Activation.TANH, 2, "adam", 0.3, false, 64, 2));
+        // the per-pair step of adam, sign and smoothsign takes one output
+        Experiment adam = experiment(Activation.TANH, 2, "adam", 0.3, false, 64, 2);
+        refused.put("network.outputs", new Experiment(adam.network().withOutputs(2), null, adam.optimizer(), adam.loss(),
+                new Data(withSecondTarget(NtExperiments.DATA.train()), withSecondTarget(NtExperiments.DATA.test())),
+                adam.training(), adam.simulation()));
         Experiment closed = experiment(Activation.RELU, 2, "sgd", 0.3, false, 64, 2);
         refused.put("simulation.kernels", new Experiment(closed.network(), null, closed.optimizer(), closed.loss(),
                 closed.data(), closed.training(), new SimulationSpec(64, 2, 7, BackendChoice.CPU, Precision.FLOAT64,
