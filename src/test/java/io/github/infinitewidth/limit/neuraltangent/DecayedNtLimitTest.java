@@ -283,6 +283,30 @@ class DecayedNtLimitTest {
     }
 
     /**
+     * Adam's per-pair sums and moments take {@code 3 N^2} values: 4096 particles need 384 MiB for them, which a
+     * 256 MiB limit refuses naming simulation.particles, while the same job with sgd fits.
+     */
+    @Test
+    void pairStateThatDoesNotFitIsRefusedNamingTheParticles() {
+        try (Backend backend = Backends.cpu(Precision.FLOAT64)) {
+            for (String optimizer : new String[] {"adam", "sgd"}) {
+                Experiment e = experiment(Activation.TANH, 2, optimizer, 0.3, false, 4096, 1);
+                Experiment limited = new Experiment(e.network(), null, e.optimizer(), e.loss(), e.data(), e.training(),
+                        new SimulationSpec(4096, 1, 7, BackendChoice.CPU, Precision.FLOAT64, true,
+                                KernelSource.MONTE_CARLO, 256, 0));
+                if (optimizer.equals("adam")) {
+                    InvalidSpecException x = assertThrows(InvalidSpecException.class,
+                            () -> new NeuralTangentEngine().validate(limited, backend));
+                    assertEquals("simulation.particles", x.field(), x.getMessage());
+                    assertTrue(x.getMessage().contains("pair sums and states"), x.getMessage());
+                } else {
+                    new NeuralTangentEngine().validate(limited, backend);
+                }
+            }
+        }
+    }
+
+    /**
      * k outputs (LIMITS.md 2.4): with mse each output's error signal is its own and the kernel is the
      * same for every output, so output 0 of a 2-output run is the one-output run (its {@code f^init}
      * is the same draw), bit for bit; output 1, trained on other targets, differs.
