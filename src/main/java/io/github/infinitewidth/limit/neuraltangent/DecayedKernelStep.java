@@ -26,7 +26,7 @@ import java.util.List;
  * kets move with t, so no running sum carries over): {@code O(L N t m^2)} for the two-time kernels of
  * step t and {@code O(t m^2)} for the sum. The state is the error signals so far.
  */
-final class DecayedKernelStep {
+final class DecayedKernelStep implements DecayedStep {
     private final DecayedKets kets;
     private final DecayFactors c;
     private final double[] eta;
@@ -70,8 +70,8 @@ final class DecayedKernelStep {
         }
     }
 
-    /** Records {@code chi_t} ({@code [j k + c]}), the error signal of the next step t (steps in order 0, 1, ...). */
-    void learn(double[] chi) {
+    @Override
+    public void learn(double[] chi) {
         history.add(chi.clone());
     }
 
@@ -81,7 +81,8 @@ final class DecayedKernelStep {
     }
 
     /** {@code f_t} at every input ({@code [i k + c]}), after the {@code t = learned()} steps recorded so far. */
-    double[] outputs() {
+    @Override
+    public double[] outputs() {
         int t = history.size();
         double[] f = kets.initialFunction(t);
         if (center) {
@@ -148,8 +149,8 @@ final class DecayedKernelStep {
         return w;
     }
 
-    /** {@code nt/decay/chi}: the error signals of the steps so far, step after step. */
-    void saveTo(StateWriter out) {
+    @Override
+    public void saveTo(StateWriter out) {
         int width = m * outputs;
         double[] all = new double[history.size() * width];
         for (int r = 0; r < history.size(); r++) {
@@ -158,8 +159,8 @@ final class DecayedKernelStep {
         out.doubles("nt/decay/chi", all);
     }
 
-    /** Restores what {@link #saveTo} saved, which must hold {@code steps} steps. */
-    void restoreFrom(StateReader in, int steps) {
+    @Override
+    public void restoreFrom(StateReader in, int steps) {
         int width = m * outputs;
         double[] all = in.doubles("nt/decay/chi");
         if (all.length != (long) steps * width) {
@@ -169,5 +170,10 @@ final class DecayedKernelStep {
         for (int r = 0; r < steps; r++) {
             history.add(java.util.Arrays.copyOfRange(all, r * width, (r + 1) * width));
         }
+    }
+
+    /** The kernel step holds no matrix of its own. */
+    @Override
+    public void close() {
     }
 }

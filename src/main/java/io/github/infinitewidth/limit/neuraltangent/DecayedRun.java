@@ -22,8 +22,9 @@ import io.github.infinitewidth.train.Objective;
 import java.util.Map;
 
 /**
- * An NT-limit run with decoupled weight decay (LIMITS.md 1.2, "NT limit"), sgd or momentum, k outputs:
- * per replica the time-indexed kets ({@link DecayedKets}) and the function of {@link DecayedKernelStep}.
+ * An NT-limit run with decoupled weight decay (LIMITS.md 1.2, "NT limit"): per replica the time-indexed kets
+ * ({@link DecayedKets}) and the function of {@link DecayedKernelStep} (sgd, momentum; k outputs) or
+ * {@link DecayedParticleStep} (sign, smoothsign, adam; one output).
  * Unlike without decay the features move, so the feature kernels are recorded at every recorded step
  * ({@code E[x^l_t x^l_t]}); the NNGP and NTK recorded are those at initialization.
  *
@@ -50,11 +51,10 @@ final class DecayedRun {
      * with the steps, do not fit.
      */
     static void validate(Experiment e, Backend backend) {
-        UpdateFunction q = e.optimizer().update();
-        if (!q.isLinear() && q.kind() != UpdateFunction.Kind.MOMENTUM) {
-            throw new InvalidSpecException("optimizer.weightDecay", "with optimizer.type " + q.kind().spelling()
-                    + " is not implemented in engine nt-limit (there only sgd and momentum take weight decay,"
-                    + " LIMITS.md 1.2); use mu-limit or finite, or weightDecay 0");
+        if (pairs(e) && e.outputs() > 1) {
+            throw new InvalidSpecException("network.outputs", "must be 1 with optimizer.type "
+                    + e.optimizer().update().kind().spelling() + " and optimizer.weightDecay in engine nt-limit (LIMITS.md"
+                    + " 1.2), got " + e.outputs() + "; use sgd or momentum, mu-limit or finite, or weightDecay 0");
         }
         if (e.simulation().kernels() == KernelSource.CLOSED_FORM) {
             throw new InvalidSpecException("simulation.kernels", "closed-form is not implemented with optimizer.weightDecay"
@@ -68,13 +68,25 @@ final class DecayedRun {
         }
         RunSizes.requireArray("training.steps", e.training().steps(), "the two-time kernels of weight decay",
                 columns * e.data().size());
+        if (pairs(e) && e.network().hiddenLayers() >= 2 && n * n > backend.maxMatrixEntries()) {
+            RunSizes.requireArray("simulation.particles", n, "the N x N pair matrices of weight decay", n * (double) n);
+        }
         memoryPlan(e, backend.precision()).requireFits(backend, e.simulation().memoryLimitMiB(), "simulation.particles", n);
+    }
+
+    /** True for sign, smoothsign and adam: the step keeps per-pair sums and state ({@link DecayedParticleStep}). */
+    private static boolean pairs(Experiment e) {
+        UpdateFunction q = e.optimizer().update();
+        return !q.isLinear() && q.kind() != UpdateFunction.Kind.MOMENTUM;
     }
 
     /**
      * Per hidden layer the kets {@code x^l}, {@code dh^l} and {@code phi'(h^l)} at every step, one
      * pre-activation being built and one family of hats ({@link DecayedKets}), {@code N (T + 1) m} values
-     * each; the error signals so far and the two-time kernels of one step.
+     * each; the error signals so far and the two-time kernels of one step. For sign, smoothsign and adam
+     * ({@link DecayedParticleStep}) every hidden matrix {@code W^l}, l >= 2, keeps an N x N sum and
+     * {@code stateSize} N x N optimizer states, every particle entry of u, v and b likewise, with two
+     * N x m scratch matrices.
      */
     static MemoryPlan memoryPlan(Experiment e, Precision precision) {
         double n = e.simulation().particles();
@@ -85,9 +97,17 @@ final class DecayedRun {
         double family = 3 * n * columns;
         double kernels = (2.0 * layers + e.outputs()) * m * columns;
         long recorded = RunSizes.recordedSteps(e.training());
-        return RunSizes.withRecording(MemoryPlan.EMPTY.with("ensemble", kets * precision.bytes())
+        MemoryPlan plan = MemoryPlan.EMPTY.with("ensemble", kets * precision.bytes())
                 .with("hats", family * precision.bytes())
-                .with("two-time kernels", kernels * Double.BYTES), e, 2,
+                .with("two-time kernels", kernels * Double.BYTES);
+        if (pairs(e)) {
+            double copies = 1.0 + e.optimizer().update().stateSize();
+            double entries = n * (e.data().dimension() + 1 + (e.network().bias() ? layers : 0)) * copies
+                    + n * (e.data().dimension() + 2) + 2 * n * m;
+            plan = plan.with("optimizer", entries * precision.bytes())
+                    .with("pair sums and states", (layers - 1) * n * n * copies * precision.bytes());
+        }
+        return RunSizes.withRecording(plan, e, 2,
                 e.training().recordKernels() ? layers * recorded : 0);
     }
 
@@ -126,25 +146,29 @@ final class DecayedRun {
                 if (!kets.finite()) {
                     recorder.diverged(0);
                 } else if (recorder.check(r, 0, nngp[r]) && recorder.check(r, 0, ntk[r])) {
-                    DecayedKernelStep step = new DecayedKernelStep(kets, factors, eta, e.optimizer().update(),
-                            e.optimizer().multipliers(), e.simulation().centerOutput());
-                    StateReader saved = plan.replicaState(r);
-                    if (saved != null) {
-                        step.restoreFrom(saved, plan.firstStep(r));
-                    }
-                    double[][] nngpSoFar = nngp;
-                    double[][] ntkSoFar = ntk;
-                    for (int t = plan.firstStep(r); t <= steps; t++) {
-                        double[] f = step.outputs();
-                        if (!recorder.offer(r, t, f) || t == steps) {
-                            break;
+                    try (DecayedStep step = pairs(e)
+                            ? new DecayedParticleStep(kets, factors, eta, e.optimizer().update(),
+                                    e.optimizer().multipliers(), e.simulation().centerOutput())
+                            : new DecayedKernelStep(kets, factors, eta, e.optimizer().update(),
+                                    e.optimizer().multipliers(), e.simulation().centerOutput())) {
+                        StateReader saved = plan.replicaState(r);
+                        if (saved != null) {
+                            step.restoreFrom(saved, plan.firstStep(r));
                         }
-                        step.learn(objective.errorSignal(f, schedule.batch(t)));
-                        plan.afterUpdate(r, t + 1, w -> {
-                            save(w, nngpSoFar, ntkSoFar, features);
-                            step.saveTo(w);
-                        });
-                        listener.stepDone(r, t, steps);
+                        double[][] nngpSoFar = nngp;
+                        double[][] ntkSoFar = ntk;
+                        for (int t = plan.firstStep(r); t <= steps; t++) {
+                            double[] f = step.outputs();
+                            if (!recorder.offer(r, t, f) || t == steps) {
+                                break;
+                            }
+                            step.learn(objective.errorSignal(f, schedule.batch(t)));
+                            plan.afterUpdate(r, t + 1, w -> {
+                                save(w, nngpSoFar, ntkSoFar, features);
+                                step.saveTo(w);
+                            });
+                            listener.stepDone(r, t, steps);
+                        }
                     }
                 }
             }

@@ -223,7 +223,7 @@ class DecayedNtLimitTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sgd", "momentum"})
+    @ValueSource(strings = {"sgd", "momentum", "adam", "sign"})
     void aResumedRunEqualsAnUninterruptedOne(String optimizer) {
         Experiment e = experiment(Activation.TANH, 2, optimizer, 0.3, true, 96, 2);
         Experiment job = new Experiment(e.network(), e.parametrization(), e.optimizer(), e.loss(), e.data(),
@@ -257,7 +257,11 @@ class DecayedNtLimitTest {
     @Test
     void whatIsNotImplementedWithDecayIsRefusedNamingTheField() {
         Map<String, Experiment> refused = new HashMap<>();
-        refused.put("optimizer.weightDecay", experiment(Activation.TANH, 2, "adam", 0.3, false, 64, 2));
+        // the per-pair step of adam, sign and smoothsign takes one output
+        Experiment adam = experiment(Activation.TANH, 2, "adam", 0.3, false, 64, 2);
+        refused.put("network.outputs", new Experiment(adam.network().withOutputs(2), null, adam.optimizer(), adam.loss(),
+                new Data(withSecondTarget(NtExperiments.DATA.train()), withSecondTarget(NtExperiments.DATA.test())),
+                adam.training(), adam.simulation()));
         Experiment closed = experiment(Activation.RELU, 2, "sgd", 0.3, false, 64, 2);
         refused.put("simulation.kernels", new Experiment(closed.network(), null, closed.optimizer(), closed.loss(),
                 closed.data(), closed.training(), new SimulationSpec(64, 2, 7, BackendChoice.CPU, Precision.FLOAT64,
@@ -275,6 +279,30 @@ class DecayedNtLimitTest {
                         () -> new NeuralTangentEngine().validate(job, backend));
                 assertEquals(field, x.field(), x.getMessage());
             });
+        }
+    }
+
+    /**
+     * Adam's per-pair sums and moments take {@code 3 N^2} values: 4096 particles need 384 MiB for them, which a
+     * 256 MiB limit refuses naming simulation.particles, while the same job with sgd fits.
+     */
+    @Test
+    void pairStateThatDoesNotFitIsRefusedNamingTheParticles() {
+        try (Backend backend = Backends.cpu(Precision.FLOAT64)) {
+            for (String optimizer : new String[] {"adam", "sgd"}) {
+                Experiment e = experiment(Activation.TANH, 2, optimizer, 0.3, false, 4096, 1);
+                Experiment limited = new Experiment(e.network(), null, e.optimizer(), e.loss(), e.data(), e.training(),
+                        new SimulationSpec(4096, 1, 7, BackendChoice.CPU, Precision.FLOAT64, true,
+                                KernelSource.MONTE_CARLO, 256, 0));
+                if (optimizer.equals("adam")) {
+                    InvalidSpecException x = assertThrows(InvalidSpecException.class,
+                            () -> new NeuralTangentEngine().validate(limited, backend));
+                    assertEquals("simulation.particles", x.field(), x.getMessage());
+                    assertTrue(x.getMessage().contains("pair sums and states"), x.getMessage());
+                } else {
+                    new NeuralTangentEngine().validate(limited, backend);
+                }
+            }
         }
     }
 

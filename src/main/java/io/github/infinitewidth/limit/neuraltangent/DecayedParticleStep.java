@@ -1,0 +1,221 @@
+package io.github.infinitewidth.limit.neuraltangent;
+
+import io.github.infinitewidth.backend.Backend;
+import io.github.infinitewidth.backend.DeviceMatrix;
+import io.github.infinitewidth.backend.MatrixScope;
+import io.github.infinitewidth.optim.LayerMultipliers;
+import io.github.infinitewidth.optim.UpdateFunction;
+import io.github.infinitewidth.state.SavedStateException;
+import io.github.infinitewidth.state.StateReader;
+import io.github.infinitewidth.state.StateWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The NT-limit function with decoupled weight decay for sign, smoothsign and adam, one output
+ * (LIMITS.md 1.2, "NT limit", nonlinear Q). Step s updates every entry of a tensor tau by
+ * {@code delta_s = -eta_s m_tau Q_s(g_0 .. g_s)} with its gradients taken with the kets of their own
+ * steps, and that update reaches {@code f_t} with the factor {@code C_t / C_{s+1}}. The factor splits,
+ * so each tensor keeps the running sum {@code A_t = sum_{s<t} (eta_s / C_{s+1}) Q_s} and
+ * <pre>
+ * f_t(i) = f^init_t(i) - mv C^v_t E[x^L_{t,a,i} A^v_a]
+ *                      - mu C^u_t E[dh^1_{t,a,i} sum_k A^u_{a,k} xi_k(i)]
+ *                      - sum_{l=2..L} mW C^W_t E_{a != b}[dh^l_{t,a,i} A^l(a, b) x^{l-1}_{t,b,i}]
+ *                      - sum_{l=1..L} mb C^b_t E[dh^l_{t,a,i} A^{b,l}_a]                  (with biases)
+ * </pre>
+ * with {@code g^v_s(a) = sum_j chi_sj x^L_{s,a,j}}, {@code g^u_s(a, k) = sum_j chi_sj dh^1_{s,a,j} xi_k(j)},
+ * {@code g^{b,l}_s(a) = sum_j chi_sj dh^l_{s,a,j}} and the pair gradients
+ * {@code G^l_s(a, b) = sum_j chi_sj dh^l_{s,a,j} x^{l-1}_{s,b,j}}. The kets move, so Adam's pair moments
+ * are no forms in the history of chi with one fixed P (as {@link ParticleStep} uses without decay):
+ * every pair (a, b), a != b, keeps its sum and its optimizer state in N x N matrices (3 per hidden
+ * matrix for adam, 1 for sign and smoothsign), every particle entry of u, v and b likewise.
+ * Cost per step: {@code O(L N^2 m)} for the pair updates and the pair terms. Checkpoints hold the
+ * error signals so far; a restore replays them, which rebuilds the state exactly.
+ */
+final class DecayedParticleStep implements DecayedStep {
+    private final DecayedKets kets;
+    private final DecayFactors c;
+    private final double[] eta;
+    private final UpdateFunction q;
+    private final LayerMultipliers mult;
+    private final boolean center;
+    private final Backend backend;
+    private final MatrixScope scope;
+    private final int n;
+    private final int m;
+    private final int layers;
+    private final DeviceMatrix xi;          // d x m
+    private final DeviceMatrix gradV;       // N x 1
+    private final DeviceMatrix sumV;
+    private final DeviceMatrix[] stateV;
+    private final DeviceMatrix gradU;       // N x d
+    private final DeviceMatrix sumU;
+    private final DeviceMatrix[] stateU;
+    private final DeviceMatrix gradB;       // N x 1, one bias layer at a time
+    private final DeviceMatrix[] sumB;      // [l], null without biases
+    private final DeviceMatrix[][] stateB;
+    private final DeviceMatrix[] sumW;      // [l] N x N, l = 2..L
+    private final DeviceMatrix[][] stateW;
+    private final DeviceMatrix scaled;      // N x m scratch
+    private final DeviceMatrix pairTerm;    // N x m scratch
+    private final List<double[]> history = new ArrayList<>();
+
+    /**
+     * @param eta {@code eta_t} for t = 0..T-1 (the schedule's rates)
+     * @param center whether the outputs are {@code f - f_0} ({@code simulation.centerOutput})
+     */
+    DecayedParticleStep(DecayedKets kets, DecayFactors c, double[] eta, UpdateFunction q, LayerMultipliers mult,
+                        boolean center) {
+        if (q.isLinear() || q.kind() == UpdateFunction.Kind.MOMENTUM) {
+            throw new IllegalArgumentException("use the decayed kernel step for " + q.kind().spelling());
+        }
+        if (kets.outputs() != 1) {
+            throw new IllegalArgumentException("one output only, got " + kets.outputs());
+        }
+        this.kets = kets;
+        this.c = c;
+        this.eta = eta.clone();
+        this.q = q;
+        this.mult = mult;
+        this.center = center;
+        this.backend = kets.backend();
+        this.scope = new MatrixScope(backend);
+        this.layers = kets.layers();
+        this.n = kets.x[1].rows();
+        this.m = kets.inputs();
+        double[][] inputs = kets.inputVectors();
+        int d = inputs[0].length;
+        double[] columnMajor = new double[d * m];
+        for (int j = 0; j < m; j++) {
+            System.arraycopy(inputs[j], 0, columnMajor, j * d, d);
+        }
+        xi = scope.upload(d, m, columnMajor);
+        int states = q.stateSize();
+        gradV = scope.allocate(n, 1);
+        sumV = zeros(n, 1);
+        stateV = zeros(states, n, 1);
+        gradU = scope.allocate(n, d);
+        sumU = zeros(n, d);
+        stateU = zeros(states, n, d);
+        gradB = scope.allocate(n, 1);
+        sumB = kets.bias() ? new DeviceMatrix[layers + 1] : null;
+        stateB = kets.bias() ? new DeviceMatrix[layers + 1][] : null;
+        for (int l = 1; sumB != null && l <= layers; l++) {
+            sumB[l] = zeros(n, 1);
+            stateB[l] = zeros(states, n, 1);
+        }
+        sumW = new DeviceMatrix[layers + 1];
+        stateW = new DeviceMatrix[layers + 1][];
+        for (int l = 2; l <= layers; l++) {
+            sumW[l] = zeros(n, n);
+            stateW[l] = zeros(states, n, n);
+        }
+        scaled = scope.allocate(n, m);
+        pairTerm = scope.allocate(n, m);
+    }
+
+    private DeviceMatrix zeros(int rows, int cols) {
+        DeviceMatrix z = scope.allocate(rows, cols);
+        backend.fill(z, 0.0);
+        return z;
+    }
+
+    private DeviceMatrix[] zeros(int count, int rows, int cols) {
+        DeviceMatrix[] z = new DeviceMatrix[count];
+        for (int s = 0; s < count; s++) {
+            z[s] = zeros(rows, cols);
+        }
+        return z;
+    }
+
+    /** Step s = learned so far: every entry's optimizer takes its gradient of step s, and its sum gains the update. */
+    @Override
+    public void learn(double[] chi) {
+        int s = history.size();
+        history.add(chi.clone());
+        try (DeviceMatrix chiColumn = backend.upload(m, 1, chi)) {
+            backend.gemm(false, false, 1.0, kets.block(kets.x[layers], s), chiColumn, 0.0, gradV);
+            backend.update(q, s, gradV, eta[s] / c.output(s + 1), sumV, stateV);
+
+            backend.scaleColumns(chi, kets.block(kets.dh[1], s), scaled);
+            backend.gemm(false, true, 1.0, scaled, xi, 0.0, gradU);
+            backend.update(q, s, gradU, eta[s] / c.input(s + 1), sumU, stateU);
+
+            for (int l = 1; sumB != null && l <= layers; l++) {
+                backend.gemm(false, false, 1.0, kets.block(kets.dh[l], s), chiColumn, 0.0, gradB);
+                backend.update(q, s, gradB, eta[s] / c.bias(s + 1), sumB[l], stateB[l]);
+            }
+        }
+        for (int l = 2; l <= layers; l++) {
+            // the diagonal pairs (a, a) stay 0: the pair terms run over a != b (LIMITS.md section 3)
+            backend.updatePairs(q, s, chi, kets.block(kets.dh[l], s), kets.block(kets.x[l - 1], s),
+                    eta[s] / c.hidden(s + 1), true, sumW[l], stateW[l]);
+        }
+    }
+
+    @Override
+    public double[] outputs() {
+        int t = history.size();
+        double[] f = kets.initialFunction(t);
+        if (center) {
+            double[] f0 = kets.initialFunction(0);
+            for (int i = 0; i < f.length; i++) {
+                f[i] -= f0[i];
+            }
+        }
+        if (t == 0) {
+            return f;
+        }
+        subtract(f, backend.gram(kets.block(kets.x[layers], t), sumV), mult.output() * c.output(t));
+
+        backend.gemm(false, false, 1.0, sumU, xi, 0.0, pairTerm);
+        subtract(f, diagonalMean(kets.block(kets.dh[1], t), pairTerm), mult.input() * c.input(t));
+
+        for (int l = 1; sumB != null && l <= layers; l++) {
+            subtract(f, backend.gram(kets.block(kets.dh[l], t), sumB[l]), mult.bias() * c.bias(t));
+        }
+        for (int l = 2; l <= layers; l++) {
+            backend.gemm(false, false, 1.0 / (n - 1), sumW[l], kets.block(kets.x[l - 1], t), 0.0, pairTerm);
+            subtract(f, diagonalMean(kets.block(kets.dh[l], t), pairTerm), mult.hidden() * c.hidden(t));
+        }
+        return f;
+    }
+
+    private static void subtract(double[] f, double[] term, double factor) {
+        for (int i = 0; i < f.length; i++) {
+            f[i] -= factor * term[i];
+        }
+    }
+
+    /** {@code E[a_i b_i]} for every column i. */
+    private double[] diagonalMean(DeviceMatrix a, DeviceMatrix b) {
+        backend.hadamard(a, b, scaled);
+        return backend.columnMeans(scaled);
+    }
+
+    @Override
+    public void saveTo(StateWriter out) {
+        double[] all = new double[history.size() * m];
+        for (int r = 0; r < history.size(); r++) {
+            System.arraycopy(history.get(r), 0, all, r * m, m);
+        }
+        out.doubles("nt/decay/chi", all);
+    }
+
+    /** Replays the saved error signals from a fresh state: the same arithmetic, so the same state bit for bit. */
+    @Override
+    public void restoreFrom(StateReader in, int steps) {
+        double[] all = in.doubles("nt/decay/chi");
+        if (all.length != (long) steps * m || !history.isEmpty()) {
+            throw new SavedStateException("the saved nt/decay/chi has " + all.length + " entries, not " + steps * m);
+        }
+        for (int r = 0; r < steps; r++) {
+            learn(java.util.Arrays.copyOfRange(all, r * m, (r + 1) * m));
+        }
+    }
+
+    @Override
+    public void close() {
+        scope.close();
+    }
+}
