@@ -88,6 +88,14 @@ final class Charts {
         return chart;
     }
 
+    /** An empty white cell of a grid of panels: no axes, ticks, grid lines or border. */
+    static XYChart blank(int width, int height) {
+        XYChart chart = chart("", "", "", width, height);
+        chart.getStyler().setAxisTicksVisible(false).setAxisTitlesVisible(false).setPlotGridLinesVisible(false)
+                .setPlotBorderVisible(false).setChartTitleVisible(false).setLegendVisible(false);
+        return chart;
+    }
+
     /**
      * The title's font: bold at {@link #TITLE_SIZE} points, smaller (down to {@link #MIN_TITLE_SIZE})
      * when the title would not fit the chart's width, since the chart library clips it at the edges.

@@ -76,15 +76,15 @@ public final class TrajectoryPlot {
         for (List<Outputs> split : splits) {
             for (int c = 0; c < cols; c++) {
                 charts.add(c < split.size() ? panel(title, split.get(c))
-                        : Charts.chart("", "step", "", PANEL_WIDTH, PANEL_HEIGHT));
+                        : Charts.blank(PANEL_WIDTH, PANEL_HEIGHT));
             }
         }
         Charts.writePng(dir, FILE, charts, splits.size(), cols);
     }
 
     /**
-     * One input's panel, titled by the input, the run's title beside the step axis: output c in colour c (dashed once the colours start over), named
-     * {@code output c} in the legend, {@code (label)} added to the labelled class; its target as
+     * One input's panel, titled by the input, the run's title beside the step axis: output c in colour c
+     * (dashed once the colours start over), named {@code output c} in the legend, {@code (label)} added to the labelled class; its target as
      * diamonds of the same colour when the input has k targets.
      */
     static XYChart panel(String title, Outputs input) {

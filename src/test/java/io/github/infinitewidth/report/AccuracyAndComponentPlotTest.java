@@ -107,4 +107,25 @@ class AccuracyAndComponentPlotTest {
                 .getLineColor());
         assertEquals("train 0, label 9", chart.getTitle());
     }
+
+    @Test
+    void aSplitWithFewerInputsLeavesItsCellsOfTheGridWhite() throws IOException {
+        TrajectoryPlot.writeComponents(dir, "run", List.of(
+                List.of(outputs("train 0", null, 1), outputs("train 1", null, 0)), List.of(outputs("test 0", null, 2))));
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(dir.resolve(TrajectoryPlot.FILE).toFile());
+        int cellWidth = png.getWidth() / 2;
+        int cellHeight = png.getHeight() / 2;
+        for (int x = cellWidth; x < png.getWidth(); x++) {
+            for (int y = cellHeight; y < png.getHeight(); y++) {
+                assertEquals(0xFFFFFF, png.getRGB(x, y) & 0xFFFFFF, "pixel " + x + ", " + y + " of the empty cell");
+            }
+        }
+        int drawn = 0;   // the test input's own cell, beside it, is drawn
+        for (int x = 0; x < cellWidth; x++) {
+            for (int y = cellHeight; y < png.getHeight(); y++) {
+                drawn += (png.getRGB(x, y) & 0xFFFFFF) == 0xFFFFFF ? 0 : 1;
+            }
+        }
+        assertTrue(drawn > 1000, drawn + " drawn pixels");
+    }
 }
