@@ -255,9 +255,10 @@ final class DecayedParticleStep implements DecayedStep {
 
     @Override
     public void saveTo(StateWriter out) {
-        double[] all = new double[history.size() * m];
+        int width = m * outputs;
+        double[] all = new double[history.size() * width];
         for (int r = 0; r < history.size(); r++) {
-            System.arraycopy(history.get(r), 0, all, r * m, m);
+            System.arraycopy(history.get(r), 0, all, r * width, width);
         }
         out.doubles("nt/decay/chi", all);
     }
@@ -265,12 +266,13 @@ final class DecayedParticleStep implements DecayedStep {
     /** Replays the saved error signals from a fresh state: the same arithmetic, so the same state bit for bit. */
     @Override
     public void restoreFrom(StateReader in, int steps) {
+        int width = m * outputs;
         double[] all = in.doubles("nt/decay/chi");
-        if (all.length != (long) steps * m || !history.isEmpty()) {
-            throw new SavedStateException("the saved nt/decay/chi has " + all.length + " entries, not " + steps * m);
+        if (all.length != (long) steps * width || !history.isEmpty()) {
+            throw new SavedStateException("the saved nt/decay/chi has " + all.length + " entries, not " + steps * width);
         }
         for (int r = 0; r < steps; r++) {
-            learn(java.util.Arrays.copyOfRange(all, r * m, (r + 1) * m));
+            learn(java.util.Arrays.copyOfRange(all, r * width, (r + 1) * width));
         }
     }
 
