@@ -35,7 +35,7 @@ import io.github.infinitewidth.random.RandomKey;
  * hats independent across c (the streams of {@link NeuralTangentKets#ofOutput}, so output 0's are the
  * one-output kets bit for bit); a kernel step needs output 0's only (the outputs' kernels are the same
  * and block-diagonal), a particle step every output's (Q sees the combined ket).
- * Memory: {@code N ((2 L + k' L) (T + 1) m + d + L + 1 + k)} stored values with k' outputs' backward
+ * Memory: {@code N ((2 + k') L (T + 1) m + d + L + 1 + k')} stored values with k' outputs' backward
  * kets, plus one family ({@code 3 N (T + 1) m}) while the kets are built.
  */
 final class DecayedKets implements AutoCloseable {
