@@ -30,10 +30,13 @@ import io.github.infinitewidth.random.RandomKey;
  * covariance {@code C^v_t C^v_s sv^2 E[x^L_t x^L_s]}, independent of the kernels in the limit; it is
  * drawn as {@code C^v_t (1/sqrt N) sum_a z_a x^L_{t,a}} with a fresh {@code z ~ N(0, sv^2)} per
  * particle, which has exactly the particle estimate of that covariance. With k outputs (LIMITS.md 2.4)
- * each output has its own independent {@code z}; the backward kets are those of output 0, since every
- * output's have the same law and the outputs' kernels are block-diagonal.
- * Memory: {@code N ((3 L) (T + 1) m + d + L + 2)} stored values, plus one family ({@code 3 N (T + 1) m})
- * while the kets are built.
+ * each output has its own independent {@code z}. Each output c also has its own backward kets
+ * {@code dh^l_{c,t}}, started from {@code dx^L_{c,t} = C^v_t v_c} and built as for one output with
+ * hats independent across c (the streams of {@link NeuralTangentKets#ofOutput}, so output 0's are the
+ * one-output kets bit for bit); a kernel step needs output 0's only (the outputs' kernels are the same
+ * and block-diagonal), a particle step every output's (Q sees the combined ket).
+ * Memory: {@code N ((2 + k') L (T + 1) m + d + L + 1 + k')} stored values with k' outputs' backward
+ * kets, plus one family ({@code 3 N (T + 1) m}) while the kets are built.
  */
 final class DecayedKets implements AutoCloseable {
     /** Random streams of one replica, as in {@link NeuralTangentKets} where the ket is the same. */
@@ -52,14 +55,23 @@ final class DecayedKets implements AutoCloseable {
     private final int outputs;
     private final double[][] inputs;
     private final boolean bias;
-    /** x[l], dh[l], l = 1..L: {@code N x (T+1) m}. */
+    /** x[l], l = 1..L: {@code N x (T+1) m}. */
     final DeviceMatrix[] x;
+    /** {@code backward[c][l] = dh^l_c}, l = 1..L, for the outputs whose backward kets were built. */
+    final DeviceMatrix[][] backward;
+    /** The backward kets of output 0: those of a one-output network. */
     final DeviceMatrix[] dh;
     /** {@code f^init_t(xi_i)} of output c at {@code [(t m + i) k + c]}. */
     private final double[] initialFunction;
     private boolean finite = true;
 
+    /** The kets with the backward kets of every output of {@code e}. */
     DecayedKets(Experiment e, Backend backend, RandomKey key, DecayFactors c) {
+        this(e, backend, key, c, e.outputs());
+    }
+
+    /** The kets with the backward kets of the first {@code backwardOutputs} outputs only. */
+    DecayedKets(Experiment e, Backend backend, RandomKey key, DecayFactors c, int backwardOutputs) {
         this.backend = backend;
         this.scope = new MatrixScope(backend);
         this.layers = e.network().hiddenLayers();
@@ -75,7 +87,7 @@ final class DecayedKets implements AutoCloseable {
         InitStd init = e.network().initStd();
 
         x = new DeviceMatrix[layers + 1];
-        dh = new DeviceMatrix[layers + 1];
+        backward = new DeviceMatrix[backwardOutputs][layers + 1];
         // derivative[l] = phi'(h^l), kept for the backward pass
         DeviceMatrix[] derivative = new DeviceMatrix[layers + 1];
         DeviceMatrix[] b = new DeviceMatrix[layers + 1];
@@ -110,23 +122,28 @@ final class DecayedKets implements AutoCloseable {
                 backend.activationDerivative(phi, h, derivative[l]);
             }
 
-            DeviceMatrix v = build.allocate(n, 1);
+            // column c is v_c; column 0 is the one-output v (the same stream, LIMITS.md 2.4)
+            DeviceMatrix v = build.allocate(n, backwardOutputs);
             backend.fillGaussian(v, key, OUTPUT_STREAM, init.output());
-            dh[layers] = scope.allocate(n, columns);
-            backend.scaleRows(v, derivative[layers], dh[layers]);
-            for (int t = 0; t <= steps; t++) {
-                backend.scale(c.output(t), block(dh[layers], t));
-            }
-            for (int l = layers; l >= 2; l--) {
-                dh[l - 1] = scope.allocate(n, columns);
-                hats(dh[l], dh[l - 1], n, init.hidden(), key, BACKWARD_STREAM + l);
+            for (int o = 0; o < backwardOutputs; o++) {
+                DeviceMatrix[] dhc = backward[o];
+                dhc[layers] = scope.allocate(n, columns);
+                backend.scaleRows(v.columns(o, o + 1), derivative[layers], dhc[layers]);
                 for (int t = 0; t <= steps; t++) {
-                    backend.scale(c.hidden(t), block(dh[l - 1], t));
+                    backend.scale(c.output(t), block(dhc[layers], t));
                 }
-                backend.hadamard(dh[l - 1], derivative[l - 1], dh[l - 1]);
-                finite &= backend.allFinite(dh[l - 1]);
+                for (int l = layers; l >= 2; l--) {
+                    dhc[l - 1] = scope.allocate(n, columns);
+                    hats(dhc[l], dhc[l - 1], n, init.hidden(), key, NeuralTangentKets.ofOutput(BACKWARD_STREAM + l, o));
+                    for (int t = 0; t <= steps; t++) {
+                        backend.scale(c.hidden(t), block(dhc[l - 1], t));
+                    }
+                    backend.hadamard(dhc[l - 1], derivative[l - 1], dhc[l - 1]);
+                    finite &= backend.allFinite(dhc[l - 1]);
+                }
+                finite &= backend.allFinite(dhc[layers]);
             }
-            finite &= backend.allFinite(dh[layers]);
+            dh = backward[0];
 
             // one column per output (LIMITS.md 2.4: independent draws; output 0's is the one-output draw)
             DeviceMatrix z = build.allocate(n, outputs);
@@ -207,6 +224,11 @@ final class DecayedKets implements AutoCloseable {
 
     int outputs() {
         return outputs;
+    }
+
+    /** The outputs whose backward kets were built. */
+    int backwardOutputs() {
+        return backward.length;
     }
 
     double[][] inputVectors() {

@@ -3,6 +3,7 @@ package io.github.infinitewidth.limit.neuraltangent;
 import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.backend.MatrixScope;
+import io.github.infinitewidth.engine.BackwardSeed;
 import io.github.infinitewidth.optim.LayerMultipliers;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.state.SavedStateException;
@@ -12,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The NT-limit function with decoupled weight decay for sign, smoothsign and adam, one output
+ * The NT-limit function with decoupled weight decay for sign, smoothsign and adam
  * (LIMITS.md 1.2, "NT limit", nonlinear Q). Step s updates every entry of a tensor tau by
  * {@code delta_s = -eta_s m_tau Q_s(g_0 .. g_s)} with its gradients taken with the kets of their own
  * steps, and that update reaches {@code f_t} with the factor {@code C_t / C_{s+1}}. The factor splits,
@@ -29,6 +30,12 @@ import java.util.List;
  * are no forms in the history of chi with one fixed P (as {@link ParticleStep} uses without decay):
  * every pair (a, b), a != b, keeps its sum and its optimizer state in N x N matrices (3 per hidden
  * matrix for adam, 1 for sign and smoothsign), every particle entry of u, v and b likewise.
+ * With k outputs (LIMITS.md 2.4 with the time index of 1.2) each output c has its own backward kets
+ * {@code dh^l_{c,s}}: inside Q the one-output {@code chi_sj dh^l_{s,j}} becomes the combined ket
+ * {@code D^l_{s,j} = sum_c chi_{sj,c} dh^l_{c,s,j}}, formed as {@code s_j sum_c w_{j,c} dh^l_{c,s,j}}
+ * from the {@link BackwardSeed} so that one output is the one-output arithmetic exactly, and output c's
+ * term has {@code dh^l_{c,t,i}} outside Q; the output weights are {@code N x k}, column c trained by
+ * {@code chi_{.,c}} (every entry its own state).
  * Cost per step: {@code O(L N^2 m)} for the pair updates and the pair terms. Checkpoints hold the
  * error signals so far; a restore replays them, which rebuilds the state exactly.
  */
@@ -45,7 +52,8 @@ final class DecayedParticleStep implements DecayedStep {
     private final int m;
     private final int layers;
     private final DeviceMatrix xi;          // d x m
-    private final DeviceMatrix gradV;       // N x 1
+    private final int outputs;
+    private final DeviceMatrix gradV;       // N x k
     private final DeviceMatrix sumV;
     private final DeviceMatrix[] stateV;
     private final DeviceMatrix gradU;       // N x d
@@ -58,6 +66,7 @@ final class DecayedParticleStep implements DecayedStep {
     private final DeviceMatrix[][] stateW;
     private final DeviceMatrix scaled;      // N x m scratch
     private final DeviceMatrix pairTerm;    // N x m scratch
+    private final DeviceMatrix combined;    // N x m, the combined backward ket; null with one output
     private final List<double[]> history = new ArrayList<>();
 
     /**
@@ -69,8 +78,9 @@ final class DecayedParticleStep implements DecayedStep {
         if (q.isLinear() || q.kind() == UpdateFunction.Kind.MOMENTUM) {
             throw new IllegalArgumentException("use the decayed kernel step for " + q.kind().spelling());
         }
-        if (kets.outputs() != 1) {
-            throw new IllegalArgumentException("one output only, got " + kets.outputs());
+        if (kets.backwardOutputs() != kets.outputs()) {
+            throw new IllegalArgumentException("the kets need every output's backward kets, got " + kets.backwardOutputs()
+                    + " of " + kets.outputs());
         }
         this.kets = kets;
         this.c = c;
@@ -83,6 +93,7 @@ final class DecayedParticleStep implements DecayedStep {
         this.layers = kets.layers();
         this.n = kets.x[1].rows();
         this.m = kets.inputs();
+        this.outputs = kets.outputs();
         double[][] inputs = kets.inputVectors();
         int d = inputs[0].length;
         double[] columnMajor = new double[d * m];
@@ -91,9 +102,9 @@ final class DecayedParticleStep implements DecayedStep {
         }
         xi = scope.upload(d, m, columnMajor);
         int states = q.stateSize();
-        gradV = scope.allocate(n, 1);
-        sumV = zeros(n, 1);
-        stateV = zeros(states, n, 1);
+        gradV = scope.allocate(n, outputs);
+        sumV = zeros(n, outputs);
+        stateV = zeros(states, n, outputs);
         gradU = scope.allocate(n, d);
         sumU = zeros(n, d);
         stateU = zeros(states, n, d);
@@ -112,6 +123,7 @@ final class DecayedParticleStep implements DecayedStep {
         }
         scaled = scope.allocate(n, m);
         pairTerm = scope.allocate(n, m);
+        combined = outputs > 1 ? scope.allocate(n, m) : null;
     }
 
     private DeviceMatrix zeros(int rows, int cols) {
@@ -133,24 +145,61 @@ final class DecayedParticleStep implements DecayedStep {
     public void learn(double[] chi) {
         int s = history.size();
         history.add(chi.clone());
-        try (DeviceMatrix chiColumn = backend.upload(m, 1, chi)) {
-            backend.gemm(false, false, 1.0, kets.block(kets.x[layers], s), chiColumn, 0.0, gradV);
+        BackwardSeed seed = BackwardSeed.of(chi, outputs);
+        double[] scales = seed.scales();
+        try (DeviceMatrix chiByOutput = backend.upload(m, outputs, byOutput(chi));
+             DeviceMatrix scaleColumn = backend.upload(m, 1, scales)) {
+            // output weights, column c: g_{v_c}[a] = sum_j chi_{j,c} x^L_{s,a,j}
+            backend.gemm(false, false, 1.0, kets.block(kets.x[layers], s), chiByOutput, 0.0, gradV);
             backend.update(q, s, gradV, eta[s] / c.output(s + 1), sumV, stateV);
 
-            backend.scaleColumns(chi, kets.block(kets.dh[1], s), scaled);
+            // g_u[a, k] = sum_j D^1_{s,a,j} xi_k(j)
+            backend.scaleColumns(scales, combinedDirection(1, s, seed), scaled);
             backend.gemm(false, true, 1.0, scaled, xi, 0.0, gradU);
             backend.update(q, s, gradU, eta[s] / c.input(s + 1), sumU, stateU);
 
             for (int l = 1; sumB != null && l <= layers; l++) {
-                backend.gemm(false, false, 1.0, kets.block(kets.dh[l], s), chiColumn, 0.0, gradB);
+                backend.gemm(false, false, 1.0, combinedDirection(l, s, seed), scaleColumn, 0.0, gradB);
                 backend.update(q, s, gradB, eta[s] / c.bias(s + 1), sumB[l], stateB[l]);
             }
         }
         for (int l = 2; l <= layers; l++) {
             // the diagonal pairs (a, a) stay 0: the pair terms run over a != b (LIMITS.md section 3)
-            backend.updatePairs(q, s, chi, kets.block(kets.dh[l], s), kets.block(kets.x[l - 1], s),
+            backend.updatePairs(q, s, scales, combinedDirection(l, s, seed), kets.block(kets.x[l - 1], s),
                     eta[s] / c.hidden(s + 1), true, sumW[l], stateW[l]);
         }
+    }
+
+    /** chi ({@code [j k + c]}) as the m x k column-major matrix {@code [j + c m]}. */
+    private double[] byOutput(double[] chi) {
+        double[] out = new double[chi.length];
+        for (int j = 0; j < m; j++) {
+            for (int o = 0; o < outputs; o++) {
+                out[j + o * m] = chi[j * outputs + o];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code sum_c w_{j,c} dh^l_{c,s,j}} for every input j, so that {@code D^l_{s,j}} is {@code s_j} times
+     * it: with one output the backward ket of step s itself. Uses {@code scaled} as scratch.
+     */
+    private DeviceMatrix combinedDirection(int l, int s, BackwardSeed seed) {
+        if (outputs == 1) {
+            return kets.block(kets.dh[l], s);
+        }
+        double[] w = new double[m];
+        for (int o = 0; o < outputs; o++) {
+            for (int j = 0; j < m; j++) {
+                w[j] = seed.directions()[j * outputs + o];
+            }
+            backend.scaleColumns(w, kets.block(kets.backward[o][l], s), o == 0 ? combined : scaled);
+            if (o > 0) {
+                backend.axpy(1.0, scaled, combined);
+            }
+        }
+        return combined;
     }
 
     @Override
@@ -166,24 +215,35 @@ final class DecayedParticleStep implements DecayedStep {
         if (t == 0) {
             return f;
         }
-        subtract(f, backend.gram(kets.block(kets.x[layers], t), sumV), mult.output() * c.output(t));
+        double[] outputTerm = backend.gram(kets.block(kets.x[layers], t), sumV);   // m x k
+        for (int o = 0; o < outputs; o++) {
+            subtract(f, o, java.util.Arrays.copyOfRange(outputTerm, o * m, (o + 1) * m), mult.output() * c.output(t));
+        }
 
+        // output c's terms have its own backward ket of step t outside Q (LIMITS.md 2.4)
         backend.gemm(false, false, 1.0, sumU, xi, 0.0, pairTerm);
-        subtract(f, diagonalMean(kets.block(kets.dh[1], t), pairTerm), mult.input() * c.input(t));
+        for (int o = 0; o < outputs; o++) {
+            subtract(f, o, diagonalMean(kets.block(kets.backward[o][1], t), pairTerm), mult.input() * c.input(t));
+        }
 
         for (int l = 1; sumB != null && l <= layers; l++) {
-            subtract(f, backend.gram(kets.block(kets.dh[l], t), sumB[l]), mult.bias() * c.bias(t));
+            for (int o = 0; o < outputs; o++) {
+                subtract(f, o, backend.gram(kets.block(kets.backward[o][l], t), sumB[l]), mult.bias() * c.bias(t));
+            }
         }
         for (int l = 2; l <= layers; l++) {
             backend.gemm(false, false, 1.0 / (n - 1), sumW[l], kets.block(kets.x[l - 1], t), 0.0, pairTerm);
-            subtract(f, diagonalMean(kets.block(kets.dh[l], t), pairTerm), mult.hidden() * c.hidden(t));
+            for (int o = 0; o < outputs; o++) {
+                subtract(f, o, diagonalMean(kets.block(kets.backward[o][l], t), pairTerm), mult.hidden() * c.hidden(t));
+            }
         }
         return f;
     }
 
-    private static void subtract(double[] f, double[] term, double factor) {
-        for (int i = 0; i < f.length; i++) {
-            f[i] -= factor * term[i];
+    /** {@code f(i, o) -= factor term_i} for every input i. */
+    private void subtract(double[] f, int o, double[] term, double factor) {
+        for (int i = 0; i < m; i++) {
+            f[i * outputs + o] -= factor * term[i];
         }
     }
 
@@ -195,9 +255,10 @@ final class DecayedParticleStep implements DecayedStep {
 
     @Override
     public void saveTo(StateWriter out) {
-        double[] all = new double[history.size() * m];
+        int width = m * outputs;
+        double[] all = new double[history.size() * width];
         for (int r = 0; r < history.size(); r++) {
-            System.arraycopy(history.get(r), 0, all, r * m, m);
+            System.arraycopy(history.get(r), 0, all, r * width, width);
         }
         out.doubles("nt/decay/chi", all);
     }
@@ -205,12 +266,13 @@ final class DecayedParticleStep implements DecayedStep {
     /** Replays the saved error signals from a fresh state: the same arithmetic, so the same state bit for bit. */
     @Override
     public void restoreFrom(StateReader in, int steps) {
+        int width = m * outputs;
         double[] all = in.doubles("nt/decay/chi");
-        if (all.length != (long) steps * m || !history.isEmpty()) {
-            throw new SavedStateException("the saved nt/decay/chi has " + all.length + " entries, not " + steps * m);
+        if (all.length != (long) steps * width || !history.isEmpty()) {
+            throw new SavedStateException("the saved nt/decay/chi has " + all.length + " entries, not " + steps * width);
         }
         for (int r = 0; r < steps; r++) {
-            learn(java.util.Arrays.copyOfRange(all, r * m, (r + 1) * m));
+            learn(java.util.Arrays.copyOfRange(all, r * width, (r + 1) * width));
         }
     }
 

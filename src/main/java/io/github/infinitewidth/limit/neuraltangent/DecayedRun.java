@@ -24,7 +24,7 @@ import java.util.Map;
 /**
  * An NT-limit run with decoupled weight decay (LIMITS.md 1.2, "NT limit"): per replica the time-indexed kets
  * ({@link DecayedKets}) and the function of {@link DecayedKernelStep} (sgd, momentum; k outputs) or
- * {@link DecayedParticleStep} (sign, smoothsign, adam; one output).
+ * {@link DecayedParticleStep} (sign, smoothsign, adam; k outputs, each with its own backward kets).
  * Unlike without decay the features move, so the feature kernels are recorded at every recorded step
  * ({@code E[x^l_t x^l_t]}); the NNGP and NTK recorded are those at initialization.
  *
@@ -51,11 +51,6 @@ final class DecayedRun {
      * with the steps, do not fit.
      */
     static void validate(Experiment e, Backend backend) {
-        if (pairs(e) && e.outputs() > 1) {
-            throw new InvalidSpecException("network.outputs", "must be 1 with optimizer.type "
-                    + e.optimizer().update().kind().spelling() + " and optimizer.weightDecay in engine nt-limit (LIMITS.md"
-                    + " 1.2), got " + e.outputs() + "; use sgd or momentum, mu-limit or finite, or weightDecay 0");
-        }
         if (e.simulation().kernels() == KernelSource.CLOSED_FORM) {
             throw new InvalidSpecException("simulation.kernels", "closed-form is not implemented with optimizer.weightDecay"
                     + " in engine nt-limit (its kets move, LIMITS.md 1.2); use particles");
@@ -80,20 +75,27 @@ final class DecayedRun {
         return !q.isLinear() && q.kind() != UpdateFunction.Kind.MOMENTUM;
     }
 
+    /** The outputs whose backward kets the step needs: a particle step every output's, a kernel step output 0's. */
+    private static int backwardOutputs(Experiment e) {
+        return pairs(e) ? e.outputs() : 1;
+    }
+
     /**
-     * Per hidden layer the kets {@code x^l}, {@code dh^l} and {@code phi'(h^l)} at every step, one
+     * Per hidden layer the kets {@code x^l}, {@code phi'(h^l)} and the backward kets {@code dh^l_c} of
+     * {@link #backwardOutputs} outputs at every step, one
      * pre-activation being built and one family of hats ({@link DecayedKets}), {@code N (T + 1) m} values
      * each; the error signals so far and the two-time kernels of one step. For sign, smoothsign and adam
      * ({@link DecayedParticleStep}) every hidden matrix {@code W^l}, l >= 2, keeps an N x N sum and
-     * {@code stateSize} N x N optimizer states, every particle entry of u, v and b likewise, with two
-     * N x m scratch matrices.
+     * {@code stateSize} N x N optimizer states, every particle entry of u, v (N x k) and b likewise, with two
+     * N x m scratch matrices and, with k > 1, the combined backward ket (N x m).
      */
     static MemoryPlan memoryPlan(Experiment e, Precision precision) {
         double n = e.simulation().particles();
         double m = e.data().size();
         double columns = (e.training().steps() + 1.0) * m;
         int layers = e.network().hiddenLayers();
-        double kets = n * ((3.0 * layers + 1) * columns + e.data().dimension() + layers + 2 + e.outputs());
+        int k = e.outputs();
+        double kets = n * (((2.0 + backwardOutputs(e)) * layers + 1) * columns + e.data().dimension() + layers + 2 + k);
         double family = 3 * n * columns;
         double kernels = (2.0 * layers + e.outputs()) * m * columns;
         long recorded = RunSizes.recordedSteps(e.training());
@@ -102,8 +104,8 @@ final class DecayedRun {
                 .with("two-time kernels", kernels * Double.BYTES);
         if (pairs(e)) {
             double copies = 1.0 + e.optimizer().update().stateSize();
-            double entries = n * (e.data().dimension() + 1 + (e.network().bias() ? layers : 0)) * copies
-                    + n * (e.data().dimension() + 2) + 2 * n * m;
+            double entries = n * (e.data().dimension() + k + (e.network().bias() ? layers : 0)) * copies
+                    + n * (e.data().dimension() + k + 1) + (k > 1 ? 3 : 2) * n * m;
             plan = plan.with("optimizer", entries * precision.bytes())
                     .with("pair sums and states", (layers - 1) * n * n * copies * precision.bytes());
         }
@@ -135,7 +137,7 @@ final class DecayedRun {
         for (int r = plan.firstReplica(); r < plan.endReplica(); r++) {
             RandomKey key = new RandomKey(e.simulation().seed(), r);
             BatchSchedule schedule = new BatchSchedule(e.training(), e.data().train().size(), e.simulation().seed());
-            try (DecayedKets kets = new DecayedKets(e, backend, key, factors)) {
+            try (DecayedKets kets = new DecayedKets(e, backend, key, factors, backwardOutputs(e))) {
                 nngp[r] = kets.nngp(sv2);
                 ntk[r] = kets.ntk(e.optimizer().multipliers());
                 for (int k = 0; k < recorded.length && e.training().recordKernels(); k++) {

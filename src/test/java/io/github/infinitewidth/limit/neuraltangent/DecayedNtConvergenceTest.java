@@ -34,7 +34,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * widths 256 / 1024 / 4096 approach the decayed NT limit. Tanh, 2 hidden layers, the 4 train and
  * 2 test inputs of {@link NtExperiments}, 8 full-batch steps with a cosine schedule (sgd at rate 1.0,
  * momentum at 0.3, weight decay 0.4; sgd once more with biases; adam and smoothsign at rate 0.2, weight
- * decay 2.0); 8 seeds per width, 16 limit replicas of 4096 particles (1024 for adam and smoothsign).
+ * decay 2.0; adam once more with 3 outputs and the cross-entropy of 3 classes); 8 seeds per width, 16 limit
+ * replicas of 4096 particles (1024 for adam and smoothsign).
  *
  * <p>Under decay the network at its decayed initial weights, {@code f^init_t}, differs from
  * {@code f^init_0} by an O(1) Gaussian, so even centered outputs carry a seed-to-seed spread that
@@ -45,7 +46,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * cancels. B is fitted on 64 limit replicas of another seed, so it is fixed for every estimate here.
  *
  * <p>At width 4096 each of the 6 final outputs must be within 4 combined standard errors of the limit
- * (about 22 degrees of freedom: {@code P(|t| > 4) = 6e-4} per comparison, 30 comparisons), and for
+ * (about 22 degrees of freedom: {@code P(|t| > 4) = 6e-4} per comparison, 48 comparisons), and for
  * sgd and momentum the root-mean-square gap must be smaller at 4096 than at 256 (at these sizes the
  * gaps are near the Monte Carlo floor at every width, docs/accuracy.md, so this is the weaker of the
  * checks). The limit without decay must be more than 8 combined standard errors from the width-4096
@@ -60,7 +61,7 @@ class DecayedNtConvergenceTest {
     @ParameterizedTest(name = "{0} weightDecay {2} biases {3}")
     @CsvSource({"sgd,1.0,0.4,false", "momentum,0.3,0.4,false", "sgd,1.0,0.4,true"})
     void finiteNtpNetworksFollowTheDecayedLimit(String optimizer, double lr, double lambda, boolean bias) {
-        double[] gaps = compare(UpdateFunction.of(UpdateFunction.Kind.parse(optimizer)), lr, lambda, bias, 4096);
+        double[] gaps = compare(UpdateFunction.of(UpdateFunction.Kind.parse(optimizer)), lr, lambda, bias, 4096, 1);
         assertTrue(gaps[2] < gaps[0], "the gap must shrink with the width, got " + java.util.Arrays.toString(gaps));
     }
 
@@ -75,30 +76,40 @@ class DecayedNtConvergenceTest {
     void finiteNtpNetworksFollowTheDecayedLimitWithNonlinearQ(String optimizer, double lr, double lambda) {
         UpdateFunction.Kind kind = UpdateFunction.Kind.parse(optimizer);
         compare(kind == UpdateFunction.Kind.SMOOTHSIGN ? new UpdateFunction(kind, 0.1, 0.9, 0.999)
-                : UpdateFunction.of(kind), lr, lambda, false, 1024);
+                : UpdateFunction.of(kind), lr, lambda, false, 1024, 1);
+    }
+
+    /**
+     * Adam with 3 outputs and the cross-entropy of 3 classes (LIMITS.md 2.4 with 1.2): every output's own
+     * backward kets, the combined ket inside Q. On 1024 particles, as above.
+     */
+    @ParameterizedTest(name = "{0} weightDecay {2}, 3 classes")
+    @CsvSource({"adam,0.2,2.0"})
+    void finiteNtpClassifiersFollowTheDecayedLimitWithNonlinearQ(String optimizer, double lr, double lambda) {
+        compare(UpdateFunction.of(UpdateFunction.Kind.parse(optimizer)), lr, lambda, false, 1024, 3);
     }
 
     /** Asserts the agreement at width 4096 and the distance to the undecayed limit; returns the rms gap per width. */
-    private static double[] compare(UpdateFunction q, double lr, double lambda, boolean bias, int particles) {
+    private static double[] compare(UpdateFunction q, double lr, double lambda, boolean bias, int particles, int k) {
         String optimizer = q.kind().spelling();
         Schedule cosine = new Schedule(Schedule.Type.COSINE, 1, Schedule.REST_OF_RUN, 0.1, 0, 1.0);
         OptimizerSpec decayed = new OptimizerSpec(q, lr, NtExperiments.MULTIPLIERS, cosine, lambda);
         OptimizerSpec plain = new OptimizerSpec(q, lr, NtExperiments.MULTIPLIERS, cosine, 0.0);
         TrainingSpec training = new TrainingSpec(STEPS, 0, false, 1);
-        double[][] b = regression(run(new NeuralTangentEngine(), limit(decayed, training, 64, 11, bias, particles)));
+        double[][] b = regression(run(new NeuralTangentEngine(), limit(decayed, training, 64, 11, bias, particles, k)));
         Estimate[] reference = adjusted(run(new NeuralTangentEngine(), limit(decayed, training, REPLICAS, 5, bias,
-                particles)), b);
+                particles, k)), b);
         Estimate[] undecayed = adjusted(run(new NeuralTangentEngine(), limit(plain, training, REPLICAS, 5, bias,
-                particles)), b);
+                particles, k)), b);
         double[] gaps = new double[3];
         double[] errors = new double[3];   // rms combined standard error of the outputs, per width
         double farthest = 0;
         double largest = 0;
         int[] widths = {256, 1024, 4096};
         for (int w = 0; w < 3; w++) {
-            Experiment finite = withBias(new Experiment(new NetworkSpec(2, Activation.TANH, widths[w], NtExperiments.INIT),
-                    Parametrization.NTP, decayed, Loss.MSE, NtExperiments.DATA, training,
-                    new SimulationSpec(1, SEEDS, 23, BackendChoice.CPU, Precision.FLOAT64, false)), bias);
+            Experiment finite = withOutputs(withBias(new Experiment(new NetworkSpec(2, Activation.TANH, widths[w],
+                    NtExperiments.INIT), Parametrization.NTP, decayed, Loss.MSE, NtExperiments.DATA, training,
+                    new SimulationSpec(1, SEEDS, 23, BackendChoice.CPU, Precision.FLOAT64, false)), bias), k);
             Estimate[] network = adjusted(run(new FiniteEngine(), finite), b);
             double sum = 0;
             for (int i = 0; i < network.length; i++) {
@@ -107,7 +118,8 @@ class DecayedNtConvergenceTest {
                 double se = Math.hypot(network[i].stderr(), reference[i].stderr());
                 errors[w] += se * se / network.length;
                 if (widths[w] == 4096) {
-                    assertEquals(reference[i].mean(), network[i].mean(), 4 * se, "input " + i + " at width 4096");
+                    assertEquals(reference[i].mean(), network[i].mean(), 4 * se,
+                            "input " + i / k + " output " + i % k + " at width 4096");
                     largest = Math.max(largest, Math.abs(gap) / se);
                     double away = Math.abs(network[i].mean() - undecayed[i].mean())
                             / Math.hypot(network[i].stderr(), undecayed[i].stderr());
@@ -117,19 +129,26 @@ class DecayedNtConvergenceTest {
             gaps[w] = Math.sqrt(sum / network.length);
             errors[w] = Math.sqrt(errors[w]);
         }
-        System.out.printf("nt %s weightDecay %.2f%s: rms gap at widths 256 / 1024 / 4096: %.2e / %.2e / %.2e (standard"
+        System.out.printf("nt %s weightDecay %.2f%s%s: rms gap at widths 256 / 1024 / 4096: %.2e / %.2e / %.2e (standard"
                 + " errors %.1e / %.1e / %.1e); largest gap at 4096 %.2f combined SE; the limit without decay %.1f"
-                + " combined SE from width 4096%n", optimizer, lambda, bias ? " with biases" : "", gaps[0], gaps[1], gaps[2], errors[0], errors[1],
+                + " combined SE from width 4096%n", optimizer, lambda, bias ? " with biases" : "",
+                k > 1 ? ", " + k + " classes" : "", gaps[0], gaps[1], gaps[2], errors[0], errors[1],
                 errors[2], largest, farthest);
         assertTrue(farthest > 8, "the limit without decay must be far from the networks, got " + farthest + " SE");
         return gaps;
     }
 
     private static Experiment limit(OptimizerSpec o, TrainingSpec training, int replicas, long seed, boolean bias,
-                                    int particles) {
-        return withBias(new Experiment(new NetworkSpec(2, Activation.TANH, 0, NtExperiments.INIT), null, o, Loss.MSE,
-                NtExperiments.DATA, training,
-                new SimulationSpec(particles, replicas, seed, BackendChoice.CPU, Precision.FLOAT64, false)), bias);
+                                    int particles, int k) {
+        return withOutputs(withBias(new Experiment(new NetworkSpec(2, Activation.TANH, 0, NtExperiments.INIT), null, o,
+                Loss.MSE, NtExperiments.DATA, training,
+                new SimulationSpec(particles, replicas, seed, BackendChoice.CPU, Precision.FLOAT64, false)), bias), k);
+    }
+
+    /** With k > 1: k outputs and the cross-entropy of {@link NtExperiments#THREE_CLASSES}. */
+    private static Experiment withOutputs(Experiment e, int k) {
+        return k == 1 ? e : NtExperiments.withOutputs(e, k, Loss.CROSS_ENTROPY, NtExperiments.THREE_CLASSES,
+                e.simulation());
     }
 
     /** With biases of std 0.7 and multiplier 0.8 (LIMITS.md 8), which decay by their own factor C^b. */
