@@ -293,14 +293,12 @@ class BadInputTest {
                                 "output: 1.0, bias: 30}\nloss"), "optimizer.weightDecay",
                         "optimizer.weightDecay times learningRate and the largest layer multiplier is 1.5: it must be"
                                 + " < 1 (a step keeps 1 minus that of the weights)"),
-                full("weight decay with adam and two outputs in the NT limit", Cli.VALID_JOB.replace("engine: finite",
-                                "engine: nt-limit").replace("parametrization: mup\n", "").replace("  width: 8\n",
-                                "  outputs: 2\n").replace("type: sgd", "type: adam").replace("  learningRate: 0.1",
-                                "  learningRate: 0.1\n  weightDecay: 0.01").replace("targets: [1.0, -1.0]",
-                                "targets: [[1.0, 0.0], [-1.0, 0.5]]").replace("targets: [0.0]", "targets: [[0.0, 0.0]]"),
-                        "network.outputs", "network.outputs must be 1 with optimizer.type adam and"
-                                + " optimizer.weightDecay in engine nt-limit (LIMITS.md 1.2), got 2; use sgd or momentum,"
-                                + " mu-limit or finite, or weightDecay 0"),
+                full("weight decay with closed-form kernels in the NT limit", Cli.VALID_JOB.replace("engine: finite",
+                                "engine: nt-limit").replace("parametrization: mup\n", "").replace("  width: 8\n", "")
+                                .replace("  learningRate: 0.1", "  learningRate: 0.1\n  weightDecay: 0.01")
+                                .replace("activation: tanh", "activation: relu") + "  kernels: closed-form\n",
+                        "simulation.kernels", "simulation.kernels closed-form is not implemented with"
+                                + " optimizer.weightDecay in engine nt-limit (its kets move, LIMITS.md 1.2); use particles"),
                 change("negative decay length", "  learningRate: 0.1",
                         "  learningRate: 0.1\n  schedule: {type: linear, decaySteps: -1}", "optimizer.schedule.decaySteps",
                         "optimizer.schedule.decaySteps must be > 0, got -1"),
