@@ -4,7 +4,6 @@ import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.optim.LayerMultipliers;
 import io.github.infinitewidth.optim.UpdateFunction;
-import io.github.infinitewidth.state.SavedStateException;
 import io.github.infinitewidth.state.StateReader;
 import io.github.infinitewidth.state.StateWriter;
 import java.util.ArrayList;
@@ -151,25 +150,13 @@ final class DecayedKernelStep implements DecayedStep {
 
     @Override
     public void saveTo(StateWriter out) {
-        int width = m * outputs;
-        double[] all = new double[history.size() * width];
-        for (int r = 0; r < history.size(); r++) {
-            System.arraycopy(history.get(r), 0, all, r * width, width);
-        }
-        out.doubles("nt/decay/chi", all);
+        SavedErrorSignals.save(out, history, m * outputs);
     }
 
     @Override
     public void restoreFrom(StateReader in, int steps) {
-        int width = m * outputs;
-        double[] all = in.doubles("nt/decay/chi");
-        if (all.length != (long) steps * width) {
-            throw new SavedStateException("the saved nt/decay/chi has " + all.length + " entries, not " + steps * width);
-        }
         history.clear();
-        for (int r = 0; r < steps; r++) {
-            history.add(java.util.Arrays.copyOfRange(all, r * width, (r + 1) * width));
-        }
+        history.addAll(SavedErrorSignals.read(in, steps, m * outputs));
     }
 
     /** The kernel step holds no matrix of its own. */

@@ -6,7 +6,6 @@ import io.github.infinitewidth.backend.MatrixScope;
 import io.github.infinitewidth.engine.BackwardSeed;
 import io.github.infinitewidth.optim.LayerMultipliers;
 import io.github.infinitewidth.optim.UpdateFunction;
-import io.github.infinitewidth.state.SavedStateException;
 import io.github.infinitewidth.state.StateReader;
 import io.github.infinitewidth.state.StateWriter;
 import java.util.ArrayList;
@@ -255,24 +254,17 @@ final class DecayedParticleStep implements DecayedStep {
 
     @Override
     public void saveTo(StateWriter out) {
-        int width = m * outputs;
-        double[] all = new double[history.size() * width];
-        for (int r = 0; r < history.size(); r++) {
-            System.arraycopy(history.get(r), 0, all, r * width, width);
-        }
-        out.doubles("nt/decay/chi", all);
+        SavedErrorSignals.save(out, history, m * outputs);
     }
 
     /** Replays the saved error signals from a fresh state: the same arithmetic, so the same state bit for bit. */
     @Override
     public void restoreFrom(StateReader in, int steps) {
-        int width = m * outputs;
-        double[] all = in.doubles("nt/decay/chi");
-        if (all.length != (long) steps * width || !history.isEmpty()) {
-            throw new SavedStateException("the saved nt/decay/chi has " + all.length + " entries, not " + steps * width);
+        if (!history.isEmpty()) {
+            throw new IllegalStateException("a step continues from a checkpoint before its first step only");
         }
-        for (int r = 0; r < steps; r++) {
-            learn(java.util.Arrays.copyOfRange(all, r * width, (r + 1) * width));
+        for (double[] chi : SavedErrorSignals.read(in, steps, m * outputs)) {
+            learn(chi);
         }
     }
 
