@@ -83,9 +83,9 @@ public final class TrajectoryPlot {
     }
 
     /**
-     * One input's panel, titled by the input, the run's title beside the step axis: output c in colour c
-     * (dashed once the colours start over), named {@code output c} in the legend, {@code (label)} added to the labelled class; its target as
-     * diamonds of the same colour when the input has k targets.
+     * One input's panel, titled by the input, the run's title beside the step axis: output c in colour c (dashed once
+     * the colours start over), named {@code output c} in the legend, {@code (label)} added to the labelled class; its
+     * target as diamonds of the same colour when the input has k targets.
      */
     static XYChart panel(String title, Outputs input) {
         // the run's title under the axis: above it, beside the input's, it would be drawn too small to read

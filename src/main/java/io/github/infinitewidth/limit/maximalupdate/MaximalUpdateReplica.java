@@ -15,18 +15,17 @@ import io.github.infinitewidth.state.StateReader;
 import io.github.infinitewidth.state.StateWriter;
 
 /**
- * One replica of the maximal update limit: N particles of the input and output weights
- * {@code (u_a, v_a)} with their optimizer state, and the hidden matrices (LIMITS.md sections 4
- * and 5). With k outputs each particle carries k output weights {@code v_{a,1..k}} (LIMITS.md 2.4). With one hidden layer this is the exact particle system of Theorem 2.5.2; with more,
- * each hidden matrix acts on kets through hats, dot terms and {@code DeltaW} ({@link HiddenMatrix}).
- * With biases every layer also has N particles of its bias {@code b^l} with their optimizer state,
- * a vector-like parameter updated per particle (LIMITS.md 8.3).
+ * One replica of the maximal update limit: N particles of the input and output weights {@code (u_a, v_a)} with their
+ * optimizer state, and the hidden matrices (LIMITS.md sections 4 and 5). With k outputs each particle carries k
+ * output weights {@code v_{a,1..k}} (LIMITS.md 2.4). With one hidden layer this is the exact particle system of
+ * Theorem 2.5.2; with more, each hidden matrix acts on kets through hats, dot terms and {@code DeltaW} ({@link
+ * HiddenMatrix}). With biases every layer also has N particles of its bias {@code b^l} with their optimizer state, a
+ * vector-like parameter updated per particle (LIMITS.md 8.3).
  *
- * <p>A step is {@link #forward} (a training pass over the batch, and at recorded steps an
- * evaluation pass over the other inputs), then {@link #train} on the batch: the backward pass
- * runs on the batch columns only, since inputs outside the batch have {@code chi = 0} and their
- * backward kets influence nothing. Both hat families thus grow by B per step, not by m
- * (LIMITS.md section 5.1).
+ * <p>A step is {@link #forward} (a training pass over the batch, and at recorded steps an evaluation pass over the
+ * other inputs), then {@link #train} on the batch: the backward pass runs on the batch columns only, since inputs
+ * outside the batch have {@code chi = 0} and their backward kets influence nothing. Both hat families thus grow by B
+ * per step, not by m (LIMITS.md section 5.1).
  */
 final class MaximalUpdateReplica implements AutoCloseable {
     private final Backend backend;
@@ -109,13 +108,13 @@ final class MaximalUpdateReplica implements AutoCloseable {
     }
 
     /**
-     * The forward pass of step t at the current state (LIMITS.md section 5.1). The {@code trained}
-     * inputs (step t's batch) run as a training pass: their hats join the forward families, which
-     * {@link #train} and every later step build on. The {@code evaluated} inputs run as an
-     * evaluation pass: their hats are drawn jointly Gaussian with the families but stay outside them,
-     * so training never depends on them. Returns {@code f_{t,c}(xi_j) = E[v_c x^L_j]} at {@code j k + c}
-     * for the inputs of both passes and NaN at the others; a pass whose pre-activation kets are non-finite gives NaN at all
-     * of its inputs (the run diverged even if a saturating activation keeps the outputs finite).
+     * The forward pass of step t at the current state (LIMITS.md section 5.1). The {@code trained} inputs (step t's
+     * batch) run as a training pass: their hats join the forward families, which {@link #train} and every later step
+     * build on. The {@code evaluated} inputs run as an evaluation pass: their hats are drawn jointly Gaussian with
+     * the families but stay outside them, so training never depends on them. Returns {@code f_{t,c}(xi_j) = E[v_c
+     * x^L_j]} at {@code j k + c} for the inputs of both passes and NaN at the others; a pass whose pre-activation
+     * kets are non-finite gives NaN at all of its inputs (the run diverged even if a saturating activation keeps the
+     * outputs finite).
      */
     double[] forward(int[] trained, int[] evaluated, int t) {
         double[] f = new double[m * k];
@@ -222,13 +221,13 @@ final class MaximalUpdateReplica implements AutoCloseable {
     }
 
     /**
-     * The backward pass and the updates of step t, after a {@link #forward} whose training pass
-     * covered {@code batch}: {@code chi} over all inputs ({@code chi[j k + c]}), {@code batch} the
-     * indices of its nonzero entries. The k error signals of batch input j become one backward ket,
-     * started at {@code dx^L_j = sum_c w_{j,c} v_c}, and its scale {@code s_j} stands where one output
-     * has {@code chi_j} ({@link BackwardSeed}, LIMITS.md 2.4); each {@code v_c} has the gradient
-     * {@code sum_j chi_{j,c} x^L_j}. The rate is {@code eta_t = s_t eta} (LIMITS.md 1.1); with weight decay each tensor keeps
-     * {@code 1 - eta_t m lambda} of itself before its update (LIMITS.md 1.2).
+     * The backward pass and the updates of step t, after a {@link #forward} whose training pass covered {@code
+     * batch}: {@code chi} over all inputs ({@code chi[j k + c]}), {@code batch} the indices of its nonzero entries.
+     * The k error signals of batch input j become one backward ket, started at {@code dx^L_j = sum_c w_{j,c} v_c},
+     * and its scale {@code s_j} stands where one output has {@code chi_j} ({@link BackwardSeed}, LIMITS.md 2.4); each
+     * {@code v_c} has the gradient {@code sum_j chi_{j,c} x^L_j}. The rate is {@code eta_t = s_t eta} (LIMITS.md
+     * 1.1); with weight decay each tensor keeps {@code 1 - eta_t m lambda} of itself before its update (LIMITS.md
+     * 1.2).
      */
     void train(double[] chi, int[] batch, int t) {
         int b = batch.length;
