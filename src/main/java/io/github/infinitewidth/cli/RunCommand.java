@@ -233,7 +233,7 @@ final class RunCommand implements Callable<Integer> {
         if (!quiet) {
             // JOB-SPEC.md, simulation.memoryLimitMiB: say the memory need before starting
             spec.commandLine().getOut().println("running " + engine.name() + " on " + backend.description() + "; needs "
-                    + engine.memoryPlan(job.experiment(), backend.precision()).describe()
+                    + engine.memoryPlan(job.experiment(), backend).describe()
                     + (backend.name().equals("cpu") ? "; " + JavaHeap.processEstimate() : ""));
             if (checkpoints.resumedPosition() != null) {
                 spec.commandLine().getOut().println("resuming from the checkpoint at "

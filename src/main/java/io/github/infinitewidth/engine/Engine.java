@@ -26,6 +26,15 @@ public interface Engine {
     MemoryPlan memoryPlan(Experiment experiment, Precision precision);
 
     /**
+     * The plan on {@code backend}: {@link #memoryPlan(Experiment, Precision)} in its precision, plus
+     * the scratch its kernels need beyond their operands (what {@link #validate} checks and a run
+     * prints).
+     */
+    default MemoryPlan memoryPlan(Experiment experiment, Backend backend) {
+        return memoryPlan(experiment, backend.precision());
+    }
+
+    /**
      * Runs all replicas without checkpoints. A run whose outputs or kets become non-finite stops
      * at that step and returns what was recorded with status {@link Trajectory.Status#DIVERGED}.
      */

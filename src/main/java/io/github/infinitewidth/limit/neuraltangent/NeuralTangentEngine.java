@@ -60,13 +60,7 @@ public final class NeuralTangentEngine implements Engine {
             DecayedRun.validate(e, backend);
             return;
         }
-        MemoryPlan plan = memoryPlan(e, backend.precision());
-        // the hidden layers' pair terms multiply into x^{l-1}, N x m (ParticleStep)
-        double pairSums = e.network().hiddenLayers() >= 2 ? backend.pairProductScratchBytes(n, n, e.data().size()) : 0;
-        if (pairSums > 0) {
-            plan = plan.with("pair-product sums", pairSums);
-        }
-        plan.requireFits(backend, e.simulation().memoryLimitMiB(), "simulation.particles", n);
+        memoryPlan(e, backend).requireFits(backend, e.simulation().memoryLimitMiB(), "simulation.particles", n);
         if ((double) n * Math.max(e.data().size(), e.data().dimension() + 1L) > backend.maxMatrixEntries()) {
             RunSizes.requireArray("simulation.particles", n, "N x m ket matrices", n * (double) Math.max(
                     e.data().size(), e.data().dimension() + 1L));
@@ -80,6 +74,19 @@ public final class NeuralTangentEngine implements Engine {
                         n * pairs);
             }
         }
+    }
+
+    /** The plan plus, without weight decay, the backend's scratch for the hidden layers' pair products. */
+    @Override
+    public MemoryPlan memoryPlan(Experiment e, Backend backend) {
+        MemoryPlan plan = memoryPlan(e, backend.precision());
+        if (e.optimizer().weightDecay() > 0 || e.network().hiddenLayers() < 2) {
+            return plan;
+        }
+        // the hidden layers' pair terms multiply into x^{l-1}, N x m (ParticleStep)
+        long n = e.simulation().particles();
+        double pairSums = backend.pairProductScratchBytes(n, n, e.data().size());
+        return pairSums > 0 ? plan.with("pair-product sums", pairSums) : plan;
     }
 
     /** True when the particle step stacks the backward kets of k > 1 outputs for Adam's pair moments (ParticleStep). */

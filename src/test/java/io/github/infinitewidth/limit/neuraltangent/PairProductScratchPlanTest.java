@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The NT engine's memory check counts the device memory the backend's pair products hold beyond
  * their operands (on CUDA, pair_outer's float64 running sums): a backend that reports a large
- * scratch need is refused naming it, and the CPU's zero adds nothing.
+ * scratch need is refused naming it, and the CPU's zero adds nothing; the plan a run prints on a
+ * backend lists that scratch.
  */
 class PairProductScratchPlanTest {
     private static final Experiment E = NtExperiments.experiment(Activation.RELU, 2,
@@ -35,6 +36,17 @@ class PairProductScratchPlanTest {
             assertEquals("simulation.particles", error.field());
             assertTrue(error.getMessage().contains("pair-product sums"), error.getMessage());
             assertDoesNotThrow(() -> new NeuralTangentEngine().validate(E, cpu));
+        }
+    }
+
+    /** The plan a run prints on a backend is the one it is checked against: with the scratch where there is one. */
+    @Test
+    void thePlanOnABackendListsItsPairProductScratch() {
+        try (Backend cpu = Backends.cpu(Precision.FLOAT64, 1)) {
+            NeuralTangentEngine engine = new NeuralTangentEngine();
+            String needy = engine.memoryPlan(E, withScratch(cpu, 3 << 20)).describe();
+            assertTrue(needy.contains("pair-product sums 3.0 MiB"), needy);
+            assertEquals(engine.memoryPlan(E, Precision.FLOAT64).describe(), engine.memoryPlan(E, cpu).describe());
         }
     }
 
