@@ -83,13 +83,7 @@ final class DecayedKernelStep implements DecayedStep {
     @Override
     public double[] outputs() {
         int t = history.size();
-        double[] f = kets.initialFunction(t);
-        if (center) {
-            double[] f0 = kets.initialFunction(0);
-            for (int i = 0; i < f.length; i++) {
-                f[i] -= f0[i];
-            }
-        }
+        double[] f = kets.initialOutputs(t, center);
         if (t == 0) {
             return f;
         }

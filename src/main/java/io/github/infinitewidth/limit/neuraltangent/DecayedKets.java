@@ -184,6 +184,21 @@ final class DecayedKets implements AutoCloseable {
         return java.util.Arrays.copyOfRange(initialFunction, t * m * outputs, (t + 1) * m * outputs);
     }
 
+    /**
+     * The first term of {@code f_t} (LIMITS.md 1.2): {@code f^init_t}, minus {@code f^init_0} when the
+     * outputs are centered ({@code f - f_0} of the undecayed frozen copy).
+     */
+    double[] initialOutputs(int t, boolean center) {
+        double[] f = initialFunction(t);
+        if (center) {
+            double[] f0 = initialFunction(0);
+            for (int i = 0; i < f.length; i++) {
+                f[i] -= f0[i];
+            }
+        }
+        return f;
+    }
+
     /** The particle estimate of {@code E[x^l_{t,i} x^l_{t,j}]} (m x m). */
     double[] features(int l, int t) {
         return backend.gram(block(x[l], t), block(x[l], t));
