@@ -3,6 +3,7 @@ package io.github.infinitewidth.backend;
 import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.RandomKey;
+import java.util.function.IntConsumer;
 
 /**
  * The small set of primitives every engine is built from (docs/design-notes.md). A backend
@@ -202,6 +203,17 @@ public interface Backend extends AutoCloseable {
      */
     void adamOuterProduct(UpdateFunction adam, int step, double[] first, double[][] second, DeviceMatrix a,
                           DeviceMatrix b, DeviceMatrix cm, double alpha, boolean excludeDiagonal, DeviceMatrix out);
+
+    /**
+     * Runs {@code block.accept(b)} for {@code b = 0 .. blocks-1}, each exactly once, on the host
+     * threads this backend was given, and waits for all: the host's share of an engine's work (the
+     * triangular solves of the Stein regressions, LIMITS.md section 5). Every block must write only
+     * its own outputs, so that the results do not depend on the thread count.
+     */
+    void forEachOnHost(int blocks, IntConsumer block);
+
+    /** How many host threads {@link #forEachOnHost} runs blocks on. */
+    int hostThreads();
 
     /** Releases the backend's threads, contexts and caches. Matrices must be closed first. */
     @Override

@@ -4,12 +4,14 @@ import io.github.infinitewidth.backend.Backend;
 import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.backend.Shapes;
+import io.github.infinitewidth.backend.WorkSplit;
 import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.GaussianStream;
 import io.github.infinitewidth.random.RandomKey;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
+import java.util.function.IntConsumer;
 
 /**
  * The pure-Java backend, always available. Matrices live in {@code double[]} (float64) or
@@ -358,6 +360,16 @@ public final class CpuBackend implements Backend {
         }
         Shapes.outputs("adamOuterProduct", ma, mb, mc, mo);
         CpuNonlinearOuterProduct.adam(split, adam, step, first, second, ma, mb, mc, alpha, excludeDiagonal, mo);
+    }
+
+    @Override
+    public void forEachOnHost(int blocks, IntConsumer block) {
+        split.forEach(blocks, block);
+    }
+
+    @Override
+    public int hostThreads() {
+        return split.threads();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.github.infinitewidth.backend.cpu;
 
+import io.github.infinitewidth.backend.WorkSplit;
+
 /**
  * {@code C = alpha op(A) op(B) + beta C} in plain Java. Work is split into fixed blocks of
  * rows of C; every entry of C is a sum over k in an order fixed by the shapes alone, so the

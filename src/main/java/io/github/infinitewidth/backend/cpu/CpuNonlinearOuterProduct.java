@@ -1,5 +1,6 @@
 package io.github.infinitewidth.backend.cpu;
 
+import io.github.infinitewidth.backend.WorkSplit;
 import io.github.infinitewidth.optim.UpdateFunction;
 
 /**

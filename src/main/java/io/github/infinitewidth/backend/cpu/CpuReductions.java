@@ -1,5 +1,7 @@
 package io.github.infinitewidth.backend.cpu;
 
+import io.github.infinitewidth.backend.WorkSplit;
+
 /**
  * Particle averages accumulated in float64 (LIMITS.md section 0: {@code E[g]} is estimated by
  * {@code (1/N) sum_a g_a}). Particles are cut into fixed blocks of {@link #PARTICLES}; each

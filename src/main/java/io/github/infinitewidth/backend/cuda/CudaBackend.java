@@ -7,12 +7,14 @@ import io.github.infinitewidth.backend.BackendUnavailableException;
 import io.github.infinitewidth.backend.DeviceMatrix;
 import io.github.infinitewidth.backend.Precision;
 import io.github.infinitewidth.backend.Shapes;
+import io.github.infinitewidth.backend.WorkSplit;
 import io.github.infinitewidth.network.Activation;
 import io.github.infinitewidth.optim.UpdateFunction;
 import io.github.infinitewidth.random.RandomKey;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.function.IntConsumer;
 import jcuda.Pointer;
 import jcuda.Sizeof;
 import jcuda.driver.CUcontext;
@@ -53,6 +55,8 @@ public final class CudaBackend implements Backend {
     private final String cublasProblem;
     private final Set<DeviceAllocation> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Releases held = new Releases();
+    /** The host's threads for its share of the engines' work (see {@link #forEachOnHost}). */
+    private final WorkSplit host;
     private boolean closed;
 
     /**
@@ -79,6 +83,8 @@ public final class CudaBackend implements Backend {
             // other backends' work on it must not wait for ours (or ours for theirs).
             check(JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "open", "cuStreamCreate");
             held.push(() -> check(JCudaDriver.cuStreamDestroy(stream), "close", "cuStreamDestroy"));
+            this.host = new WorkSplit(Runtime.getRuntime().availableProcessors());
+            held.push(host::close);
             this.kernels = loadKernels(precision);
             held.push(kernels::close);
             held.push(scratch::close);
@@ -668,6 +674,16 @@ public final class CudaBackend implements Backend {
         if (taken && live.remove(allocation)) {
             pool.give(allocation.pointer(), allocation.bytes());
         }
+    }
+
+    @Override
+    public void forEachOnHost(int blocks, IntConsumer block) {
+        host.forEach(blocks, block);
+    }
+
+    @Override
+    public int hostThreads() {
+        return host.threads();
     }
 
     /**

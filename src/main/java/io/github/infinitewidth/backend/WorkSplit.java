@@ -1,4 +1,4 @@
-package io.github.infinitewidth.backend.cpu;
+package io.github.infinitewidth.backend;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +15,11 @@ import java.util.function.IntConsumer;
  * only its own outputs; threads merely pick which block to do next. That is why one thread
  * and N threads produce bit-identical numbers (LIMITS.md section 6).
  */
-final class WorkSplit implements AutoCloseable {
+public final class WorkSplit implements AutoCloseable {
     private final int threads;
     private final ExecutorService workers;
 
-    WorkSplit(int threads) {
+    public WorkSplit(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
@@ -31,12 +31,12 @@ final class WorkSplit implements AutoCloseable {
         });
     }
 
-    int threads() {
+    public int threads() {
         return threads;
     }
 
     /** Runs {@code block.accept(b)} for {@code b = 0 .. blocks-1}, each exactly once, and waits for all. */
-    void forEach(int blocks, IntConsumer block) {
+    public void forEach(int blocks, IntConsumer block) {
         if (workers == null || blocks <= 1) {
             for (int b = 0; b < blocks; b++) {
                 block.accept(b);
@@ -78,7 +78,7 @@ final class WorkSplit implements AutoCloseable {
     }
 
     /** Number of blocks of {@code blockSize} covering {@code n} items. */
-    static int blocks(int n, int blockSize) {
+    public static int blocks(int n, int blockSize) {
         return (n + blockSize - 1) / blockSize;
     }
 
