@@ -67,11 +67,16 @@ final class HatRegression {
                 b[i + j * k] -= means[i] * gMeans[j];
             }
         }
-        solveInPlace(b, p);
+        solveInPlace(backend, b, p);
         return b;
     }
 
-    /** Factors the columns {@code [size(), hats.cols())} of the centered sample covariance. */
+    /**
+     * Factors the columns {@code [size(), hats.cols())} of the centered sample covariance S, a block
+     * of new rows at a time: their first {@code old} entries solve {@code L_old y = S[0:old, new]}
+     * (the {@code O(old^2 added)} part, on the host's threads), the rest is the Cholesky factor of the
+     * Schur complement {@code S[new, new] - y^T y}. The rows are kept only when every pivot passes.
+     */
     private void extend(Backend backend, DeviceMatrix hats) {
         int old = size();
         int k = hats.cols();
@@ -81,32 +86,69 @@ final class HatRegression {
         int added = k - old;
         DeviceMatrix fresh = hats.columns(old, k);
         double[] freshMeans = backend.columnMeans(fresh);
-        means = Arrays.copyOf(means, k);
-        System.arraycopy(freshMeans, 0, means, old, added);
+        double[] allMeans = Arrays.copyOf(means, k);
+        System.arraycopy(freshMeans, 0, allMeans, old, added);
         double[] cross = backend.gram(hats, fresh); // k x added: second moments against every column
-        for (int r = old; r < k; r++) {
-            double[] row = new double[r + 1];
-            int column = (r - old) * k;
+        double[] known = new double[old * added]; // S[0:old, new], column-major
+        for (int r = 0; r < added; r++) {
+            for (int c = 0; c < old; c++) {
+                known[c + r * old] = cross[c + r * k] - allMeans[c] * allMeans[old + r];
+            }
+        }
+        TriangularSolves.RightHandSides solved = new TriangularSolves.RightHandSides(known, old, added,
+                backend.hostThreads());
+        TriangularSolves.forward(backend, factor(), solved);
+        double[][] y = solved.rows();
+        double[][] schur = new double[added][];
+        for (int r = 0; r < added; r++) {
+            schur[r] = new double[r + 1];
             for (int c = 0; c <= r; c++) {
-                double s = cross[c + column] - means[c] * means[r];
-                double[] rowC = c < r ? factorRows.get(c) : row;
-                for (int t = 0; t < c; t++) {
+                schur[r][c] = cross[old + c + r * k] - allMeans[old + c] * allMeans[old + r];
+            }
+        }
+        for (int t = 0; t < old; t++) {
+            double[] yt = y[t];
+            for (int r = 0; r < added; r++) {
+                double[] schurRow = schur[r];
+                double scale = yt[r];
+                for (int c = 0; c <= r; c++) {
+                    schurRow[c] -= scale * yt[c];
+                }
+            }
+        }
+        double[][] rows = new double[added][];
+        for (int r = 0; r < added; r++) {
+            double[] row = new double[old + r + 1];
+            for (int c = 0; c < old; c++) {
+                row[c] = y[c][r];
+            }
+            for (int c = 0; c <= r; c++) {
+                double s = schur[r][c];
+                double[] rowC = c < r ? rows[c] : row;
+                for (int t = old; t < old + c; t++) {
                     s -= row[t] * rowC[t];
                 }
                 if (c < r) {
-                    row[c] = s / rowC[c];
+                    row[old + c] = s / rowC[old + c];
                 } else {
-                    double variance = cross[r + column] - means[r] * means[r];
+                    double variance = cross[old + r + r * k] - allMeans[old + r] * allMeans[old + r];
                     if (!(s > SINGULAR * variance)) {
                         throw new IllegalStateException("the sample covariance of " + k + " hats over "
                                 + hats.rows() + " particles is singular: the Stein regression needs many more"
                                 + " particles than stored hats (LIMITS.md section 5)");
                     }
-                    row[r] = Math.sqrt(s);
+                    row[old + r] = Math.sqrt(s);
                 }
             }
-            factorRows.add(row);
+            rows[r] = row;
         }
+        factorRows.addAll(Arrays.asList(rows));
+        means = allMeans;
+    }
+
+    /** The factor's rows, row i holding {@code L[i][0..i]}. */
+    private double[][] factor() {
+        return factorRows.toArray(new double[0][]);
     }
 
     /** Saves the factor rows ({@code prefix/factor}, row r has r + 1 entries) and the column means. */
@@ -135,52 +177,15 @@ final class HatRegression {
 
     /**
      * Solves {@code L L^T x = b} for the p columns of b ({@code k x p} column-major, in place); cost
-     * {@code O(k^2 p)}. The columns are solved together, row by row of x: each step subtracts one known
-     * row times a factor entry from the row being solved, a loop over the p columns that the JIT
-     * vectorizes. Every entry still takes its terms in the order of the plain substitution (t ascending
-     * in both solves), so the results are those of solving each column alone, bit for bit.
+     * {@code O(k^2 p)}, slices of columns on the host's threads ({@link TriangularSolves}). A
+     * column's result does not depend on the other columns or on the threads.
      */
-    private void solveInPlace(double[] b, int p) {
+    private void solveInPlace(Backend backend, double[] b, int p) {
         int k = size();
-        double[][] x = new double[k][p];
-        for (int i = 0; i < k; i++) {
-            for (int j = 0; j < p; j++) {
-                x[i][j] = b[i + j * k];
-            }
-        }
-        for (int i = 0; i < k; i++) {
-            double[] row = factorRows.get(i);
-            double[] xi = x[i];
-            for (int t = 0; t < i; t++) {
-                subtract(xi, row[t], x[t]);
-            }
-            divide(xi, row[i]);
-        }
-        for (int i = k - 1; i >= 0; i--) {
-            double[] xi = x[i];
-            for (int t = i + 1; t < k; t++) {
-                subtract(xi, factorRows.get(t)[i], x[t]);
-            }
-            divide(xi, factorRows.get(i)[i]);
-        }
-        for (int i = 0; i < k; i++) {
-            for (int j = 0; j < p; j++) {
-                b[i + j * k] = x[i][j];
-            }
-        }
-    }
-
-    /** {@code y -= s x} entrywise. */
-    private static void subtract(double[] y, double s, double[] x) {
-        for (int j = 0; j < y.length; j++) {
-            y[j] -= s * x[j];
-        }
-    }
-
-    /** {@code y /= d} entrywise. */
-    private static void divide(double[] y, double d) {
-        for (int j = 0; j < y.length; j++) {
-            y[j] /= d;
-        }
+        TriangularSolves.RightHandSides x = new TriangularSolves.RightHandSides(b, k, p, backend.hostThreads());
+        double[][] l = factor();
+        TriangularSolves.forward(backend, l, x);
+        TriangularSolves.backward(backend, l, x);
+        x.copyTo(b);
     }
 }
