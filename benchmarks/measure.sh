@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every number of docs/performance.md in one run (about 15 minutes on 2 cores): the machine's
+# Every number of docs/performance.md in one run (about 19 minutes on 2 cores): the machine's
 # limits (peers/machine.py), a JMH subset of the kernels and engine steps, and compare.sh against
 # the NumPy peers. Writes benchmarks/target/results.md, ready to paste, with the date, the machine,
 # the load average before and after (timings on a busy machine are slower and noisier) and the
@@ -62,6 +62,8 @@ else
 fi
 jmh NeuralTangentStepBenchmark "${sizes[@]}" ${sizes[@]:+-p depth=2}
 jmh MaximalUpdateStepBenchmark "${sizes[@]}" ${sizes[@]:+-p depth=2}
+jmh SteinSolveBenchmark.blocked ${sizes[@]:+-p rank=256}
+jmh SteinSolveBenchmark.rowByRow -p threads=1 ${sizes[@]:+-p rank=256}
 {
   echo
   echo "## Ours against NumPy (\`benchmarks/compare.sh ${reps[*]} ${cases[*]}\`)"
