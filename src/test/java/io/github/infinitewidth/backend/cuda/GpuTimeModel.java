@@ -53,11 +53,15 @@ public final class GpuTimeModel {
     /** float64 operations per Gaussian (Philox, a logarithm, a sine or cosine, a square root). */
     static final double GAUSSIAN_FLOPS = 60;
     /**
-     * The host's rate on the Stein regressions' triangular solves (one thread), GFLOP/s: 7% of a
-     * 1.49 s step at N = 8192 and rank about 750 on dev-2core (docs/performance.md, "At the size of
-     * TP IVb section 5.1").
+     * The host's rate per thread on the Stein regressions' blocked triangular solves, GFLOP/s:
+     * {@code SteinSolveBenchmark.blocked} at rank 9900 and 304 columns ran at 31.9 GFLOP/s on the
+     * two threads of dev-2core (docs/performance.md, "Stein solves"). Taken to scale with the host's
+     * threads, which the first GPU host will check.
      */
-    static final double HOST_GFLOPS = 3.3;
+    static final double HOST_THREAD_GFLOPS = 16;
+
+    /** Host threads of the tables below: the CPU cores of the lent H100 and H200 machines. */
+    static final int TABLE_HOST_THREADS = 16;
 
     private GpuTimeModel() {}
 
@@ -144,7 +148,7 @@ public final class GpuTimeModel {
      * 4 N k (m + B) for the dot terms; host: the Cholesky extension and the solves of both
      * families, 2 k^2 (m + 2 B).
      */
-    static Step step(Device d, String route, Config c, long n, int t, int bytesPerValue) {
+    static Step step(Device d, String route, Config c, long n, int t, int bytesPerValue, int hostThreads) {
         long k = (long) (t - 1) * c.batch();
         long m = Math.round(c.forwardColumns());
         int b = c.batch();
@@ -161,15 +165,15 @@ public final class GpuTimeModel {
                     - (HIDDEN_MATRICES * 2.5 - 1) * OPERATION_MS;
         }
         double gaussians = HIDDEN_MATRICES * 2 * fillGaussianMs(d, n * b, bytesPerValue);
-        double host = HIDDEN_MATRICES * 2.0 * k * k * (m + 2.0 * b) / (HOST_GFLOPS * 1e6);
+        double host = HIDDEN_MATRICES * 2.0 * k * k * (m + 2.0 * b) / (HOST_THREAD_GFLOPS * hostThreads * 1e6);
         return new Step(pairUpdate, pairGemms, hatGemms, hatGrams, gaussians, host);
     }
 
     /** Seconds of a one-replica run of {@code steps} steps (plus 3 s of JVM start, plan and output). */
-    static double runSeconds(Device d, String route, Config c, long n, int steps, int bytesPerValue) {
+    static double runSeconds(Device d, String route, Config c, long n, int steps, int bytesPerValue, int hostThreads) {
         double ms = 0;
         for (int t = 1; t <= steps; t++) {
-            ms += step(d, route, c, n, t, bytesPerValue).total();
+            ms += step(d, route, c, n, t, bytesPerValue, hostThreads).total();
         }
         return 3 + ms / 1e3;
     }
@@ -178,7 +182,8 @@ public final class GpuTimeModel {
         if (args.length == 5 && args[0].equals("run")) {
             Device d = Device.of(args[1]);
             System.out.println(d == null ? "-" : String.format(Locale.ROOT, "%.1f",
-                    runSeconds(d, args[2], Config.FULL_BATCH, Long.parseLong(args[3]), Integer.parseInt(args[4]), 4)));
+                    runSeconds(d, args[2], Config.FULL_BATCH, Long.parseLong(args[3]), Integer.parseInt(args[4]), 4,
+                            Runtime.getRuntime().availableProcessors())));
             return;
         }
         System.out.println("| device | gemm | N | step | pair_update | pair GEMMs | hat GEMMs | hat Grams | Gaussians"
@@ -188,7 +193,7 @@ public final class GpuTimeModel {
             for (String route : new String[] {"cublas", "kernel"}) {
                 for (long n : new long[] {8192, 16384, 65536}) {
                     for (int t : new int[] {1, 20, 100}) {
-                        Step s = step(d, route, Config.FULL_BATCH, n, t, 4);
+                        Step s = step(d, route, Config.FULL_BATCH, n, t, 4, TABLE_HOST_THREADS);
                         System.out.println(String.format(Locale.ROOT,
                                 "| %s | %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.2f | %.0f | %.0f |", d.name(), route,
                                 n, t, s.pairUpdate(), s.pairGemms(), s.hatGemms(), s.hatGrams(), s.gaussians(), s.host(),
@@ -205,7 +210,7 @@ public final class GpuTimeModel {
                 for (Config c : new Config[] {Config.FULL_BATCH, Config.MINIBATCH}) {
                     for (long n : new long[] {8192, 16384, 65536}) {
                         for (int steps : new int[] {20, 100}) {
-                            double one = runSeconds(d, route, c, n, steps, 4);
+                            double one = runSeconds(d, route, c, n, steps, 4, TABLE_HOST_THREADS);
                             System.out.println(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %.0f | %.0f |",
                                     d.name(), route, c.job(), n, steps, one, 4 * (one - 3) + 3));
                         }
