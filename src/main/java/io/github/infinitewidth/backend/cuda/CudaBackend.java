@@ -98,6 +98,18 @@ public final class CudaBackend implements Backend {
                     problem = CudaProblems.cublas(e);
                 }
             }
+            if (route == null && tryCublas) {
+                // CUDA-13 machines have libcublas.so.13 only: JavaCPP's binding of it is the second choice.
+                String problem13 = Cublas13Gemm.libraryProblem();
+                if (problem13 == null) {
+                    try {
+                        route = Cublas13Gemm.open(precision, stream);
+                    } catch (CudaFailure | LinkageError e) {
+                        problem13 = CudaProblems.cublas13(e);
+                    }
+                }
+                problem = route != null ? null : problem + "; " + problem13;
+            }
             this.gemm = route == null ? new KernelGemm(kernels) : route;
             held.push(gemm::close);
             this.cublasProblem = problem;

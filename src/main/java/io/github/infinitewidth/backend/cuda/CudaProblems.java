@@ -42,6 +42,20 @@ final class CudaProblems {
     }
 
     /**
+     * Why cuBLAS 13 through JavaCPP is not used: JavaCPP names the binding it could not find and
+     * gives the loader's reason (the missing CUDA library) as a cause, so the causes are searched.
+     */
+    static String cublas13(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            Matcher missing = MISSING_LIBRARY.matcher(String.valueOf(c.getMessage()));
+            if (missing.find()) {
+                return "cuBLAS 13: " + missing.group(1) + " did not load";
+            }
+        }
+        return "cuBLAS 13: " + (t instanceof LinkageError ? "the binding did not load: " : "") + firstLine(t.getMessage());
+    }
+
+    /**
      * True when the reason only says that this machine has no NVIDIA driver or GPU: nothing to
      * warn about on a CPU machine.
      */

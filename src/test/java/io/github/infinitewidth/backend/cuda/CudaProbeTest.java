@@ -63,4 +63,34 @@ class CudaProbeTest {
         assertEquals("cuda open: cublasCreate failed with CUBLAS_STATUS_NOT_INITIALIZED",
                 CudaProblems.cublas(new CudaFailure("open", "cublasCreate", "CUBLAS_STATUS_NOT_INITIALIZED")));
     }
+
+    @Test
+    void cublas13ProblemsNameTheLibraryFromJavaCppsCauses() {
+        UnsatisfiedLinkError javacpp = new UnsatisfiedLinkError("no jnicublas in java.library.path: /usr/lib:/lib");
+        javacpp.initCause(new UnsatisfiedLinkError("/home/u/.javacpp/cache/cuda.jar/org/bytedeco/cuda/linux-x86_64/"
+                + "libjnicublas.so: libcublas.so.13: cannot open shared object file: No such file or directory"));
+        assertEquals("cuBLAS 13: libcublas.so.13 did not load", CudaProblems.cublas13(javacpp));
+        assertEquals("cuBLAS 13: the binding did not load: no jnicublas in java.library.path: /usr/lib",
+                CudaProblems.cublas13(new UnsatisfiedLinkError("no jnicublas in java.library.path: /usr/lib\nmore")));
+        assertEquals("cuBLAS 13: cuda open: cublasCreate failed with cublasStatus 1",
+                CudaProblems.cublas13(new CudaFailure("open", "cublasCreate", "cublasStatus 1")));
+    }
+
+    /**
+     * Without a GPU (the machines CI runs on) the binding cannot load and says why in one line; with
+     * CUDA 13's libraries it loads. Either way nothing is thrown.
+     */
+    @Test
+    void theCublas13BindingLoadsOrSaysWhyNot() {
+        String problem = Cublas13Gemm.libraryProblem();
+        if (problem != null) {
+            assertTrue(problem.startsWith("cuBLAS 13: ") && !problem.contains("\n"), problem);
+        }
+    }
+
+    @Test
+    void cublas13GetsTheDeviceAddressesJCudaWouldPass() {
+        assertEquals(4096, Cublas13Gemm.address(new jcuda.driver.CUdeviceptr().withByteOffset(4096)));
+        assertEquals(0, Cublas13Gemm.address(new jcuda.driver.CUstream()));
+    }
 }
