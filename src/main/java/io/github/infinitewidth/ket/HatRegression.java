@@ -74,8 +74,9 @@ final class HatRegression {
     /**
      * Factors the columns {@code [size(), hats.cols())} of the centered sample covariance S, a block
      * of new rows at a time: their first {@code old} entries solve {@code L_old y = S[0:old, new]}
-     * (the {@code O(old^2 added)} part, on the host's threads), the rest is the Cholesky factor of the
-     * Schur complement {@code S[new, new] - y^T y}. The rows are kept only when every pivot passes.
+     * (the {@code O(old^2 added)} part), the rest is the Cholesky factor of the Schur complement
+     * {@code S[new, new] - y^T y} ({@code O(old added^2)}, its rows shared out): both on the host's
+     * threads, each entry's terms in a fixed order. The rows are kept only when every pivot passes.
      */
     private void extend(Backend backend, DeviceMatrix hats) {
         int old = size();
@@ -106,16 +107,21 @@ final class HatRegression {
                 schur[r][c] = cross[old + c + r * k] - allMeans[old + c] * allMeans[old + r];
             }
         }
-        for (int t = 0; t < old; t++) {
-            double[] yt = y[t];
-            for (int r = 0; r < added; r++) {
-                double[] schurRow = schur[r];
-                double scale = yt[r];
-                for (int c = 0; c <= r; c++) {
-                    schurRow[c] -= scale * yt[c];
+        int rowsPerTask = (added + backend.hostThreads() - 1) / backend.hostThreads();
+        backend.forEachOnHost((added + rowsPerTask - 1) / rowsPerTask, task -> {
+            int r0 = task * rowsPerTask;
+            int r1 = Math.min(added, r0 + rowsPerTask);
+            for (int t = 0; t < old; t++) {
+                double[] yt = y[t];
+                for (int r = r0; r < r1; r++) {
+                    double[] schurRow = schur[r];
+                    double scale = yt[r];
+                    for (int c = 0; c <= r; c++) {
+                        schurRow[c] -= scale * yt[c];
+                    }
                 }
             }
-        }
+        });
         double[][] rows = new double[added][];
         for (int r = 0; r < added; r++) {
             double[] row = new double[old + r + 1];

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link HatRegression}'s blocked solves ({@link TriangularSolves}) against a plain Cholesky solve
  * of the same sample covariance: the sizes straddle the row blocks (64), the column slices (at
- * least 32) and the row groups, the hats are correlated and added in uneven pieces. Deterministic: rounding-level tolerances.
+ * least 32) and the row groups, the hats are correlated and added in uneven pieces. Deterministic:
+ * rounding-level tolerances against the reference, bit for bit between pieces and thread counts.
  */
 class HatRegressionTest {
     private static final int N = 3000;
@@ -115,6 +116,7 @@ class HatRegressionTest {
         for (double e : expected) {
             largest = Math.max(largest, Math.abs(e));
         }
+        double[] atOnce = null;
         for (int threads : new int[] {2, 8}) { // 8: the rows of a block are shared out as well as the columns
             try (Backend backend = Backends.cpu(Precision.FLOAT64, threads)) {
                 for (int[] pieces : new int[][] {{K}, {1, 65, K}, {64, 128, K}, {37, 38, 100, K}}) {
@@ -123,6 +125,9 @@ class HatRegressionTest {
                         assertEquals(expected[e], actual[e], 1e-11 * largest, "coefficient " + e + " with pieces "
                                 + Arrays.toString(pieces) + " on " + threads + " threads");
                     }
+                    // every factor entry takes its terms in one order, however the hats arrived
+                    atOnce = atOnce == null ? actual : atOnce;
+                    assertArrayEquals(atOnce, actual, Arrays.toString(pieces) + " on " + threads + " threads");
                 }
             }
         }
