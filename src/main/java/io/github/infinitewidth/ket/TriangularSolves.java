@@ -25,13 +25,12 @@ final class TriangularSolves {
     /** Rows per block: the block's rows of a slice stay in the first- and second-level caches. */
     static final int ROWS = 64;
 
-    /** Solved rows whose terms are taken together: 32 rows of 304 columns are 76 KiB, second-level cache. */
+    /** Solved rows whose terms are taken together: 32 rows of 304 columns are 76 KiB, in second-level cache. */
     static final int TERMS = 32;
 
     /**
-     * The narrowest slice: narrower ones spend more of each axpy entering and leaving its loop (on
-     * one dev-2core thread at rank 9900, 32 columns ran at 11 GFLOP/s and 304 at 26;
-     * docs/performance.md, "Stein solves").
+     * The narrowest slice: a narrower one spends much of each axpy entering and leaving its loop,
+     * so that a thread gains less from it than sharing out the block's rows gives.
      */
     static final int MIN_COLUMNS = 32;
 

@@ -44,7 +44,8 @@ class HatRegressionTest {
         double[] g = new double[N * P];
         for (int j = 0; j < P; j++) {
             for (int a = 0; a < N; a++) {
-                g[a + j * N] = Math.tanh(h[a + (j % K) * N]) + 0.1 * h[a + ((3 * j + 1) % K) * N] + random.nextGaussian();
+                g[a + j * N] = Math.tanh(h[a + (j % K) * N]) + 0.1 * h[a + ((3 * j + 1) % K) * N]
+                        + random.nextGaussian();
             }
         }
         return g;

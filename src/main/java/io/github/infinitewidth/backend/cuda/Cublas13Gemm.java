@@ -42,7 +42,7 @@ final class Cublas13Gemm implements GemmRoute {
         }
     }
 
-    /** Why cuBLAS 13 cannot be used in this process (for example {@code cuBLAS 13: libcublas.so.13 did not load}), or null. */
+    /** Why cuBLAS 13 cannot be used in this process ({@code cuBLAS 13: libcublas.so.13 did not load}, say), or null. */
     static String libraryProblem() {
         return Library.PROBLEM;
     }

@@ -52,7 +52,8 @@ final class CudaProblems {
                 return "cuBLAS 13: " + missing.group(1) + " did not load";
             }
         }
-        return "cuBLAS 13: " + (t instanceof LinkageError ? "the binding did not load: " : "") + firstLine(t.getMessage());
+        String why = t instanceof LinkageError ? "the binding did not load: " : "";
+        return "cuBLAS 13: " + why + firstLine(t.getMessage());
     }
 
     /**

@@ -30,8 +30,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * rounding scale (the kernels' measured float32 errors are at most 6.5e-7 of the largest output), on
  * the same particles. No final output of any replica may move by a hundredth (errors of 1e-6) or a
  * twentieth (1e-5) of the limit's Monte Carlo standard error, the noise floor of every convergence
- * test; the move that float32 storage alone makes (against float64) is printed beside them. Deterministic given the seeds (no
- * false failures from chance); the moves it prints are in docs/accuracy.md.
+ * test; the move that float32 storage alone makes (against float64) is printed beside them.
+ * Deterministic given the seeds (no false failures from chance); the moves it prints are in
+ * docs/accuracy.md.
  */
 @Tag("slow")
 class Float32ArithmeticMuTest {

@@ -33,8 +33,8 @@ class Float32ArithmeticNtTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"adam,0.05", "smoothsign,0.05"})
     void kernelErrorsOfFloat32SizeStayFarBelowTheMonteCarloError(String optimizer, double lr) {
-        Experiment e = NtExperiments.experiment(Activation.RELU, 2, UpdateFunction.of(UpdateFunction.Kind.parse(optimizer)),
-                lr, 8, 0, 4096, 8, KernelSource.MONTE_CARLO);
+        UpdateFunction q = UpdateFunction.of(UpdateFunction.Kind.parse(optimizer));
+        Experiment e = NtExperiments.experiment(Activation.RELU, 2, q, lr, 8, 0, 4096, 8, KernelSource.MONTE_CARLO);
         SimulationSpec s = e.simulation();
         Experiment float32 = new Experiment(e.network(), e.parametrization(), e.optimizer(), e.loss(), e.data(),
                 e.training(), new SimulationSpec(s.particles(), s.replicas(), s.seed(), BackendChoice.CPU,
