@@ -1,9 +1,12 @@
 package io.github.infinitewidth.backend.cuda;
 
 import io.github.infinitewidth.backend.Precision;
+import java.util.Arrays;
 import jcuda.NativePointerObject;
+import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUstream;
+import jcuda.driver.JCudaDriver;
 import org.bytedeco.cuda.cublas.cublasContext;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cublas;
@@ -61,6 +64,62 @@ final class Cublas13Gemm implements GemmRoute {
             check(status, "open", "cublasSetStream");
         }
         return new Cublas13Gemm(handle, precision);
+    }
+
+    /**
+     * Whether this route computes a small product right, since a wrong device address would make
+     * garbage rather than an error: {@code C = A B} for a 3 x 2 A and a 2 x 2 B, each operand one
+     * column into its allocation, so that the byte offsets of column views are checked too. Null
+     * when right, else what came out. Costs a few microseconds of the device, once per backend.
+     *
+     * @throws CudaFailure when the check itself cannot run (allocation, copies)
+     */
+    String checkOnce(CUstream stream) {
+        double[] a = {9, 9, 9, 1, 2, 3, 4, 5, 6}; // a spare column, then A
+        double[] b = {9, 9, 1, -1, 2, 0.5};        // a spare column, then B
+        double[] expected = {-3, -3, -3, 4, 6.5, 9};
+        int size = precision.bytes();
+        CUdeviceptr da = new CUdeviceptr();
+        CUdeviceptr db = new CUdeviceptr();
+        CUdeviceptr dc = new CUdeviceptr();
+        try {
+            CudaCalls.check(JCudaDriver.cuMemAlloc(da, a.length * size), "open", "cuMemAlloc");
+            CudaCalls.check(JCudaDriver.cuMemAlloc(db, b.length * size), "open", "cuMemAlloc");
+            CudaCalls.check(JCudaDriver.cuMemAlloc(dc, expected.length * size), "open", "cuMemAlloc");
+            CudaCalls.check(JCudaDriver.cuMemcpyHtoD(da, host(a), a.length * size), "open", "cuMemcpyHtoD");
+            CudaCalls.check(JCudaDriver.cuMemcpyHtoD(db, host(b), b.length * size), "open", "cuMemcpyHtoD");
+            gemm("open", false, false, 3, 2, 2, 1.0, da.withByteOffset(3L * size), 3, db.withByteOffset(2L * size), 2,
+                    0.0, dc, 3);
+            CudaCalls.check(JCudaDriver.cuStreamSynchronize(stream), "open", "cuStreamSynchronize");
+            double[] c = new double[expected.length];
+            if (precision == Precision.FLOAT64) {
+                CudaCalls.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(c), dc, c.length * size), "open", "cuMemcpyDtoH");
+            } else {
+                float[] f = new float[c.length];
+                CudaCalls.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(f), dc, f.length * size), "open", "cuMemcpyDtoH");
+                for (int e = 0; e < f.length; e++) {
+                    c[e] = f[e];
+                }
+            }
+            return Arrays.equals(c, expected) ? null
+                    : "a test product came out " + Arrays.toString(c) + " instead of " + Arrays.toString(expected);
+        } finally {
+            for (CUdeviceptr d : new CUdeviceptr[] {da, db, dc}) {
+                JCudaDriver.cuMemFree(d); // for one never allocated (null) this only returns an error code
+            }
+        }
+    }
+
+    /** The values in the route's storage precision, as a host pointer. */
+    private Pointer host(double[] values) {
+        if (precision == Precision.FLOAT64) {
+            return Pointer.to(values);
+        }
+        float[] f = new float[values.length];
+        for (int e = 0; e < f.length; e++) {
+            f[e] = (float) values[e];
+        }
+        return Pointer.to(f);
     }
 
     @Override

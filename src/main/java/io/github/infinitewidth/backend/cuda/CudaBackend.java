@@ -103,7 +103,13 @@ public final class CudaBackend implements Backend {
                 String problem13 = Cublas13Gemm.libraryProblem();
                 if (problem13 == null) {
                     try {
-                        route = Cublas13Gemm.open(precision, stream);
+                        Cublas13Gemm opened = Cublas13Gemm.open(precision, stream);
+                        String wrong = checked(opened);
+                        if (wrong == null) {
+                            route = opened;
+                        } else {
+                            problem13 = "cuBLAS 13: " + wrong;
+                        }
                     } catch (CudaFailure | LinkageError e) {
                         problem13 = CudaProblems.cublas13(e);
                     }
@@ -119,6 +125,20 @@ public final class CudaBackend implements Backend {
             } catch (RuntimeException release) {
                 e.addSuppressed(release);
             }
+            throw e;
+        }
+    }
+
+    /** Null when cuBLAS 13 computes a test product right; else why not, with the route closed. */
+    private String checked(Cublas13Gemm opened) {
+        try {
+            String wrong = opened.checkOnce(stream);
+            if (wrong != null) {
+                opened.close();
+            }
+            return wrong;
+        } catch (CudaFailure | LinkageError e) {
+            opened.close();
             throw e;
         }
     }
