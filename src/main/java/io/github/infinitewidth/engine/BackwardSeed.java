@@ -35,6 +35,21 @@ public record BackwardSeed(double[] scales, double[] directions) {
         return new BackwardSeed(scales, directions);
     }
 
+    /**
+     * {@code chi} ({@code chi[j k + c]}) as the column-major m x k matrix {@code [j + c m]}, whose
+     * column c holds output c's error signals: the layout of the per-output gradient products.
+     */
+    public static double[] byOutput(double[] chi, int k) {
+        int m = chi.length / k;
+        double[] out = new double[chi.length];
+        for (int j = 0; j < m; j++) {
+            for (int c = 0; c < k; c++) {
+                out[j + c * m] = chi[j * k + c];
+            }
+        }
+        return out;
+    }
+
     /** The seed of the inputs {@code batch} only, in batch order. */
     public static BackwardSeed ofBatch(double[] chi, int k, int[] batch) {
         double[] chiBatch = new double[batch.length * k];

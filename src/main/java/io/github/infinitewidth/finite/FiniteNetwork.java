@@ -247,7 +247,7 @@ final class FiniteNetwork implements AutoCloseable {
     private void computeGradients(double[] chi) {
         BackwardSeed seed = BackwardSeed.of(chi, k);
         double[] s = seed.scales();
-        try (DeviceMatrix chiColumns = backend.upload(m, k, transposed(chi));
+        try (DeviceMatrix chiColumns = backend.upload(m, k, BackwardSeed.byOutput(chi, k));
              DeviceMatrix scaleColumn = backend.upload(m, 1, s);
              DeviceMatrix directions = backend.upload(k, m, seed.directions())) {
             // dx^L_j = sum_c w_{j,c} v_c: dh^L = dx^L (.) phi'(h^L)
@@ -270,17 +270,6 @@ final class FiniteNetwork implements AutoCloseable {
             backend.scaleColumns(s, dhStore[1], dhChi);
             backend.gemm(false, true, 1.0, dhChi, inputs, 0.0, gradU);
         }
-    }
-
-    /** {@code chi[j k + c]} as the column-major {@code m x k} matrix {@code chi[j + c m]}. */
-    private double[] transposed(double[] chi) {
-        double[] t = new double[chi.length];
-        for (int j = 0; j < m; j++) {
-            for (int c = 0; c < k; c++) {
-                t[j + c * m] = chi[j * k + c];
-            }
-        }
-        return t;
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.github.infinitewidth.backend;
 
-import io.github.infinitewidth.ket.Estimate;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -71,21 +70,6 @@ public final class PerturbedKernels {
             values[e] = Math.abs(values[e]);
         }
         return values;
-    }
-
-    /**
-     * The largest move of one replica's output between two runs of the same replicas ({@code [replica][output]}),
-     * in standard errors of the mean over the clean run's replicas.
-     */
-    public static double largestMove(double[][] moved, double[][] clean) {
-        Estimate[] mean = Estimate.ofReplicas(clean);
-        double largest = 0;
-        for (int r = 0; r < clean.length; r++) {
-            for (int i = 0; i < mean.length; i++) {
-                largest = Math.max(largest, Math.abs(moved[r][i] - clean[r][i]) / mean[i].stderr());
-            }
-        }
-        return largest;
     }
 
     /** The matrix an operation writes: C of gemm, out of the outer products, pairs of the pair updates. */

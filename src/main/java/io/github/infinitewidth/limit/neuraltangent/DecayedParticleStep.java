@@ -146,7 +146,7 @@ final class DecayedParticleStep implements DecayedStep {
         history.add(chi.clone());
         BackwardSeed seed = BackwardSeed.of(chi, outputs);
         double[] scales = seed.scales();
-        try (DeviceMatrix chiByOutput = backend.upload(m, outputs, byOutput(chi));
+        try (DeviceMatrix chiByOutput = backend.upload(m, outputs, BackwardSeed.byOutput(chi, outputs));
              DeviceMatrix scaleColumn = backend.upload(m, 1, scales)) {
             // output weights, column c: g_{v_c}[a] = sum_j chi_{j,c} x^L_{s,a,j}
             backend.gemm(false, false, 1.0, kets.block(kets.x[layers], s), chiByOutput, 0.0, gradV);
@@ -167,17 +167,6 @@ final class DecayedParticleStep implements DecayedStep {
             backend.updatePairs(q, s, scales, combinedDirection(l, s, seed), kets.block(kets.x[l - 1], s),
                     eta[s] / c.hidden(s + 1), true, sumW[l], stateW[l]);
         }
-    }
-
-    /** chi ({@code [j k + c]}) as the m x k column-major matrix {@code [j + c m]}. */
-    private double[] byOutput(double[] chi) {
-        double[] out = new double[chi.length];
-        for (int j = 0; j < m; j++) {
-            for (int o = 0; o < outputs; o++) {
-                out[j + o * m] = chi[j * outputs + o];
-            }
-        }
-        return out;
     }
 
     /**

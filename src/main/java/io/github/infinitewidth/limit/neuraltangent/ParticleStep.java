@@ -113,7 +113,7 @@ final class ParticleStep implements FunctionSpaceStep {
         double[] k = new double[m * outputs];
         BackwardSeed seed = BackwardSeed.of(chi, outputs);
         double[] scales = seed.scales();
-        try (DeviceMatrix chiByOutput = backend.upload(m, outputs, byOutput(chi));
+        try (DeviceMatrix chiByOutput = backend.upload(m, outputs, BackwardSeed.byOutput(chi, outputs));
              DeviceMatrix scaleColumn = backend.upload(m, 1, scales)) {
             // output weights, column c: g_{v_c}[a] = sum_j chi_{j,c} x^L[a, j]
             backend.gemm(false, false, 1.0, kets.x[layers], chiByOutput, 0.0, gradV);
@@ -157,17 +157,6 @@ final class ParticleStep implements FunctionSpaceStep {
             }
         }
         return k;
-    }
-
-    /** chi ({@code [j k + c]}) as the m x k column-major matrix {@code [j + c m]}. */
-    private double[] byOutput(double[] chi) {
-        double[] out = new double[chi.length];
-        for (int j = 0; j < m; j++) {
-            for (int c = 0; c < outputs; c++) {
-                out[j + c * m] = chi[j * outputs + c];
-            }
-        }
-        return out;
     }
 
     /**
